@@ -1,0 +1,22 @@
+/** Who may do what (SPEC §1). The hub enforces; the console only hides what the hub would refuse. */
+import type { Role } from '../protocol';
+
+export const ROLES: readonly Role[] = [
+  'admin',
+  'supervisor',
+  'cs_manager',
+  'cs_agent',
+  'sales_manager',
+  'sales_associate',
+];
+
+/** Roles whose staff belong to one branch; the others are brand-wide. */
+export const BRANCH_ROLES: readonly Role[] = ['sales_manager', 'sales_associate'];
+
+export const canResolveConflicts = (role: Role): boolean =>
+  role === 'sales_manager' || role === 'supervisor' || role === 'admin';
+
+export const hasOwnCustomerList = (role: Role): boolean =>
+  role === 'sales_manager' || role === 'sales_associate';
+
+export const canSeeTeamList = (role: Role): boolean => role === 'sales_manager';

@@ -1,0 +1,40 @@
+/**
+ * The change log devices pull from. Every write to a replicated entity records its change here,
+ * in the same transaction as the write, so a device can never see a row without its change or
+ * a change without its row.
+ */
+import type { Knex } from 'knex';
+import type { EntityName } from '../../protocol';
+
+/** 'brand' reaches every device of the brand; 'branch:<id>' only that branch's devices. */
+export type Scope = 'brand' | `branch:${string}`;
+
+export const branchScope = (branchId: string): Scope => `branch:${branchId}`;
+
+/** Scopes for something visible to the given branches (empty list = the whole brand). */
+export const scopesForBranches = (branchIds: readonly string[]): Scope[] =>
+  branchIds.length === 0 ? ['brand'] : branchIds.map(branchScope);
+
+export interface ChangeInput {
+  brandId: string;
+  scopes: readonly Scope[];
+  entity: EntityName;
+  id: string;
+  op: 'upsert' | 'delete';
+  /** The full replicated row (protocol shape) for an upsert. */
+  data?: unknown;
+  at: Date;
+}
+
+export async function recordChange(trx: Knex.Transaction | Knex, change: ChangeInput): Promise<void> {
+  const rows = [...new Set(change.scopes)].map((scope) => ({
+    brand_id: change.brandId,
+    scope,
+    entity: change.entity,
+    entity_id: change.id,
+    op: change.op,
+    data: change.op === 'upsert' ? JSON.stringify(change.data) : null,
+    created_at: change.at.toISOString(),
+  }));
+  if (rows.length > 0) await trx('changes').insert(rows);
+}

@@ -1,0 +1,86 @@
+/**
+ * Database rows (snake_case, JSON as text) ↔ protocol rows (camelCase, parsed). One mapper per
+ * replicated entity, used by the admin API, the demo seed and the sync handlers alike.
+ */
+import type { BrandRow, BranchRow, ClaimRow, CouponRow, CustomerRow, StaffRow } from '../../protocol';
+
+type Db = Record<string, unknown>;
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** SQLite returns 0/1 for booleans, PostgreSQL true/false. */
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
+
+export const toBrandRow = (r: Db): BrandRow => ({
+  id: str(r.id),
+  name: str(r.name),
+  timeZone: str(r.time_zone),
+  verifyMaxAttempts: Number(r.verify_max_attempts),
+  verifyLockSeconds: Number(r.verify_lock_seconds),
+  offlineRedeemLimitHours: Number(r.offline_redeem_limit_hours),
+});
+
+export const toBranchRow = (r: Db): BranchRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  name: str(r.name),
+  code: str(r.code),
+});
+
+export const toStaffRow = (r: Db): StaffRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  branchId: strOrNull(r.branch_id),
+  role: str(r.role) as StaffRow['role'],
+  staffCode: str(r.staff_code),
+  displayName: str(r.display_name),
+  pinHash: str(r.pin_hash),
+  active: bool(r.active),
+});
+
+export const toCouponRow = (r: Db): CouponRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  name: str(r.name),
+  type: str(r.type) as CouponRow['type'],
+  status: str(r.status) as CouponRow['status'],
+  branchIds: JSON.parse(str(r.branch_ids)) as string[],
+  validityMode: str(r.validity_mode) as CouponRow['validityMode'],
+  validFrom: strOrNull(r.valid_from),
+  validUntil: strOrNull(r.valid_until),
+  durationDays: numOrNull(r.duration_days),
+  usageRules: str(r.usage_rules),
+  barcodeType: str(r.barcode_type) as CouponRow['barcodeType'],
+  fixedCode: strOrNull(r.fixed_code),
+  verificationCodeHash: strOrNull(r.verification_code_hash),
+  redeemTag: strOrNull(r.redeem_tag),
+});
+
+export const toClaimRow = (r: Db, customerName: string | null = null): ClaimRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  couponId: str(r.coupon_id),
+  customerId: strOrNull(r.customer_id),
+  customerName,
+  code: str(r.code),
+  claimToken: str(r.claim_token),
+  claimedAt: str(r.claimed_at),
+  openedAt: strOrNull(r.opened_at),
+  redeemedAt: strOrNull(r.redeemed_at),
+  redeemedBranchId: strOrNull(r.redeemed_branch_id),
+  redeemedDeviceId: strOrNull(r.redeemed_device_id),
+  redeemedStaffId: strOrNull(r.redeemed_staff_id),
+});
+
+export const toCustomerRow = (r: Db): CustomerRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  channel: str(r.channel) as CustomerRow['channel'],
+  displayName: str(r.display_name),
+  phone: strOrNull(r.phone),
+  avatarUrl: strOrNull(r.avatar_url),
+  boundStaffId: strOrNull(r.bound_staff_id),
+  boundBranchId: strOrNull(r.bound_branch_id),
+  boundAt: strOrNull(r.bound_at),
+});

@@ -1,0 +1,288 @@
+/**
+ * Sync protocol v1: the wire contract between a console and the hub (SPEC §4).
+ * Zod schemas are the single source; TypeScript types are inferred from them and both ends
+ * validate what they receive. Nothing else lives here. Prose description: docs/protocol.md.
+ */
+import { z } from 'zod';
+
+/** Bumped on any incompatible change. A hub accepts consoles one version behind. */
+export const PROTOCOL_VERSION = 1;
+export const MIN_SUPPORTED_PROTOCOL_VERSION = PROTOCOL_VERSION - 1;
+
+/** socket.io event names, in one place. */
+export const SyncEvent = {
+  pull: 'sync:pull',
+  push: 'sync:push',
+  poke: 'sync:poke',
+} as const;
+
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------------------------------------
+// Enrollment (HTTP, POST /api/devices/enroll)
+
+export const EnrollRequest = z.object({
+  pairingCode: z
+    .string()
+    .trim()
+    .min(4)
+    .max(64)
+    .transform((s) => s.toUpperCase()),
+  deviceName: z.string().trim().min(1).max(100),
+  protocolVersion: z.number().int(),
+});
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export const EnrollResponse = z.object({
+  deviceId: z.string(),
+  /** Secret the device presents on every connection; the hub stores only its hash. */
+  deviceToken: z.string(),
+  brand: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+  branch: z.object({ id: z.string(), name: z.string() }),
+  protocolVersion: z.number().int(),
+  hubTime: isoDateTime,
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Connection handshake: socket.io `auth` payload, checked by the hub's middleware.
+
+export const DeviceAuth = z.object({
+  deviceId: z.string(),
+  deviceToken: z.string(),
+  protocolVersion: z.number().int(),
+});
+export type DeviceAuth = z.infer<typeof DeviceAuth>;
+
+/** `connect_error` data sent by the hub when it refuses a connection. */
+export const ConnectRefusal = z.object({
+  code: z.enum(['AUTH_INVALID', 'DEVICE_REVOKED', 'PROTOCOL_UNSUPPORTED']),
+  message: z.string(),
+});
+export type ConnectRefusal = z.infer<typeof ConnectRefusal>;
+
+// ---------------------------------------------------------------------------------------------
+// Replicated entities. The hub's change log carries full rows ("upsert") or tombstones ("delete").
+
+export const Role = z.enum([
+  'admin',
+  'supervisor',
+  'cs_manager',
+  'cs_agent',
+  'sales_manager',
+  'sales_associate',
+]);
+export type Role = z.infer<typeof Role>;
+
+export const BrandRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  /** Wrong verification codes before the coupon locks on a device. */
+  verifyMaxAttempts: z.number().int().positive(),
+  verifyLockSeconds: z.number().int().positive(),
+  /** Redemption is refused when the device has been offline longer than this. */
+  offlineRedeemLimitHours: z.number().int().positive(),
+});
+export type BrandRow = z.infer<typeof BrandRow>;
+
+export const BranchRow = z.object({ id: z.string(), brandId: z.string(), name: z.string(), code: z.string() });
+export type BranchRow = z.infer<typeof BranchRow>;
+
+export const StaffRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  /** null for brand-wide roles (admin, supervisor, customer service). */
+  branchId: z.string().nullable(),
+  role: Role,
+  staffCode: z.string(),
+  displayName: z.string(),
+  /** Salted scrypt hash (see domain/secrets.ts); never the PIN itself. */
+  pinHash: z.string(),
+  active: z.boolean(),
+});
+export type StaffRow = z.infer<typeof StaffRow>;
+
+export const CouponType = z.enum(['sales', 'marketing', 'customer_service']);
+export const ValidityMode = z.enum(['fixed', 'from_claim', 'from_open']);
+export type ValidityMode = z.infer<typeof ValidityMode>;
+export const BarcodeType = z.enum(['QR', 'CODE_39', 'CODE_128', 'EAN_13', 'NONE']);
+export type BarcodeType = z.infer<typeof BarcodeType>;
+
+export const CouponRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  name: z.string(),
+  type: CouponType,
+  status: z.enum(['draft', 'published']),
+  /** Empty means every branch of the brand. */
+  branchIds: z.array(z.string()),
+  validityMode: ValidityMode,
+  /** fixed: the window; from_claim / from_open: optional outer bounds of use. */
+  validFrom: isoDateTime.nullable(),
+  validUntil: isoDateTime.nullable(),
+  /** from_claim / from_open: how long a claim stays valid once its countdown starts. */
+  durationDays: z.number().int().positive().nullable(),
+  usageRules: z.string().max(1000),
+  barcodeType: BarcodeType,
+  /** Same code for every customer (固定序號); null when every claim has its own pack code. */
+  fixedCode: z.string().nullable(),
+  /** Salted scrypt hash of the staff verification code (驗證碼), or null when none is needed. */
+  verificationCodeHash: z.string().nullable(),
+  redeemTag: z.string().nullable(),
+});
+export type CouponRow = z.infer<typeof CouponRow>;
+
+export const ClaimRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  couponId: z.string(),
+  customerId: z.string().nullable(),
+  customerName: z.string().nullable(),
+  /** Unique pack code printed as the barcode. */
+  code: z.string(),
+  /** Opaque token carried by the claim QR on the customer's coupon page. */
+  claimToken: z.string(),
+  claimedAt: isoDateTime,
+  openedAt: isoDateTime.nullable(),
+  redeemedAt: isoDateTime.nullable(),
+  redeemedBranchId: z.string().nullable(),
+  redeemedDeviceId: z.string().nullable(),
+  redeemedStaffId: z.string().nullable(),
+});
+export type ClaimRow = z.infer<typeof ClaimRow>;
+
+export const Channel = z.enum(['line', 'whatsapp']);
+export type Channel = z.infer<typeof Channel>;
+
+export const CustomerRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  channel: Channel,
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  /** The associate the customer is bound to, with the branch, or null when unbound. */
+  boundStaffId: z.string().nullable(),
+  boundBranchId: z.string().nullable(),
+  boundAt: isoDateTime.nullable(),
+});
+export type CustomerRow = z.infer<typeof CustomerRow>;
+
+export const EntityName = z.enum(['brand', 'branch', 'staff', 'coupon', 'claim', 'customer']);
+export type EntityName = z.infer<typeof EntityName>;
+
+const change = <E extends EntityName, S extends z.ZodType>(entity: E, row: S) =>
+  z.discriminatedUnion('op', [
+    z.object({ seq: z.number().int(), entity: z.literal(entity), op: z.literal('upsert'), id: z.string(), data: row }),
+    z.object({ seq: z.number().int(), entity: z.literal(entity), op: z.literal('delete'), id: z.string() }),
+  ]);
+
+export const Change = z.union([
+  change('brand', BrandRow),
+  change('branch', BranchRow),
+  change('staff', StaffRow),
+  change('coupon', CouponRow),
+  change('claim', ClaimRow),
+  change('customer', CustomerRow),
+]);
+export type Change = z.infer<typeof Change>;
+
+// ---------------------------------------------------------------------------------------------
+// pull(cursor)
+
+export const PullRequest = z.object({
+  /** Last change seq the device has stored; 0 for a new device. */
+  cursor: z.number().int().nonnegative(),
+  limit: z.number().int().positive().max(5000).default(1000),
+});
+export type PullRequest = z.infer<typeof PullRequest>;
+
+export const PullResponse = z.object({
+  changes: z.array(Change),
+  /** Store this with the changes, in the same transaction. */
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  /** Changes in scope after `cursor` still to come, for the first-sync progress bar. */
+  remaining: z.number().int().nonnegative(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// push(mutations)
+
+export const RedeemPayload = z.object({
+  claimId: z.string(),
+  couponId: z.string(),
+  staffId: z.string(),
+  /** The code the cashier scanned or typed. */
+  scannedCode: z.string(),
+});
+export const VerificationFailurePayload = z.object({
+  couponId: z.string(),
+  staffId: z.string(),
+  scannedCode: z.string(),
+});
+export const ConflictResolvePayload = z.object({
+  /** The redemption (mutation id) that was answered with `conflict`. */
+  redemptionId: z.string(),
+  staffId: z.string(),
+  decision: z.enum(['acknowledge', 'void']),
+  note: z.string().max(500).optional(),
+});
+export const StaffSignInPayload = z.object({ staffId: z.string(), signedInAt: isoDateTime });
+
+const mutation = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
+  z.object({
+    /** Made on the device (UUIDv7); the hub keeps it under a UNIQUE constraint. */
+    id: z.uuid(),
+    kind: z.literal(kind),
+    payload,
+    /** The device's clock when the effect was committed locally. */
+    deviceTime: isoDateTime,
+  });
+
+export const Mutation = z.discriminatedUnion('kind', [
+  mutation('redemption.create', RedeemPayload),
+  mutation('verification.failure', VerificationFailurePayload),
+  mutation('conflict.resolve', ConflictResolvePayload),
+  mutation('staff.signin', StaffSignInPayload),
+]);
+export type Mutation = z.infer<typeof Mutation>;
+export type MutationKind = Mutation['kind'];
+
+export const PushRequest = z.object({ mutations: z.array(z.unknown()).min(1).max(500) });
+export type PushRequest = { mutations: Mutation[] };
+
+export const MutationOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied') }),
+  z.object({ status: z.literal('rejected'), code: z.string(), message: z.string() }),
+  z.object({
+    status: z.literal('conflict'),
+    code: z.string(),
+    message: z.string(),
+    /** e.g. the redemption that won: when, branch, device, staff. */
+    details: z.record(z.string(), z.unknown()),
+  }),
+]);
+export type MutationOutcome = z.infer<typeof MutationOutcome>;
+
+export const MutationResult = z.union([
+  MutationOutcome.and(z.object({ id: z.string() })),
+  /** The id was seen before: `first` is the answer it got then; nothing was applied again. */
+  z.object({ id: z.string(), status: z.literal('duplicate'), first: MutationOutcome }),
+]);
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResponse = z.object({ results: z.array(MutationResult) });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// poke: hub → device, "changes are waiting"
+
+export const Poke = z.object({ cursor: z.number().int().nonnegative() });
+export type Poke = z.infer<typeof Poke>;
+
+/** Every acknowledgement is either a value or an error with a code (never a thrown string). */
+export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type AckError = z.infer<typeof AckError>;
