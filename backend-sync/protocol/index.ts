@@ -169,7 +169,40 @@ export const CustomerRow = z.object({
 });
 export type CustomerRow = z.infer<typeof CustomerRow>;
 
-export const EntityName = z.enum(['brand', 'branch', 'staff', 'coupon', 'claim', 'customer']);
+/** Device names, so a till can say which device redeemed a claim. Brand-wide. */
+export const DeviceRow = z.object({ id: z.string(), brandId: z.string(), branchId: z.string(), name: z.string() });
+export type DeviceRow = z.infer<typeof DeviceRow>;
+
+export const RedemptionStatus = z.enum(['applied', 'conflict', 'voided']);
+export type RedemptionStatus = z.infer<typeof RedemptionStatus>;
+
+/**
+ * A redemption as the hub decided it, replicated to the branches involved so every device there
+ * and the branch's managers see conflicts ("needs attention") and their resolution.
+ */
+export const RedemptionRow = z.object({
+  /** = the device-made mutation id */
+  id: z.string(),
+  brandId: z.string(),
+  claimId: z.string(),
+  couponId: z.string(),
+  branchId: z.string(),
+  deviceId: z.string(),
+  staffId: z.string(),
+  scannedCode: z.string(),
+  deviceTime: isoDateTime,
+  receivedAt: isoDateTime,
+  /** applied: holds the claim · conflict: lost to an earlier redemption · voided by a manager */
+  status: RedemptionStatus,
+  /** For a conflict: the redemption that holds the claim. */
+  winnerId: z.string().nullable(),
+  resolution: z.enum(['acknowledged', 'voided']).nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: isoDateTime.nullable(),
+});
+export type RedemptionRow = z.infer<typeof RedemptionRow>;
+
+export const EntityName = z.enum(['brand', 'branch', 'staff', 'device', 'coupon', 'claim', 'customer', 'redemption']);
 export type EntityName = z.infer<typeof EntityName>;
 
 const change = <E extends EntityName, S extends z.ZodType>(entity: E, row: S) =>
@@ -182,9 +215,11 @@ export const Change = z.union([
   change('brand', BrandRow),
   change('branch', BranchRow),
   change('staff', StaffRow),
+  change('device', DeviceRow),
   change('coupon', CouponRow),
   change('claim', ClaimRow),
   change('customer', CustomerRow),
+  change('redemption', RedemptionRow),
 ]);
 export type Change = z.infer<typeof Change>;
 
