@@ -1,11 +1,21 @@
 /**
  * The console core: everything the console does, in plain TypeScript under Node (no `electron`
- * import). STUB — being written by the console-core helper; this interface is the contract with
- * electron/main and electron/webhost.
+ * import). electron/main and electron/webhost create one core, pass its `dispatch` to their
+ * transport and forward its events to the renderer.
  */
-import type { Clock } from '../../backend-sync/domain/clock';
-import type { Dispatch } from './api/dispatcher';
-import type { ConsoleEventName } from './api/contract';
+import pino, { type Logger } from 'pino';
+import { systemClock, uuidV7, type Clock, type IdGenerator } from '../../backend-sync/domain/clock';
+import { PROTOCOL_VERSION } from '../../backend-sync/protocol';
+import { createDispatcher, type Dispatch } from './api/dispatcher';
+import type { ConsoleEventName, ConsoleEventPayload, ConsoleHandlers } from './api/contract';
+import { createEnrollment } from './enrollment';
+import { createSessions } from './session';
+import { createSettings } from './settings';
+import { openConsoleDb } from './store/db';
+import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
+
+/** lastErrorCode when the stored device token cannot be unsealed. */
+export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
 
 /** Seals device credentials at rest: Electron's safeStorage in the app, a key file in the web host. */
 export interface SecretStore {
@@ -25,6 +35,15 @@ export interface ConsoleCoreOptions {
   /** Path to a better-sqlite3 binary built for Electron's ABI (the Node build serves tests). */
   nativeBinding?: string;
   clock?: Clock;
+  /** Mutation and record ids (UUIDv7 unless a test injects its own). */
+  ids?: IdGenerator;
+  /** pino logger; default: pino at LOG_LEVEL or 'info'. Never given secrets, PINs or tokens. */
+  logger?: Logger;
+  /** Sync timings (back-off, timeouts, page sizes); tests shorten them. */
+  sync?: Partial<SyncTuning>;
+  timers?: Timers;
+  /** How long the enrollment request may take. */
+  enrollTimeoutMs?: number;
 }
 
 export interface ConsoleCore {
@@ -33,6 +52,96 @@ export interface ConsoleCore {
   close(): Promise<void>;
 }
 
-export async function createConsoleCore(_options: ConsoleCoreOptions): Promise<ConsoleCore> {
-  throw new Error('createConsoleCore not written yet');
+export async function createConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? uuidV7;
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'console-core' });
+  const db = await openConsoleDb({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+
+  const listeners = new Set<(name: ConsoleEventName, payload: unknown) => void>();
+  const emit = <E extends ConsoleEventName>(name: E, payload: ConsoleEventPayload<E>): void => {
+    for (const listener of listeners) {
+      try {
+        listener(name, payload);
+      } catch (err) {
+        logger.error({ err, event: name }, 'event listener failed');
+      }
+    }
+  };
+
+  const enrollment = createEnrollment({
+    db,
+    secretStore: options.secretStore,
+    clock,
+    suggestedHubUrl: options.suggestedHubUrl ?? null,
+    ...(options.enrollTimeoutMs ? { enrollTimeoutMs: options.enrollTimeoutMs } : {}),
+  });
+  const sync = createSyncEngine({
+    db,
+    clock,
+    logger,
+    publish: (status) => emit('sync.status', status),
+    ...(options.sync ? { tuning: options.sync } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  const sessions = createSessions({
+    db,
+    clock,
+    ids,
+    onChanged: (session) => emit('session.changed', session),
+    onOutboxChanged: () => sync.outboxChanged(),
+  });
+  const settings = createSettings(db);
+
+  const handlers: ConsoleHandlers = {
+    'app.info': async () => ({
+      version: options.appVersion,
+      protocolVersion: PROTOCOL_VERSION,
+      host: options.host,
+    }),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+    'enrollment.get': () => enrollment.info(),
+    'enrollment.enroll': async (input) => {
+      const creds = await enrollment.enroll(input);
+      logger.info({ deviceId: creds.deviceId }, 'enrolled');
+      await sync.start(creds);
+      return enrollment.info();
+    },
+    'session.get': async () => sessions.current(),
+    'session.signIn': (input) => sessions.signIn(input),
+    'session.signOut': async () => sessions.signOut(),
+    'sync.status': () => sync.status(),
+    'sync.now': async () => {
+      await enrollment.requireEnrolled();
+      return sync.syncNow();
+    },
+  };
+  const dispatch = createDispatcher(handlers, (method, err) =>
+    logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),
+  );
+
+  try {
+    const existing = await enrollment.credentials();
+    if (existing) await sync.start(existing);
+  } catch (err) {
+    // The sealed token cannot be opened (safeStorage key changed, key file lost): the console
+    // still starts — sign-in works offline on synced data — and the status bar says why it
+    // cannot sync. Re-enrolling is the way out.
+    logger.error({ err }, 'stored device credentials cannot be opened');
+    await sync.cannotStart(CREDENTIALS_UNREADABLE);
+  }
+
+  return {
+    dispatch,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      await sync.stop();
+      await db.destroy();
+    },
+  };
 }

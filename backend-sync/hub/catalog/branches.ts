@@ -1,0 +1,65 @@
+/** Branches (分店) of a brand. Every device belongs to one. */
+import type { Knex } from 'knex';
+import { recordChange } from '../db/changes';
+import { toBranchRow } from '../db/rows';
+import { requireBrand } from './brands';
+import { CreateBranchInput, type BranchView } from './schemas';
+import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
+
+export const toBranchView = (row: Record<string, unknown>): BranchView => ({
+  ...toBranchRow(row),
+  createdAt: String(row.created_at),
+});
+
+export async function createBranch(
+  db: Knex,
+  deps: CatalogDeps,
+  brandId: string,
+  input: unknown,
+): Promise<BranchView> {
+  const data = parseInput(CreateBranchInput, input);
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    const clash = await trx('branches').where({ brand_id: brandId, code: data.code }).first();
+    if (clash)
+      throw alreadyExists(`Branch code ${data.code} is already used in this brand.`, { field: 'code' });
+    const row = {
+      id: deps.ids(),
+      brand_id: brandId,
+      name: data.name,
+      code: data.code,
+      created_at: now.toISOString(),
+    };
+    await trx('branches').insert(row);
+    await recordChange(trx, {
+      brandId,
+      scopes: ['brand'],
+      entity: 'branch',
+      id: row.id,
+      op: 'upsert',
+      data: toBranchRow(row),
+      at: now,
+    });
+    return toBranchView(row);
+  });
+}
+
+export async function listBranches(db: Knex, brandId: string): Promise<BranchView[]> {
+  await requireBrand(db, brandId);
+  const rows = await db('branches')
+    .where({ brand_id: brandId })
+    .orderBy([{ column: 'code' }, { column: 'id' }]);
+  return rows.map(toBranchView);
+}
+
+/** The branch's row when it belongs to the brand, or NOT_FOUND. */
+export async function requireBranch(
+  db: Knex,
+  brandId: string,
+  branchId: string,
+): Promise<Record<string, unknown>> {
+  const row = await db('branches').where({ id: branchId, brand_id: brandId }).first();
+  if (!row) throw notFound('Branch', branchId);
+  return row;
+}

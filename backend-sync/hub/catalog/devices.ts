@@ -1,0 +1,92 @@
+/**
+ * Devices: a console installation for one branch, enrolled once with a one-time pairing code.
+ * The code is shown once (on creation); listings show only whether it is still usable. The
+ * device token is made at enrollment (hub-core) and never appears here.
+ */
+import type { Knex } from 'knex';
+import { requireBrand } from './brands';
+import { requireBranch } from './branches';
+import { generatePairingCode } from './codes';
+import { CreateDeviceInput, type CreatedDeviceView, type DeviceView } from './schemas';
+import { cryptoRandom, inTransaction, parseInput, type CatalogDeps } from './support';
+
+const DAY_MS = 86_400_000;
+
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceView {
+  const expiresAt = strOrNull(row.pairing_expires_at);
+  const state = bool(row.revoked)
+    ? 'revoked'
+    : row.enrolled_at
+      ? 'enrolled'
+      : row.pairing_code && expiresAt !== null && Date.parse(expiresAt) > now.getTime()
+        ? 'unused'
+        : 'expired';
+  return {
+    id: String(row.id),
+    brandId: String(row.brand_id),
+    branchId: String(row.branch_id),
+    name: String(row.name),
+    state,
+    pairingExpiresAt: expiresAt,
+    enrolledAt: strOrNull(row.enrolled_at),
+    lastSeenAt: strOrNull(row.last_seen_at),
+    createdAt: String(row.created_at),
+  };
+}
+
+/** Options for the demo seed, which needs fixed, documented codes. */
+export interface DeviceCreateOptions {
+  pairingCode?: string;
+}
+
+export async function createDevice(
+  db: Knex,
+  deps: CatalogDeps,
+  brandId: string,
+  input: unknown,
+  options: DeviceCreateOptions = {},
+): Promise<CreatedDeviceView> {
+  const data = parseInput(CreateDeviceInput, input);
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    await requireBranch(trx, brandId, data.branchId);
+    const pairingCode = options.pairingCode ?? (await freshPairingCode(trx, deps));
+    const row = {
+      id: deps.ids(),
+      brand_id: brandId,
+      branch_id: data.branchId,
+      name: data.name,
+      pairing_code: pairingCode,
+      pairing_expires_at: new Date(now.getTime() + data.pairingValidDays * DAY_MS).toISOString(),
+      token_hash: null,
+      enrolled_at: null,
+      last_seen_at: null,
+      revoked: false,
+      created_at: now.toISOString(),
+    };
+    // Devices are not replicated (no change row): consoles never see other devices.
+    await trx('devices').insert(row);
+    return { ...toDeviceView(row, now), pairingCode };
+  });
+}
+
+/** 32^8 codes make a clash unlikely; the UNIQUE column makes it impossible, a retry makes it moot. */
+async function freshPairingCode(trx: Knex.Transaction, deps: CatalogDeps): Promise<string> {
+  for (;;) {
+    const code = generatePairingCode(deps.random ?? cryptoRandom);
+    if (!(await trx('devices').where({ pairing_code: code }).first())) return code;
+  }
+}
+
+export async function listDevices(db: Knex, deps: CatalogDeps, brandId: string): Promise<DeviceView[]> {
+  await requireBrand(db, brandId);
+  const now = deps.clock.now();
+  const rows = await db('devices')
+    .where({ brand_id: brandId })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  return rows.map((row) => toDeviceView(row, now));
+}

@@ -1,0 +1,82 @@
+/**
+ * Staff of a brand. The PIN is write-only: only its salted hash is stored (and synced, so a
+ * console can check a sign-in offline); the admin view leaves even the hash out.
+ */
+import type { Knex } from 'knex';
+import { hashSecret } from '../../domain/secrets';
+import { branchScope, recordChange, type Scope } from '../db/changes';
+import { toStaffRow } from '../db/rows';
+import { requireBrand } from './brands';
+import { requireBranch } from './branches';
+import { CreateStaffInput, type StaffView } from './schemas';
+import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
+
+export function toStaffView(row: Record<string, unknown>): StaffView {
+  const { pinHash: _pinHash, ...view } = toStaffRow(row);
+  return { ...view, createdAt: String(row.created_at) };
+}
+
+/** Brand-wide staff reach every device of the brand; branch staff only their branch's devices. */
+export const staffScopes = (branchId: string | null): Scope[] => [branchId ? branchScope(branchId) : 'brand'];
+
+export async function createStaff(
+  db: Knex,
+  deps: CatalogDeps,
+  brandId: string,
+  input: unknown,
+): Promise<StaffView> {
+  const data = parseInput(CreateStaffInput, input);
+  // Hash before the transaction: scrypt is deliberately slow and needs no lock.
+  const pinHash = hashSecret(data.pin);
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    const branchId = data.branchId ?? null;
+    if (branchId) await requireBranch(trx, brandId, branchId);
+    const clash = await trx('staff').where({ brand_id: brandId, staff_code: data.staffCode }).first();
+    if (clash)
+      throw alreadyExists(`Staff code ${data.staffCode} is already used in this brand.`, {
+        field: 'staffCode',
+      });
+    const row = {
+      id: deps.ids(),
+      brand_id: brandId,
+      branch_id: branchId,
+      role: data.role,
+      staff_code: data.staffCode,
+      display_name: data.displayName,
+      pin_hash: pinHash,
+      active: true,
+      created_at: now.toISOString(),
+    };
+    await trx('staff').insert(row);
+    await recordChange(trx, {
+      brandId,
+      scopes: staffScopes(branchId),
+      entity: 'staff',
+      id: row.id,
+      op: 'upsert',
+      data: toStaffRow(row),
+      at: now,
+    });
+    return toStaffView(row);
+  });
+}
+
+export async function listStaff(db: Knex, brandId: string): Promise<StaffView[]> {
+  await requireBrand(db, brandId);
+  const rows = await db('staff')
+    .where({ brand_id: brandId })
+    .orderBy([{ column: 'staff_code' }]);
+  return rows.map(toStaffView);
+}
+
+export async function requireStaff(
+  db: Knex,
+  brandId: string,
+  staffId: string,
+): Promise<Record<string, unknown>> {
+  const row = await db('staff').where({ id: staffId, brand_id: brandId }).first();
+  if (!row) throw notFound('Staff', staffId);
+  return row;
+}

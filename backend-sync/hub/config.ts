@@ -1,0 +1,83 @@
+/**
+ * Resolves the hub's settings from createHub options and the environment, in one place, so the
+ * CLI, the embedded hub and tests agree on precedence: explicit option > environment > default.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock, IdGenerator } from '../domain/clock';
+import { systemClock, uuidV7 } from '../domain/clock';
+
+export interface HubOptions {
+  /** 0 = a free port chosen by the OS. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback); pass 0.0.0.0 to serve the shop network. */
+  host?: string;
+  /** Folder for the SQLite file (unused with PostgreSQL, but still required). */
+  dataDir: string;
+  /**
+   * postgres://…; when absent, process.env.DATABASE_URL, else SQLite in dataDir. `null` forces
+   * SQLite even when DATABASE_URL is set (tests run both kinds in one process).
+   */
+  databaseUrl?: string | null;
+  /** PostgreSQL schema (tests give each hub its own). */
+  searchPath?: string;
+  /** Seed the demo brand (idempotent) and return its summary. */
+  demo?: boolean;
+  adminToken?: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** pino level; default process.env.LOG_LEVEL or 'info'. */
+  logLevel?: string;
+  /** socket.io path; default /socket.io. */
+  socketPath?: string;
+}
+
+/** The admin token the demo uses, so docs/demo.md can name it. Never used outside demo mode. */
+export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
+
+export type AdminTokenSource = 'option' | 'env' | 'demo' | 'generated';
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  searchPath: string | undefined;
+  demo: boolean;
+  adminToken: string;
+  adminTokenSource: AdminTokenSource;
+  clock: Clock;
+  ids: IdGenerator;
+  logLevel: string;
+  socketPath: string;
+}
+
+export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const demo = options.demo ?? false;
+  const { adminToken, adminTokenSource } = resolveAdminToken(options.adminToken, env.HUB_ADMIN_TOKEN, demo);
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    dataDir: options.dataDir,
+    databaseUrl:
+      options.databaseUrl === null ? undefined : (options.databaseUrl ?? (env.DATABASE_URL || undefined)),
+    searchPath: options.searchPath,
+    demo,
+    adminToken,
+    adminTokenSource,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? uuidV7,
+    logLevel: options.logLevel ?? env.LOG_LEVEL ?? 'info',
+    socketPath: options.socketPath ?? '/socket.io',
+  };
+}
+
+function resolveAdminToken(
+  option: string | undefined,
+  fromEnv: string | undefined,
+  demo: boolean,
+): { adminToken: string; adminTokenSource: AdminTokenSource } {
+  if (option) return { adminToken: option, adminTokenSource: 'option' };
+  if (fromEnv) return { adminToken: fromEnv, adminTokenSource: 'env' };
+  if (demo) return { adminToken: DEMO_ADMIN_TOKEN, adminTokenSource: 'demo' };
+  return { adminToken: randomBytes(24).toString('base64url'), adminTokenSource: 'generated' };
+}

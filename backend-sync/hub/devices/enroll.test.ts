@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnrollResponse, PROTOCOL_VERSION } from '../../protocol';
+import { testDbKinds } from '../testing/databases';
+import { insertDevice } from '../testing/fixtures';
+import { startTestHub, type TestHub } from '../realtime/testing';
+import { ENROLL_PATH, hashDeviceToken } from './enroll';
+
+/** An EnrollResponse or an error body; tests read whichever the status says. */
+type EnrollBody = { deviceToken: string; error: { code: string; message: string; details?: unknown } };
+
+describe.each(testDbKinds())('device enrollment on %s', (kind) => {
+  let h: TestHub | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const enroll = async (body: unknown) => {
+    const res = await fetch(`${h!.hub.url}${ENROLL_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as EnrollBody };
+  };
+  const request = (pairingCode: string, protocolVersion = PROTOCOL_VERSION) => ({
+    pairingCode,
+    deviceName: 'Counter PC',
+    protocolVersion,
+  });
+
+  it('trades a pairing code for device credentials and stores only the token hash', async () => {
+    h = await startTestHub(kind);
+    const { status, body } = await enroll(request(h.fixture.devices.a1.pairingCode.toLowerCase()));
+    expect(status).toBe(200);
+    const response = EnrollResponse.parse(body);
+    expect(response).toMatchObject({
+      deviceId: h.fixture.devices.a1.id,
+      brand: { id: h.fixture.brandId, name: 'Fixture Tea', timeZone: 'Asia/Taipei' },
+      branch: { id: h.fixture.branchA, name: 'Branch A' },
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    const row = await h.t.db('devices').where({ id: response.deviceId }).first();
+    expect(row.pairing_code).toBeNull();
+    expect(row.token_hash).toBe(hashDeviceToken(response.deviceToken));
+    expect(row.token_hash).not.toContain(response.deviceToken);
+    expect(row.enrolled_at).not.toBeNull();
+  });
+
+  it('refuses a code used before with 409 PAIRING_CODE_USED', async () => {
+    h = await startTestHub(kind);
+    expect((await enroll(request(h.fixture.devices.a1.pairingCode))).status).toBe(200);
+    const again = await enroll(request(h.fixture.devices.a1.pairingCode));
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('PAIRING_CODE_USED');
+  });
+
+  it('refuses an unknown code with 404 PAIRING_CODE_INVALID', async () => {
+    h = await startTestHub(kind);
+    const res = await enroll(request('NO-SUCH-CODE'));
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('PAIRING_CODE_INVALID');
+    expect(typeof res.body.error.message).toBe('string');
+  });
+
+  it('refuses an expired code', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    await insertDevice(h.t.db, h.clock, {
+      id: 'device-old',
+      brandId: f.brandId,
+      branchId: f.branchA,
+      pairingCode: 'OLD-CODE',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+    });
+    const res = await enroll(request('OLD-CODE'));
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'PAIRING_CODE_INVALID', details: { reason: 'expired' } });
+  });
+
+  it('answers a malformed body with 400 VALIDATION_FAILED and writes nothing', async () => {
+    h = await startTestHub(kind);
+    const before = await h.t.db('devices').select().orderBy('id');
+    for (const body of [
+      { pairingCode: h.fixture.devices.a1.pairingCode },
+      '{"not json',
+      { ...request('PAIR-A1'), deviceName: '' },
+    ]) {
+      const res = await enroll(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(await h.t.db('devices').select().orderBy('id')).toEqual(before);
+    expect(await h.t.db('events').where({ kind: 'device.enrolled' })).toHaveLength(0);
+  });
+
+  it('answers a console on an unsupported protocol with 426 PROTOCOL_UNSUPPORTED', async () => {
+    h = await startTestHub(kind);
+    const res = await enroll(request(h.fixture.devices.a1.pairingCode, PROTOCOL_VERSION - 2));
+    expect(res.status).toBe(426);
+    expect(res.body.error.code).toBe('PROTOCOL_UNSUPPORTED');
+    const row = await h.t.db('devices').where({ id: h.fixture.devices.a1.id }).first();
+    expect(row.pairing_code).toBe(h.fixture.devices.a1.pairingCode);
+  });
+
+  it('lets exactly one of two simultaneous enrolls with one code succeed', async () => {
+    h = await startTestHub(kind);
+    const code = h.fixture.devices.a2.pairingCode;
+    const results = await Promise.all([enroll(request(code)), enroll(request(code)), enroll(request(code))]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409, 409]);
+    const winner = results.find((r) => r.status === 200)!;
+    const row = await h.t.db('devices').where({ id: h.fixture.devices.a2.id }).first();
+    expect(row.token_hash).toBe(hashDeviceToken(winner.body.deviceToken));
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * POST /api/devices/enroll: a console trades a one-time pairing code for its device credentials.
+ *
+ * The code is cleared in the same transaction that stores the token hash, and the UPDATE only
+ * matches while the code is still on the row, so two simultaneous enrolls with one code cannot
+ * both succeed (on PostgreSQL the loser waits on the row lock, then finds the code gone). A used
+ * code is remembered only as a sha256 in a `device.enrolled` event, so a second try can be told
+ * "already used" (409) rather than "unknown" (404) without keeping the code itself.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import {
+  EnrollRequest,
+  MIN_SUPPORTED_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  type EnrollResponse,
+} from '../../protocol';
+import type { Clock } from '../../domain/clock';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { dbKind } from '../db';
+
+export const ENROLL_PATH = '/api/devices/enroll';
+
+const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** What the hub stores for a device token: its sha256, hex. The token itself is never stored. */
+export const hashDeviceToken = (token: string): string => sha256(token);
+
+/** Constant-time check of a presented token against the stored hash. */
+export function deviceTokenMatches(token: string, storedHash: string | null | undefined): boolean {
+  if (!storedHash) return false;
+  const actual = Buffer.from(hashDeviceToken(token), 'hex');
+  const expected = Buffer.from(storedHash, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+export const newDeviceToken = (): string => randomBytes(32).toString('base64url');
+
+export const isSupportedProtocolVersion = (v: number): boolean =>
+  v >= MIN_SUPPORTED_PROTOCOL_VERSION && v <= PROTOCOL_VERSION;
+
+export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest): Promise<EnrollResponse> {
+  if (!isSupportedProtocolVersion(input.protocolVersion)) {
+    throw new AppError(
+      ErrorCode.PROTOCOL_UNSUPPORTED,
+      `This hub speaks sync protocol ${MIN_SUPPORTED_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the console speaks ${input.protocolVersion}. Update the console.`,
+      { hubVersion: PROTOCOL_VERSION, minSupported: MIN_SUPPORTED_PROTOCOL_VERSION },
+    );
+  }
+  const now = clock.now();
+  const token = newDeviceToken();
+  const codeHash = sha256(input.pairingCode);
+
+  const device = await db.transaction(async (trx) => {
+    const query = trx('devices').where({ pairing_code: input.pairingCode }).first();
+    const row = (await (dbKind(db) === 'postgres' ? query.forUpdate() : query)) as
+      Record<string, unknown> | undefined;
+    if (!row) {
+      const used = await trx('events')
+        .where({ kind: 'device.enrolled' })
+        .andWhereLike('data', `%${codeHash}%`)
+        .first();
+      if (used) throw new AppError(ErrorCode.PAIRING_CODE_USED, 'This pairing code has already been used.');
+      throw new AppError(ErrorCode.PAIRING_CODE_INVALID, 'This pairing code does not exist.');
+    }
+    if (row.revoked === true || row.revoked === 1) {
+      throw new AppError(
+        ErrorCode.PAIRING_CODE_INVALID,
+        'The device of this pairing code has been revoked.',
+        {
+          reason: 'revoked',
+        },
+      );
+    }
+    if (row.pairing_expires_at && new Date(String(row.pairing_expires_at)).getTime() <= now.getTime()) {
+      throw new AppError(ErrorCode.PAIRING_CODE_INVALID, 'This pairing code has expired.', {
+        reason: 'expired',
+      });
+    }
+    const updated = await trx('devices')
+      .where({ id: row.id, pairing_code: input.pairingCode })
+      .update({
+        pairing_code: null,
+        pairing_expires_at: null,
+        token_hash: hashDeviceToken(token),
+        enrolled_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+      });
+    if (updated !== 1)
+      throw new AppError(ErrorCode.PAIRING_CODE_USED, 'This pairing code has already been used.');
+    await trx('events').insert({
+      brand_id: row.brand_id,
+      kind: 'device.enrolled',
+      device_id: row.id,
+      staff_id: null,
+      data: JSON.stringify({ pairingCodeSha256: codeHash, deviceName: input.deviceName }),
+      at: now.toISOString(),
+    });
+    return row;
+  });
+
+  const brand = await db('brands').where({ id: device.brand_id }).first();
+  const branch = await db('branches').where({ id: device.branch_id }).first();
+  return {
+    deviceId: String(device.id),
+    deviceToken: token,
+    brand: { id: String(brand.id), name: String(brand.name), timeZone: String(brand.time_zone) },
+    branch: { id: String(branch.id), name: String(branch.name) },
+    protocolVersion: PROTOCOL_VERSION,
+    hubTime: now.toISOString(),
+  };
+}
+
+export function registerEnrollRoute(app: FastifyInstance, deps: { db: Knex; clock: Clock }): void {
+  app.post(ENROLL_PATH, async (request) => {
+    // ZodError → 400 VALIDATION_FAILED and AppError → its status, both via the shared error handler.
+    const input = EnrollRequest.parse(request.body);
+    const result = await enrollDevice(deps.db, deps.clock, input);
+    request.log.info({ deviceId: result.deviceId, branchId: result.branch.id }, 'device enrolled');
+    return result;
+  });
+}

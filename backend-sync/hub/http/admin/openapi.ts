@@ -1,0 +1,159 @@
+/**
+ * GET /api/openapi.json: an OpenAPI 3.1 document generated from the route table and the same zod
+ * schemas the services validate with (OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what
+ * `z.toJSONSchema` writes).
+ */
+import { z } from 'zod';
+import { EnrollRequest, EnrollResponse } from '../../../protocol';
+import type { AdminRoute } from './routes';
+
+export const OPENAPI_PATH = '/api/openapi.json';
+export const ADMIN_PREFIX = '/api/admin';
+
+type Json = Record<string, unknown>;
+
+const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string().meta({ description: 'Machine-readable code, e.g. VALIDATION_FAILED' }),
+    message: z.string(),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'e.g. issues: [{ path, message }] for VALIDATION_FAILED' }),
+  }),
+});
+
+const HealthSchema = z.object({
+  status: z.literal('ok'),
+  db: z.enum(['sqlite', 'postgres']),
+  protocolVersion: z.number(),
+});
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  return rest;
+}
+
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
+  400: {
+    name: 'ValidationFailed',
+    description: 'VALIDATION_FAILED: the input is not valid (details.issues)',
+  },
+  401: { name: 'Unauthorized', description: 'UNAUTHORIZED: missing or wrong bearer token' },
+  404: { name: 'NotFound', description: 'NOT_FOUND: an id in the path or body does not exist' },
+  409: { name: 'AlreadyExists', description: 'ALREADY_EXISTS: a unique value (code, staff code…) is taken' },
+};
+
+const errorRef = (status: number) => ({ $ref: `#/components/responses/${ERROR_RESPONSES[status]!.name}` });
+
+/** `/brands/:brandId/staff` → `/api/admin/brands/{brandId}/staff` */
+export const openApiPath = (path: string): string => `${ADMIN_PREFIX}${path.replace(/:(\w+)/g, '{$1}')}`;
+
+function operation(route: AdminRoute): Json {
+  const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const queryParams = Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: jsonSchema(schema as z.ZodType, 'output'),
+  }));
+  const responses: Json = {
+    [route.status]: {
+      description: route.status === 201 ? 'Created' : 'OK',
+      content: json(jsonSchema(route.response, 'output')),
+    },
+    401: errorRef(401),
+  };
+  for (const status of route.errors) responses[status] = errorRef(status);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: [{ bearerAuth: [] }],
+    ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: json(jsonSchema(route.body, 'input')) } }
+      : {}),
+    responses,
+  };
+}
+
+export function buildOpenApiDocument(routes: readonly AdminRoute[]): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const key = openApiPath(route.path);
+    paths[key] = { ...(paths[key] ?? {}), [route.method.toLowerCase()]: operation(route) };
+  }
+  paths['/api/devices/enroll'] = {
+    post: {
+      operationId: 'enrollDevice',
+      summary: 'Trade a one-time pairing code for device credentials (no bearer token)',
+      tags: ['devices'],
+      security: [],
+      requestBody: { required: true, content: json(jsonSchema(EnrollRequest, 'input')) },
+      responses: {
+        200: { description: 'Enrolled', content: json(jsonSchema(EnrollResponse, 'output')) },
+        400: errorRef(400),
+        404: {
+          description: 'PAIRING_CODE_INVALID: unknown, expired or revoked',
+          content: json({ $ref: '#/components/schemas/ErrorBody' }),
+        },
+        409: { description: 'PAIRING_CODE_USED', content: json({ $ref: '#/components/schemas/ErrorBody' }) },
+        426: {
+          description: 'PROTOCOL_UNSUPPORTED',
+          content: json({ $ref: '#/components/schemas/ErrorBody' }),
+        },
+      },
+    },
+  };
+  paths['/healthz'] = {
+    get: {
+      operationId: 'health',
+      summary: 'Liveness with a database round-trip',
+      tags: ['hub'],
+      security: [],
+      responses: {
+        200: { description: 'OK', content: json(jsonSchema(HealthSchema, 'output')) },
+        503: { description: 'DB_UNAVAILABLE', content: json({ $ref: '#/components/schemas/ErrorBody' }) },
+      },
+    },
+  };
+  paths[OPENAPI_PATH] = {
+    get: {
+      operationId: 'openApi',
+      summary: 'This document',
+      tags: ['hub'],
+      security: [],
+      responses: { 200: { description: 'OpenAPI 3.1 document', content: json({ type: 'object' }) } },
+    },
+  };
+
+  const responses: Record<string, Json> = {};
+  for (const { name, description } of Object.values(ERROR_RESPONSES)) {
+    responses[name] = { description, content: json({ $ref: '#/components/schemas/ErrorBody' }) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'OMO Store Console hub',
+      version: '1.0.0',
+      description:
+        'Admin REST API of the hub (bearer token) plus device enrollment and health. Errors: ' +
+        '{ "error": { "code", "message", "details"? } }. PINs and verification codes are write-only.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      schemas: { ErrorBody: jsonSchema(ErrorBodySchema, 'output') },
+      responses,
+    },
+  };
+}

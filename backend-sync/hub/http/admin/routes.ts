@@ -1,0 +1,253 @@
+/**
+ * Every admin route as data: method, path, the zod schemas of its body and answer, and what it
+ * runs. index.ts registers these with fastify and openapi.ts describes the very same list, so a
+ * route cannot exist without its documentation.
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { CatalogDeps } from '../../catalog/support';
+import { createBrand, listBrands } from '../../catalog/brands';
+import { createBranch, listBranches } from '../../catalog/branches';
+import { createClaim, listClaims } from '../../catalog/claims';
+import { createCoupon, listCoupons, publishCoupon } from '../../catalog/coupons';
+import { createCustomer, listCustomers, ListCustomersQuery } from '../../catalog/customers';
+import { createDevice, listDevices } from '../../catalog/devices';
+import { createStaff, listStaff } from '../../catalog/staff';
+import {
+  BranchView,
+  BrandView,
+  ClaimView,
+  CouponView,
+  CreateBranchInput,
+  CreateBrandInput,
+  CreateClaimInput,
+  CreateCouponInput,
+  CreateCustomerInput,
+  CreatedDeviceView,
+  CreateDeviceInput,
+  CreateStaffInput,
+  CustomerView,
+  DeviceView,
+  listOf,
+  pageOf,
+  Paging,
+  StaffView,
+} from '../../catalog/schemas';
+
+export interface RouteContext {
+  db: Knex;
+  catalog: CatalogDeps;
+  params: Record<string, string>;
+  query: unknown;
+  body: unknown;
+}
+
+export interface RouteOutcome {
+  result: unknown;
+  /** The brand whose devices should be poked (set by writes). */
+  changedBrandId?: string;
+}
+
+export interface AdminRoute {
+  method: 'GET' | 'POST';
+  /** Relative to /api/admin, in fastify syntax (`:brandId`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: 'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers';
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: 200 | 201;
+  response: z.ZodType;
+  /** Error statuses besides 401 (every route may answer 401). */
+  errors: readonly (400 | 404 | 409)[];
+  run(ctx: RouteContext): Promise<RouteOutcome>;
+}
+
+const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
+
+/** A write's outcome: the created object, and its brand to poke. */
+const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({
+  result,
+  changedBrandId: result.brandId,
+});
+
+export const adminRoutes: readonly AdminRoute[] = [
+  {
+    method: 'POST',
+    path: '/brands',
+    operationId: 'createBrand',
+    summary: 'Create a brand',
+    tag: 'brands',
+    body: CreateBrandInput,
+    status: 201,
+    response: BrandView,
+    errors: [400],
+    run: async (ctx) => {
+      const brand = await createBrand(ctx.db, ctx.catalog, ctx.body);
+      return { result: brand, changedBrandId: brand.id };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/brands',
+    operationId: 'listBrands',
+    summary: 'List brands',
+    tag: 'brands',
+    status: 200,
+    response: listOf(BrandView),
+    errors: [],
+    run: async (ctx) => ({ result: { items: await listBrands(ctx.db) } }),
+  },
+  {
+    method: 'POST',
+    path: '/brands/:brandId/branches',
+    operationId: 'createBranch',
+    summary: 'Create a branch (分店)',
+    tag: 'branches',
+    body: CreateBranchInput,
+    status: 201,
+    response: BranchView,
+    errors: [400, 404, 409],
+    run: async (ctx) => wrote(await createBranch(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/brands/:brandId/branches',
+    operationId: 'listBranches',
+    summary: "List a brand's branches",
+    tag: 'branches',
+    status: 200,
+    response: listOf(BranchView),
+    errors: [404],
+    run: async (ctx) => ({ result: { items: await listBranches(ctx.db, p(ctx, 'brandId')) } }),
+  },
+  {
+    method: 'POST',
+    path: '/brands/:brandId/staff',
+    operationId: 'createStaff',
+    summary: 'Create a staff member (the PIN is write-only)',
+    tag: 'staff',
+    body: CreateStaffInput,
+    status: 201,
+    response: StaffView,
+    errors: [400, 404, 409],
+    run: async (ctx) => wrote(await createStaff(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/brands/:brandId/staff',
+    operationId: 'listStaff',
+    summary: "List a brand's staff",
+    tag: 'staff',
+    status: 200,
+    response: listOf(StaffView),
+    errors: [404],
+    run: async (ctx) => ({ result: { items: await listStaff(ctx.db, p(ctx, 'brandId')) } }),
+  },
+  {
+    method: 'POST',
+    path: '/brands/:brandId/devices',
+    operationId: 'createDevice',
+    summary: 'Create a device with a one-time pairing code (returned only here)',
+    tag: 'devices',
+    body: CreateDeviceInput,
+    status: 201,
+    response: CreatedDeviceView,
+    errors: [400, 404],
+    run: async (ctx) => wrote(await createDevice(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/brands/:brandId/devices',
+    operationId: 'listDevices',
+    summary: "List a brand's devices and whether their pairing codes are still usable",
+    tag: 'devices',
+    status: 200,
+    response: listOf(DeviceView),
+    errors: [404],
+    run: async (ctx) => ({ result: { items: await listDevices(ctx.db, ctx.catalog, p(ctx, 'brandId')) } }),
+  },
+  {
+    method: 'POST',
+    path: '/brands/:brandId/coupons',
+    operationId: 'createCoupon',
+    summary: 'Create a coupon (the verification code is write-only)',
+    tag: 'coupons',
+    body: CreateCouponInput,
+    status: 201,
+    response: CouponView,
+    errors: [400, 404, 409],
+    run: async (ctx) => wrote(await createCoupon(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/brands/:brandId/coupons',
+    operationId: 'listCoupons',
+    summary: "List a brand's coupons",
+    tag: 'coupons',
+    status: 200,
+    response: listOf(CouponView),
+    errors: [404],
+    run: async (ctx) => ({ result: { items: await listCoupons(ctx.db, p(ctx, 'brandId')) } }),
+  },
+  {
+    method: 'POST',
+    path: '/coupons/:couponId/publish',
+    operationId: 'publishCoupon',
+    summary: 'Publish a draft coupon (publishing a published coupon changes nothing)',
+    tag: 'coupons',
+    status: 200,
+    response: CouponView,
+    errors: [404],
+    run: async (ctx) => wrote(await publishCoupon(ctx.db, ctx.catalog, p(ctx, 'couponId'))),
+  },
+  {
+    method: 'POST',
+    path: '/coupons/:couponId/claims',
+    operationId: 'createClaim',
+    summary: 'Issue the coupon to a customer (or to nobody yet) with a given or generated code',
+    tag: 'claims',
+    body: CreateClaimInput,
+    status: 201,
+    response: ClaimView,
+    errors: [400, 404, 409],
+    run: async (ctx) => wrote(await createClaim(ctx.db, ctx.catalog, p(ctx, 'couponId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/coupons/:couponId/claims',
+    operationId: 'listClaims',
+    summary: "List a coupon's claims, oldest first, a page at a time",
+    tag: 'claims',
+    query: Paging,
+    status: 200,
+    response: pageOf(ClaimView),
+    errors: [400, 404],
+    run: async (ctx) => ({ result: await listClaims(ctx.db, p(ctx, 'couponId'), ctx.query) }),
+  },
+  {
+    method: 'POST',
+    path: '/brands/:brandId/customers',
+    operationId: 'createCustomer',
+    summary: 'Create a LINE or WhatsApp customer, optionally bound to an associate',
+    tag: 'customers',
+    body: CreateCustomerInput,
+    status: 201,
+    response: CustomerView,
+    errors: [400, 404, 409],
+    run: async (ctx) => wrote(await createCustomer(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
+  },
+  {
+    method: 'GET',
+    path: '/brands/:brandId/customers',
+    operationId: 'listCustomers',
+    summary: "List a brand's customers, a page at a time",
+    tag: 'customers',
+    query: ListCustomersQuery,
+    status: 200,
+    response: pageOf(CustomerView),
+    errors: [400, 404],
+    run: async (ctx) => ({ result: await listCustomers(ctx.db, p(ctx, 'brandId'), ctx.query) }),
+  },
+];

@@ -1,0 +1,101 @@
+/**
+ * The realtime half of the hub: socket.io on the hub's http server, device auth, sync:pull,
+ * sync:push and sync:poke. Each socket sits in its brand's and branch's rooms; a poke goes to the
+ * whole brand and each device's pull applies its own scope.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import { SyncEvent, type AckError, type Poke } from '../../protocol';
+import type { Clock } from '../../domain/clock';
+import { AppError, ErrorCode, isAppError } from '../../domain/errors';
+import { deviceAuthMiddleware } from './auth';
+import { brandRoom, deviceOf, type DeviceContext } from './device';
+import { latestSeq, pullChanges } from './pull';
+import { pushMutations } from './push';
+
+export interface RealtimeDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Realtime {
+  /** Tell the brand's connected devices that changes are waiting. Never throws. */
+  notifyChanges(brandId: string): void;
+  /** Resolves when every poke started so far has been sent (so close() does not race them). */
+  settle(): Promise<void>;
+}
+
+type Ack = (answer: unknown) => void;
+
+export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
+  const pending = new Set<Promise<void>>();
+
+  const notifyChanges = (brandId: string): void => {
+    const task = latestSeq(deps.db, brandId)
+      .then((cursor) => {
+        io.to(brandRoom(brandId)).emit(SyncEvent.poke, { cursor } satisfies Poke);
+      })
+      .catch((err: unknown) => deps.logger.warn({ err, brandId }, 'poke failed'))
+      .finally(() => pending.delete(task));
+    pending.add(task);
+  };
+
+  io.use(deviceAuthMiddleware(deps));
+
+  io.on('connection', (socket: Socket) => {
+    const device = deviceOf(socket);
+    const log = deps.logger.child({ deviceId: device.id, branchId: device.branchId });
+    log.info('device connected');
+    socket.on('disconnect', (reason) => log.info({ reason }, 'device disconnected'));
+
+    socket.on(SyncEvent.pull, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket);
+        return pullChanges(deps.db, device, request);
+      }),
+    );
+
+    socket.on(SyncEvent.push, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket);
+        const { response, changed } = await pushMutations(deps, device, request);
+        if (changed) notifyChanges(device.brandId);
+        return response;
+      }),
+    );
+  });
+
+  return {
+    notifyChanges,
+    settle: async () => {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+/** Runs a handler and acknowledges with its value, or with `{ error: { code, message } }`. */
+function answer(ack: unknown, log: Logger, handler: () => Promise<unknown>): void {
+  const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+  handler().then(reply, (err: unknown) => {
+    if (isAppError(err) && err.code !== ErrorCode.INTERNAL) {
+      reply({ error: { code: err.code, message: err.message } } satisfies AckError);
+      return;
+    }
+    log.error({ err }, 'sync handler failed');
+    reply({
+      error: { code: ErrorCode.INTERNAL, message: 'The hub could not handle this request.' },
+    } satisfies AckError);
+  });
+}
+
+/** A device revoked while connected is cut off at its next request; last_seen_at moves along. */
+async function ensureStillAllowed(deps: RealtimeDeps, device: DeviceContext, socket: Socket): Promise<void> {
+  const row = await deps.db('devices').where({ id: device.id }).first('revoked');
+  if (!row || row.revoked === true || row.revoked === 1) {
+    setImmediate(() => socket.disconnect(true));
+    throw new AppError('DEVICE_REVOKED', 'This device has been revoked.');
+  }
+  await deps.db('devices').where({ id: device.id }).update({ last_seen_at: deps.clock.now().toISOString() });
+}

@@ -1,0 +1,84 @@
+/**
+ * sync:pull — the changes after the device's cursor that its scope allows ('brand' and its own
+ * 'branch:<id>'), in seq order, one page at a time.
+ *
+ * On PostgreSQL a sequence value is taken when a transaction inserts but becomes visible only when
+ * it commits, so seq 11 can be visible while seq 10 is still in flight; a device that stored
+ * cursor 11 would never see 10. Before reading, the pull therefore takes a SHARE lock on `changes`
+ * just long enough to read max(seq): the lock waits for every transaction that has inserted into
+ * `changes` to finish, so everything up to that horizon is final. SQLite has one writer at a time
+ * and needs no such step.
+ */
+import type { Knex } from 'knex';
+import { Change, PullRequest, type PullResponse } from '../../protocol';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { branchScope } from '../db/changes';
+import { dbKind } from '../db';
+import type { DeviceContext } from './device';
+
+export async function pullChanges(db: Knex, device: DeviceContext, raw: unknown): Promise<PullResponse> {
+  const parsed = PullRequest.safeParse(raw ?? {});
+  if (!parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, 'pull: the request is not valid.');
+  const { cursor, limit } = parsed.data;
+  const horizon = await visibleHorizon(db);
+  const scoped = () =>
+    db('changes')
+      .where({ brand_id: device.brandId })
+      .whereIn('scope', ['brand', branchScope(device.branchId)])
+      .andWhere('seq', '<=', horizon);
+
+  const rows = (await scoped()
+    .andWhere('seq', '>', cursor)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .select('seq', 'entity', 'entity_id', 'op', 'data')) as Record<string, unknown>[];
+
+  const changes = rows.map(toChange);
+  const lastSeq = changes.length > 0 ? changes[changes.length - 1]!.seq : cursor;
+  const countRow = (await scoped().andWhere('seq', '>', lastSeq).count({ n: '*' }).first()) as
+    { n: number | string } | undefined;
+  const remaining = Number(countRow?.n ?? 0);
+  // On the last page, everything up to the horizon is either delivered or out of scope, so the
+  // cursor may jump there: a device then recognises a poke for another branch as nothing new.
+  const nextCursor = remaining === 0 ? Math.max(lastSeq, horizon) : lastSeq;
+  return { changes, cursor: nextCursor, hasMore: remaining > 0, remaining };
+}
+
+/** Highest seq (for any brand) such that no lower seq can still appear. */
+async function visibleHorizon(db: Knex): Promise<number> {
+  if (dbKind(db) !== 'postgres') {
+    const row = (await db('changes').max({ m: 'seq' }).first()) as { m: number | string | null } | undefined;
+    return Number(row?.m ?? 0);
+  }
+  return db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE changes IN SHARE MODE');
+    const row = (await trx('changes').max({ m: 'seq' }).first()) as { m: number | string | null } | undefined;
+    return Number(row?.m ?? 0);
+  });
+}
+
+function toChange(row: Record<string, unknown>): Change {
+  const candidate = {
+    seq: Number(row.seq),
+    entity: row.entity,
+    op: row.op,
+    id: String(row.entity_id),
+    ...(row.op === 'upsert' ? { data: JSON.parse(String(row.data)) as unknown } : {}),
+  };
+  const parsed = Change.safeParse(candidate);
+  if (!parsed.success) {
+    // A row that breaks the contract would stop every device's sync; fail loudly with the seq.
+    throw new AppError(ErrorCode.INTERNAL, `change ${candidate.seq} does not match the protocol`, {
+      seq: candidate.seq,
+      entity: String(row.entity),
+    });
+  }
+  return parsed.data;
+}
+
+/** Latest seq of a brand's change log (for pokes). */
+export async function latestSeq(db: Knex, brandId: string): Promise<number> {
+  const row = (await db('changes').where({ brand_id: brandId }).max({ m: 'seq' }).first()) as
+    { m: number | string | null } | undefined;
+  return Number(row?.m ?? 0);
+}

@@ -1,0 +1,117 @@
+/**
+ * Test harness for the hub: a real hub on a loopback port over a private test database, and
+ * real socket.io clients. Used by the hub's own tests; console-core's integration tests may use
+ * it too.
+ */
+import { io as connect, type Socket } from 'socket.io-client';
+import { manualClock } from '../../domain/clock';
+import { PROTOCOL_VERSION, type ConnectRefusal } from '../../protocol';
+import { createHub, type Hub } from '../server';
+import { openTestDb, type TestDb } from '../testing/databases';
+import { FIXTURE_TIME, giveDeviceToken, seedFixture, type Fixture } from '../testing/fixtures';
+
+export interface TestHub {
+  t: TestDb;
+  hub: Hub;
+  fixture: Fixture;
+  clock: ReturnType<typeof manualClock>;
+  /** Stops the hub and starts a new one on the same database (a hub restart). */
+  restart(): Promise<Hub>;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(
+  kind: TestDb['kind'],
+  options: { claimsPerCoupon?: number } = {},
+): Promise<TestHub> {
+  const t = await openTestDb(kind);
+  const clock = manualClock(FIXTURE_TIME);
+  const fixture = await seedFixture(t.db, clock, options);
+  const start = () =>
+    createHub({
+      port: 0,
+      dataDir: t.options.dataDir,
+      databaseUrl: t.options.databaseUrl ?? null,
+      ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
+      clock,
+      logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
+      adminToken: 'test-admin-token',
+    });
+  const sockets: Socket[] = [];
+  const harness: TestHub = {
+    t,
+    hub: await start(),
+    fixture,
+    clock,
+    restart: async () => {
+      await harness.hub.close();
+      harness.hub = await start();
+      return harness.hub;
+    },
+    close: async () => {
+      for (const s of sockets) s.disconnect();
+      await harness.hub.close();
+      await t.close();
+    },
+  };
+  openSockets.set(harness, sockets);
+  return harness;
+}
+
+const openSockets = new WeakMap<TestHub, Socket[]>();
+
+export interface DeviceClient {
+  socket: Socket;
+  deviceId: string;
+  token: string;
+}
+
+/** Gives the fixture device a token (no HTTP) and connects it. */
+export async function connectFixtureDevice(h: TestHub, deviceId: string): Promise<DeviceClient> {
+  const token = await giveDeviceToken(h.t.db, deviceId);
+  const socket = await connectDevice(h, { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION });
+  return { socket, deviceId, token };
+}
+
+/**
+ * Connects with the given auth; resolves once connected, rejects with the hub's ConnectRefusal
+ * (as `refusal`) when refused. No reconnection, so a refused test fails fast.
+ */
+export function connectDevice(h: TestHub, auth: Record<string, unknown>): Promise<Socket> {
+  const socket = connect(h.hub.url, { auth, reconnection: false, transports: ['websocket'], forceNew: true });
+  openSockets.get(h)?.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err: Error & { data?: ConnectRefusal }) => {
+      socket.disconnect();
+      reject(Object.assign(err, { refusal: err.data }));
+    });
+  });
+}
+
+/** Emits with an acknowledgement and a timeout (no test ever waits forever). */
+export async function request<T = unknown>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return (await socket.timeout(5000).emitWithAck(event, payload)) as T;
+}
+
+/** Resolves with the first `event` payload matching `accept`, or rejects after `timeoutMs`. */
+export function nextEvent<T = unknown>(
+  socket: Socket,
+  event: string,
+  accept: (payload: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: T) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    };
+    socket.on(event, listener);
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * createHub: fastify (HTTP) and socket.io (realtime) on one port, knex on SQLite or PostgreSQL.
+ * Used by the CLI (`npm run hub`), the embedded hub of `npm start` / `start:web`, and tests — all
+ * of which stop and start it, so close() releases sockets, the port and the database cleanly.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { Server as SocketServer } from 'socket.io';
+import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './config';
+import { openHubDb, type HubDbKind, dbKind } from './db';
+import { seedDemo, type DemoSummary } from './demo/seed';
+import { registerEnrollRoute } from './devices/enroll';
+import { registerAdminRoutes } from './http/admin';
+import { installErrorHandler } from './http/errors';
+import { registerHealthRoute } from './http/health';
+import { createHubLogger } from './logger';
+import { attachRealtime } from './realtime';
+
+export type { HubOptions } from './config';
+
+export interface Hub {
+  /** http://host:port (what a console enrolls against). */
+  url: string;
+  port: number;
+  db: Knex;
+  dbKind: HubDbKind;
+  demo: DemoSummary | null;
+  /** The bearer token of the admin API, and where it came from ('generated' = print it once). */
+  adminToken: string;
+  adminTokenSource: AdminTokenSource;
+  logger: Logger;
+  /** Poke the brand's connected devices (after a write made outside the hub's own handlers). */
+  notifyChanges(brandId: string): void;
+  close(): Promise<void>;
+}
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const config = resolveHubConfig(options);
+  const logger = createHubLogger(config.logLevel);
+  const db = await openHubDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.searchPath ? { searchPath: config.searchPath } : {}),
+  });
+
+  let app: FastifyInstance | undefined;
+  let io: SocketServer | undefined;
+  try {
+    const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
+
+    // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
+    const server = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+    app = server;
+    installErrorHandler(server);
+    // WHY one server: consoles need one URL for enroll (HTTP) and sync (socket.io), and the shop's
+    // firewall one port.
+    io = new SocketServer(server.server, {
+      path: config.socketPath,
+      serveClient: false,
+      cors: { origin: true },
+    });
+    const realtime = attachRealtime(io, { db, clock: config.clock, logger });
+
+    registerHealthRoute(server, db);
+    registerEnrollRoute(server, { db, clock: config.clock });
+    await registerAdminRoutes(server, {
+      db,
+      adminToken: config.adminToken,
+      clock: config.clock,
+      ids: config.ids,
+      logger,
+      notifyChanges: realtime.notifyChanges,
+    });
+
+    await server.listen({ port: config.port, host: config.host });
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${urlHost(config.host)}:${port}`;
+    logger.info({ url, db: dbKind(db), demo: config.demo }, 'hub listening');
+
+    const started = { app: server, io };
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      db,
+      dbKind: dbKind(db),
+      demo,
+      adminToken: config.adminToken,
+      adminTokenSource: config.adminTokenSource,
+      logger,
+      notifyChanges: realtime.notifyChanges,
+      close: () => {
+        closing ??= (async () => {
+          await realtime.settle();
+          await closeSockets(started.io);
+          await started.app.close();
+          await db.destroy();
+          logger.info('hub stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    if (io) await closeSockets(io).catch(() => undefined);
+    if (app) await app.close().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Disconnects every device and stops engine.io without closing the http server (fastify owns it
+ * and closes it next; closing it twice would fail).
+ */
+async function closeSockets(io: SocketServer): Promise<void> {
+  io.disconnectSockets(true);
+  io.engine.close();
+}
+
+/** Listening on all interfaces still needs a reachable host in the URL we print. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

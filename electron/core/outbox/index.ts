@@ -1,0 +1,136 @@
+/**
+ * The outbox: every mutation this device makes, written in the SAME transaction as its local
+ * effect (enqueue takes the caller's `trx`, there is no other way in), pushed to the hub in `seq`
+ * order, and marked with the hub's answer. socket.io's own buffer lives in memory and dies with
+ * the process; this table is the record.
+ *
+ * Rejected and conflict entries stay in the table, are counted for the status bar and are never
+ * retried; they do not block the entries behind them because only `queued` rows are pushed.
+ */
+import type { Knex } from 'knex';
+import {
+  Mutation,
+  type MutationKind,
+  type MutationOutcome,
+  type MutationResult,
+} from '../../../backend-sync/protocol';
+import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
+import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+
+type Trx = Knex.Transaction;
+type Db = Knex | Knex.Transaction;
+
+export type OutboxStatus = 'queued' | 'synced' | 'rejected' | 'conflict';
+
+type PayloadOf<K extends MutationKind> = Extract<Mutation, { kind: K }>['payload'];
+
+export interface EnqueueOptions {
+  clock: Clock;
+  ids: IdGenerator;
+  /** The replicated row this mutation depends on, e.g. 'claim:<id>' (see store/mirrors.ts). */
+  subject?: string | null;
+}
+
+export interface OutboxEntry {
+  seq: number;
+  mutation: Mutation;
+  status: OutboxStatus;
+  outcome: MutationOutcome | null;
+}
+
+/** Adds a mutation inside the caller's transaction; returns it (its id is the one the hub keeps). */
+export async function enqueue<K extends MutationKind>(
+  trx: Trx,
+  kind: K,
+  payload: PayloadOf<K>,
+  options: EnqueueOptions,
+): Promise<Mutation> {
+  if (!trx.isTransaction)
+    throw new Error('outbox.enqueue must run inside the transaction that makes the effect');
+  const now = options.clock.now().toISOString();
+  const parsed = Mutation.safeParse({ id: options.ids(), kind, payload, deviceTime: now });
+  if (!parsed.success) {
+    throw new AppError(ErrorCode.MUTATION_INVALID, `Invalid ${kind} mutation`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const mutation = parsed.data;
+  await trx('outbox').insert({
+    id: mutation.id,
+    kind: mutation.kind,
+    subject: options.subject ?? null,
+    payload: JSON.stringify(mutation.payload),
+    device_time: mutation.deviceTime,
+    status: 'queued',
+    outcome: null,
+    created_at: now,
+    answered_at: null,
+  });
+  return mutation;
+}
+
+interface OutboxDbRow {
+  seq: number;
+  id: string;
+  kind: string;
+  payload: string;
+  device_time: string;
+  status: OutboxStatus;
+  outcome: string | null;
+}
+
+const toEntry = (r: OutboxDbRow): OutboxEntry => ({
+  seq: r.seq,
+  mutation: { id: r.id, kind: r.kind, payload: JSON.parse(r.payload), deviceTime: r.device_time } as Mutation,
+  status: r.status,
+  outcome: r.outcome ? (JSON.parse(r.outcome) as MutationOutcome) : null,
+});
+
+/** The oldest queued mutations, in the order they were made. */
+export async function readQueued(db: Db, limit: number): Promise<OutboxEntry[]> {
+  const rows = (await db('outbox').where({ status: 'queued' }).orderBy('seq').limit(limit)) as OutboxDbRow[];
+  return rows.map(toEntry);
+}
+
+export async function readAll(db: Db): Promise<OutboxEntry[]> {
+  return ((await db('outbox').orderBy('seq')) as OutboxDbRow[]).map(toEntry);
+}
+
+export interface OutboxCounts {
+  queued: number;
+  rejected: number;
+  conflicts: number;
+}
+
+export async function countByStatus(db: Db): Promise<OutboxCounts> {
+  const rows = (await db('outbox')
+    .whereIn('status', ['queued', 'rejected', 'conflict'])
+    .groupBy('status')
+    .select('status')
+    .count({ n: '*' })) as { status: OutboxStatus; n: number }[];
+  const n = (s: OutboxStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { queued: n('queued'), rejected: n('rejected'), conflicts: n('conflict') };
+}
+
+/**
+ * Records the hub's per-mutation answers (call inside one transaction for a whole push answer).
+ * A duplicate carries the first answer the hub gave: we record that one. Answers for ids that
+ * are not queued here (already answered, or unknown) are ignored. Returns how many rows changed.
+ */
+export async function markAnswers(trx: Trx, results: readonly MutationResult[], at: Date): Promise<number> {
+  let changed = 0;
+  for (const result of results) {
+    const outcome: MutationOutcome = result.status === 'duplicate' ? result.first : stripId(result);
+    const status: OutboxStatus =
+      outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
+    changed += await trx('outbox')
+      .where({ id: result.id, status: 'queued' })
+      .update({ status, outcome: JSON.stringify(outcome), answered_at: at.toISOString() });
+  }
+  return changed;
+}
+
+function stripId(result: MutationOutcome & { id: string }): MutationOutcome {
+  const { id: _id, ...outcome } = result;
+  return outcome as MutationOutcome;
+}

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
+import { tempDir } from '../testing/temp';
+import { assertPragmas, DB_FILE_NAME, openConsoleDb, StorePragmaError } from './db';
+import { writeTransaction } from './transaction';
+
+describe('console database', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function open(): Promise<{ db: Knex; dir: string }> {
+    const tmp = tempDir();
+    const db = await openConsoleDb({ dataDir: tmp.dir });
+    cleanups.push(tmp.remove, () => db.destroy());
+    return { db, dir: tmp.dir };
+  }
+
+  const pragma = async (db: Knex, name: string) =>
+    Object.values(((await db.raw(`PRAGMA ${name}`)) as object[])[0]!)[0];
+
+  it('opens a real file with WAL, synchronous FULL, foreign keys and a busy timeout', async () => {
+    const { db } = await open();
+    expect(String(await pragma(db, 'journal_mode')).toLowerCase()).toBe('wal');
+    expect(Number(await pragma(db, 'synchronous'))).toBe(2);
+    expect(Number(await pragma(db, 'foreign_keys'))).toBe(1);
+    expect(Number(await pragma(db, 'busy_timeout'))).toBeGreaterThanOrEqual(5000);
+    // migrations ran
+    expect(await db.schema.hasTable('outbox')).toBe(true);
+    expect(await db.schema.hasTable('claims')).toBe(true);
+  });
+
+  it('refuses to go on when a pragma did not stick', async () => {
+    const { db } = await open();
+    await db.raw('PRAGMA synchronous = NORMAL');
+    await expect(assertPragmas(db)).rejects.toBeInstanceOf(StorePragmaError);
+    await expect(assertPragmas(db)).rejects.toThrow(/synchronous/);
+  });
+
+  it('enforces foreign keys', async () => {
+    const { db } = await open();
+    await expect(
+      db('signins').insert({
+        id: 's1',
+        staff_id: 'x',
+        staff_code: 'A1',
+        signed_in_at: new Date().toISOString(),
+        mutation_id: 'no-such-mutation',
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('write transactions hold the write lock from their first statement (BEGIN IMMEDIATE)', async () => {
+    const { db, dir } = await open();
+    // A second connection, as another process would have, that does not wait for locks.
+    const other = new Database(path.join(dir, DB_FILE_NAME), { timeout: 0 });
+    cleanups.push(() => void other.close());
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    const trx = writeTransaction(db, async (t) => {
+      await t('meta').select('key'); // only a read so far: a deferred BEGIN would hold no write lock
+      inside();
+      await held;
+    });
+    await entered;
+    expect(() => other.prepare("INSERT INTO meta (key, value) VALUES ('locale', 'en')").run()).toThrow(
+      /locked|busy/i,
+    );
+    release();
+    await trx;
+    other.prepare("INSERT INTO meta (key, value) VALUES ('locale', 'en')").run();
+  });
+
+  it('rolls back everything a failing write transaction did', async () => {
+    const { db } = await open();
+    await expect(
+      writeTransaction(db, async (trx) => {
+        await trx('meta').insert({ key: 'locale', value: 'en' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db('meta').where({ key: 'locale' }).first()).toBeUndefined();
+  });
+});

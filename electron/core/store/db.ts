@@ -1,0 +1,91 @@
+/**
+ * Opens the console's local database: one SQLite file per installation, one knex instance, one
+ * connection. The durability pragmas are set on the connection and then read back: if SQLite
+ * silently ignored one (a read-only folder cannot switch to WAL, say), we refuse to start rather
+ * than confirm redemptions that a power cut could lose.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ImmediateBetterSqliteClient } from './client';
+import { consoleMigrationSource } from './migrations';
+
+export const DB_FILE_NAME = 'console.sqlite';
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface ConsoleDbOptions {
+  dataDir: string;
+  /** A better-sqlite3 binary built for Electron's ABI; the Node build serves tests and the web host. */
+  nativeBinding?: string | undefined;
+}
+
+export class StorePragmaError extends Error {
+  constructor(
+    readonly pragma: string,
+    readonly actual: unknown,
+    readonly expected: string,
+  ) {
+    super(`Local database refused PRAGMA ${pragma}: got ${JSON.stringify(actual)}, need ${expected}`);
+    this.name = 'StorePragmaError';
+  }
+}
+
+export async function openConsoleDb(options: ConsoleDbOptions): Promise<Knex> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = knex({
+    client: ImmediateBetterSqliteClient,
+    connection: {
+      filename: path.join(options.dataDir, DB_FILE_NAME),
+      ...(options.nativeBinding ? { options: { nativeBinding: options.nativeBinding } } : {}),
+    },
+    useNullAsDefault: true,
+    // One connection: SQLite has one writer anyway, and a second connection used inside a
+    // transaction would wait for the first forever.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: BetterSqlite3.Database, done: (err: Error | null, conn: unknown) => void) => {
+        try {
+          applyPragmas(conn);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
+  try {
+    await assertPragmas(db);
+    await db.migrate.latest({ migrationSource: consoleMigrationSource });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+function applyPragmas(conn: BetterSqlite3.Database): void {
+  conn.pragma('journal_mode = WAL');
+  // FULL, not NORMAL: in WAL mode NORMAL can lose the last committed transactions on power loss.
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/** Reads every pragma back through knex (the same pooled connection) and throws if one did not stick. */
+export async function assertPragmas(db: Knex): Promise<void> {
+  const read = async (name: string): Promise<unknown> => {
+    const rows = (await db.raw(`PRAGMA ${name}`)) as Record<string, unknown>[];
+    const first = rows[0] ?? {};
+    return Object.values(first)[0];
+  };
+  const journal = String(await read('journal_mode')).toLowerCase();
+  if (journal !== 'wal') throw new StorePragmaError('journal_mode', journal, 'wal');
+  const synchronous = Number(await read('synchronous'));
+  if (synchronous !== 2) throw new StorePragmaError('synchronous', synchronous, '2 (FULL)');
+  const foreignKeys = Number(await read('foreign_keys'));
+  if (foreignKeys !== 1) throw new StorePragmaError('foreign_keys', foreignKeys, '1');
+  const busy = Number(await read('busy_timeout'));
+  if (!(busy >= BUSY_TIMEOUT_MS)) throw new StorePragmaError('busy_timeout', busy, `>= ${BUSY_TIMEOUT_MS}`);
+}

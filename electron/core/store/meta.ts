@@ -1,0 +1,40 @@
+/** Typed access to the `meta` key/value table. */
+import type { Knex } from 'knex';
+
+export type MetaKey =
+  | 'hubUrl'
+  | 'deviceId'
+  | 'deviceName'
+  | 'brandId'
+  | 'brandName'
+  | 'branchId'
+  | 'branchName'
+  /** The device token, sealed by the SecretStore; never stored in plain. */
+  | 'sealedDeviceToken'
+  | 'enrolledAt'
+  /** Last change seq stored (pull cursor). */
+  | 'cursor'
+  /** Set once the first pull after enrollment has caught up. */
+  | 'firstSyncDone'
+  | 'lastSyncAt'
+  | 'offlineSince'
+  | 'locale';
+
+type Db = Knex | Knex.Transaction;
+
+export async function getMeta(db: Db, key: MetaKey): Promise<string | null> {
+  const row = (await db('meta').where({ key }).first('value')) as { value: string } | undefined;
+  return row ? row.value : null;
+}
+
+export async function getAllMeta(db: Db): Promise<Partial<Record<MetaKey, string>>> {
+  const rows = (await db('meta').select('key', 'value')) as { key: MetaKey; value: string }[];
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+export async function setMeta(db: Db, values: Partial<Record<MetaKey, string | null>>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null || value === undefined) await db('meta').where({ key }).delete();
+    else await db('meta').insert({ key, value }).onConflict('key').merge();
+  }
+}

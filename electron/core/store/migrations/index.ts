@@ -1,0 +1,16 @@
+/**
+ * Local migrations, listed in code (not discovered on disk) so they run the same under tsx,
+ * vitest and the bundled Electron main. Append new ones; never edit one that has shipped.
+ */
+import type { Knex } from 'knex';
+import * as m001 from './001_initial';
+
+const migrations: Record<string, Knex.Migration> = {
+  '001_initial': m001,
+};
+
+export const consoleMigrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};

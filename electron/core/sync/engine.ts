@@ -1,0 +1,290 @@
+/**
+ * The sync client: one socket.io connection to the hub per enrolled device, and the loop that
+ * keeps local data and the outbox in step with it.
+ *
+ * - Reconnects with exponential back-off and jitter (socket.io-client's manager, configured on
+ *   purpose below). A refusal by the hub (AUTH_INVALID, DEVICE_REVOKED, PROTOCOL_UNSUPPORTED) is
+ *   not retried by socket.io; we show its code and try again only slowly.
+ * - "offline" is reported the moment the transport closes (a stopped hub closes its TCP
+ *   connections, which the client sees at once); ping timeouts only cover silent network loss.
+ * - On connect and after every enqueue: push the queued outbox. On connect and on `sync:poke`:
+ *   pull until the hub has no more. One round runs at a time; requests made meanwhile are merged
+ *   into the next round, so nothing is lost and nothing runs twice in parallel.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock } from '../../../backend-sync/domain/clock';
+import { AppError, isAppError } from '../../../backend-sync/domain/errors';
+import {
+  AckError,
+  ConnectRefusal,
+  PROTOCOL_VERSION,
+  SyncEvent,
+  type DeviceAuth,
+} from '../../../backend-sync/protocol';
+import type { SyncStatus } from '../api/contract';
+import type { DeviceCredentials } from '../enrollment';
+import { getMeta } from '../store/meta';
+import { pullAll, pushAll } from './exchange';
+import { createStatusTracker } from './status';
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SyncTuning {
+  /** socket.io reconnection: first delay, cap, and ± jitter factor. */
+  reconnectDelayMs: number;
+  reconnectDelayMaxMs: number;
+  randomizationFactor: number;
+  /** How long one pull page / push batch may take before the round is abandoned. */
+  requestTimeoutMs: number;
+  /** Connect handshake timeout. */
+  connectTimeoutMs: number;
+  /** After the hub refused the device (revoked, bad token, old protocol): wait this long. */
+  refusalRetryMs: number;
+  /** After a failed round while still connected (timeout, hub error): try again after this. */
+  roundRetryMs: number;
+  pullPageSize: number;
+  pushBatchSize: number;
+}
+
+export const defaultSyncTuning: SyncTuning = {
+  reconnectDelayMs: 500,
+  reconnectDelayMaxMs: 10_000,
+  randomizationFactor: 0.5,
+  requestTimeoutMs: 20_000,
+  connectTimeoutMs: 5_000,
+  refusalRetryMs: 60_000,
+  roundRetryMs: 5_000,
+  pullPageSize: 1000,
+  pushBatchSize: 200,
+};
+
+export interface SyncEngineDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  publish: (status: SyncStatus) => void;
+  tuning?: Partial<SyncTuning>;
+  timers?: Timers;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export function createSyncEngine(deps: SyncEngineDeps) {
+  const tuning = { ...defaultSyncTuning, ...deps.tuning };
+  const timers = deps.timers ?? realTimers;
+  const log = deps.logger.child({ module: 'sync' });
+  const status = createStatusTracker({
+    db: deps.db,
+    clock: deps.clock,
+    publish: deps.publish,
+    onError: (err) => log.error({ err }, 'sync status update failed'),
+  });
+
+  let socket: Socket | null = null;
+  let retryTimer: unknown = null;
+  let wantPull = false;
+  let wantPush = false;
+  let round: Promise<void> | null = null;
+  let firstSyncReceived = 0;
+  let stopped = false;
+  let hadError = false;
+
+  function request(event: string, payload: unknown): Promise<unknown> {
+    const s = socket;
+    if (!s?.connected) return Promise.reject(new AppError('SYNC_DISCONNECTED', 'Not connected to the hub.'));
+    return s
+      .timeout(tuning.requestTimeoutMs)
+      .emitWithAck(event, payload)
+      .then((answer: unknown) => {
+        const error = AckError.safeParse(answer);
+        if (error.success) throw new AppError(error.data.error.code, error.data.error.message);
+        return answer;
+      });
+  }
+
+  function schedule(fn: () => void, ms: number): void {
+    if (retryTimer !== null) timers.clearTimeout(retryTimer);
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      if (!stopped) fn();
+    }, ms);
+  }
+
+  /** Ask for a round; merges with one already running (it loops until no request is left). */
+  function kick(pull: boolean, push: boolean): Promise<void> {
+    wantPull ||= pull;
+    wantPush ||= push;
+    if (!round) {
+      round = runRounds().finally(() => {
+        round = null;
+        // A request that arrived after the loop's last check starts a new loop.
+        if ((wantPull || wantPush) && socket?.connected && !stopped) void kick(false, false);
+      });
+    }
+    return round;
+  }
+
+  async function runRounds(): Promise<void> {
+    while (socket?.connected && !stopped && (wantPull || wantPush)) {
+      try {
+        // Push before pull: the hub then answers our queued mutations before we take its view of
+        // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
+        if (wantPush) {
+          wantPush = false;
+          await pushAll(
+            { db: deps.db, clock: deps.clock, request },
+            { batchSize: tuning.pushBatchSize, onBatch: () => void status.refresh() },
+          );
+          await status.refresh();
+        } else {
+          wantPull = false;
+          await pullRound();
+        }
+        // A round went through: an earlier sync error no longer describes the situation.
+        if (hadError) {
+          hadError = false;
+          await status.setLastError(null);
+        }
+      } catch (err) {
+        log.warn({ code: isAppError(err) ? err.code : undefined, err }, 'sync round failed; will retry');
+        if (isAppError(err) && err.code !== 'SYNC_DISCONNECTED') {
+          hadError = true;
+          await status.setLastError(err.code);
+        }
+        // Whatever failed is asked for again after a pause (or at the next connect).
+        wantPull = true;
+        wantPush = true;
+        if (socket?.connected) schedule(() => void kick(true, true), tuning.roundRetryMs);
+        return;
+      }
+    }
+  }
+
+  async function pullRound(): Promise<void> {
+    const isFirst = (await getMeta(deps.db, 'firstSyncDone')) === null;
+    if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
+    const base = firstSyncReceived;
+    await pullAll(
+      { db: deps.db, clock: deps.clock, request },
+      {
+        pageSize: tuning.pullPageSize,
+        onPage: async ({ received, remaining }) => {
+          if (!isFirst) return;
+          firstSyncReceived = base + received;
+          await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived + remaining });
+        },
+      },
+    );
+    if (isFirst && (await getMeta(deps.db, 'firstSyncDone')) !== null) await status.setFirstSync(null);
+    await status.refresh();
+  }
+
+  function connect(creds: DeviceCredentials): void {
+    const auth: DeviceAuth = {
+      deviceId: creds.deviceId,
+      deviceToken: creds.deviceToken,
+      protocolVersion: PROTOCOL_VERSION,
+    };
+    const s = io(creds.hubUrl, {
+      auth,
+      // Node to hub: no long-polling phase, and nothing that needs sticky sessions when scaled out.
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: true,
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: tuning.reconnectDelayMs,
+      reconnectionDelayMax: tuning.reconnectDelayMaxMs,
+      randomizationFactor: tuning.randomizationFactor,
+      timeout: tuning.connectTimeoutMs,
+    });
+    socket = s;
+
+    s.on('connect', () => {
+      log.info('connected to the hub');
+      void status.setLastError(null);
+      void status.setConnection('online');
+      void kick(true, true);
+    });
+
+    s.on('disconnect', (reason) => {
+      log.info({ reason }, 'disconnected from the hub');
+      if (stopped) return;
+      void status.setConnection('offline');
+      // socket.io reconnects by itself except when the server closed this socket on purpose.
+      if (reason === 'io server disconnect') schedule(() => s.connect(), tuning.reconnectDelayMs);
+    });
+
+    s.on('connect_error', (err: Error & { data?: unknown }) => {
+      if (stopped) return;
+      void status.setConnection('offline');
+      const refusal = ConnectRefusal.safeParse(err.data);
+      if (refusal.success) {
+        // The hub's middleware refused us: socket.io will not retry this; we do, slowly.
+        log.warn({ code: refusal.data.code }, 'the hub refused this device');
+        void status.setLastError(refusal.data.code);
+        schedule(() => s.connect(), tuning.refusalRetryMs);
+      }
+    });
+
+    s.on(SyncEvent.poke, () => void kick(true, false));
+  }
+
+  return {
+    /** Starts syncing with these credentials (after enrollment, or at start-up when enrolled). */
+    async start(creds: DeviceCredentials): Promise<void> {
+      if (socket) return;
+      stopped = false;
+      await status.setConnection('connecting');
+      connect(creds);
+    },
+
+    /** The device cannot sync at all (e.g. its sealed credentials cannot be opened): say why. */
+    async cannotStart(code: string): Promise<void> {
+      await status.setConnection('offline');
+      await status.setLastError(code);
+    },
+
+    /** Call after a transaction that enqueued mutations has committed. */
+    outboxChanged(): void {
+      void status.refresh();
+      if (socket?.connected) void kick(false, true);
+    },
+
+    /** A manual "sync now": reconnect at once if we are offline, else run a full round. */
+    async syncNow(): Promise<SyncStatus> {
+      if (socket && !socket.connected) {
+        socket.connect();
+      } else if (socket) {
+        await kick(true, true);
+      }
+      return status.refresh();
+    },
+
+    status: (): Promise<SyncStatus> => status.current(),
+    /** Resolves when no round is running (tests and shutdown). */
+    idle: async (): Promise<void> => {
+      while (round) await round.catch(() => {});
+    },
+
+    async stop(): Promise<void> {
+      stopped = true;
+      if (retryTimer !== null) timers.clearTimeout(retryTimer);
+      retryTimer = null;
+      socket?.disconnect();
+      socket?.removeAllListeners();
+      socket = null;
+      await round?.catch(() => {});
+      await status.current().catch(() => {});
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

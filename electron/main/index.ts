@@ -1,0 +1,104 @@
+/**
+ * Electron main: lifecycle and wiring only. The console's behaviour lives in electron/core; this
+ * file connects it to a hardened window, IPC, the OS keychain, the menu and the updater.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import pino from 'pino';
+import { createConsoleCore, type ConsoleCore } from '../core';
+import { configuredHubUrl, enrollToEmbeddedHub, startEmbeddedHub, type EmbeddedHub } from './hub-setup';
+import { registerConsoleIpc } from './ipc';
+import { installAppMenu } from './menu';
+import { findElectronNativeBinding, redirectBetterSqliteAddon } from './native-binding';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { createSafeStorageSecretStore } from './secret-store';
+import { startUpdateChecks } from './updater';
+import { createMainWindow } from './window';
+
+const log = pino({ name: 'omo-main' });
+/** out/ — main is bundled to out/main/index.js, beside out/preload and out/renderer. */
+const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let core: ConsoleCore | null = null;
+let hub: EmbeddedHub | null = null;
+let window: BrowserWindow | null = null;
+
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second till window on the same database would fight over the outbox: hand over and leave.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window && !window.isDestroyed()) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  handleQuit();
+  app.whenReady().then(boot, fail);
+}
+
+async function boot(): Promise<void> {
+  const nativeBinding = app.isPackaged
+    ? undefined
+    : findElectronNativeBinding(app.getAppPath(), process.versions.electron);
+  if (nativeBinding) redirectBetterSqliteAddon(nativeBinding);
+  if (process.platform === 'linux')
+    log.info({ backend: safeStorage.getSelectedStorageBackend() }, 'safeStorage');
+
+  serveRenderer(path.join(outDir, 'renderer'));
+  installAppMenu();
+
+  const userData = app.getPath('userData');
+  const configured = await configuredHubUrl(userData, process.env);
+  if (!configured) {
+    hub = await startEmbeddedHub(userData);
+    log.info({ url: hub.url }, 'embedded demo hub started');
+  }
+  core = await createConsoleCore({
+    dataDir: userData,
+    secretStore: createSafeStorageSecretStore(),
+    host: 'electron',
+    appVersion: app.getVersion(),
+    suggestedHubUrl: configured ?? hub?.url ?? null,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  if (hub) log.info({ result: await enrollToEmbeddedHub(core, hub) }, 'embedded hub enrollment');
+
+  registerConsoleIpc(core, (err) => log.error({ err }, 'console IPC failed'));
+  const icon = path.join(app.getAppPath(), 'build', 'icon.png');
+  window = createMainWindow({
+    preloadPath: path.join(outDir, 'preload', 'index.cjs'),
+    ...(existsSync(icon) ? { iconPath: icon } : {}),
+  });
+  window.on('closed', () => (window = null));
+  startUpdateChecks((message) => log.info(message));
+}
+
+function fail(err: unknown): void {
+  log.error({ err }, 'start failed');
+  dialog.showErrorBox(
+    'OMO Store Console',
+    `無法啟動 / Could not start:\n${err instanceof Error ? err.message : String(err)}`,
+  );
+  app.exit(1);
+}
+
+/** Closes the core (flushes SQLite) and the embedded hub before the process goes. */
+function handleQuit(): void {
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closed = true;
+    Promise.allSettled([core?.close(), hub?.close()])
+      .then((results) => {
+        for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'close failed');
+      })
+      .finally(() => app.quit());
+  });
+}

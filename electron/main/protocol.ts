@@ -1,0 +1,33 @@
+/**
+ * Serves the built renderer from app://console/ instead of file://, so the page has a real origin,
+ * can be given a CSP header, and cannot read arbitrary local files.
+ */
+import { readFile } from 'node:fs/promises';
+import { protocol } from 'electron';
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, mimeTypeFor, resolveRendererFile } from './policy';
+
+/** Must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+export function serveRenderer(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveRendererFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'Content-Type': mimeTypeFor(file),
+          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+          'X-Content-Type-Options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}

@@ -1,0 +1,68 @@
+/** Error codes, times and durations → words in the current language. */
+import type { Composer } from 'vue-i18n';
+import { ApiCallError } from '../api';
+
+type T = Composer['t'];
+
+const KNOWN_CODES = new Set([
+  'SIGNIN_FAILED',
+  'SIGNIN_LOCKED',
+  'PAIRING_CODE_INVALID',
+  'PAIRING_CODE_USED',
+  'HUB_UNREACHABLE',
+  'NOT_ENROLLED',
+  'ALREADY_ENROLLED',
+  'NOT_SIGNED_IN',
+  'VALIDATION_FAILED',
+  'PROTOCOL_UNSUPPORTED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INTERNAL',
+  'CONSOLE_DISCONNECTED',
+  'CONSOLE_TIMEOUT',
+]);
+
+/** When a locked sign-in may be retried, from whichever detail the core provides. */
+function lockedUntil(details: Record<string, unknown> | undefined, now: number): Date | null {
+  if (!details) return null;
+  const at = details.retryAt ?? details.lockedUntil;
+  if (typeof at === 'string' && !Number.isNaN(Date.parse(at))) return new Date(at);
+  const seconds = details.retryAfterSeconds;
+  if (typeof seconds === 'number') return new Date(now + seconds * 1000);
+  const ms = details.retryAfterMs;
+  if (typeof ms === 'number') return new Date(now + ms);
+  return null;
+}
+
+export function errorText(t: T, locale: string, err: unknown): string {
+  const code = err instanceof ApiCallError ? err.code : 'INTERNAL';
+  if (code === 'SIGNIN_LOCKED') {
+    const until = lockedUntil(err instanceof ApiCallError ? err.details : undefined, Date.now());
+    return until ? t('errors.SIGNIN_LOCKED', { time: formatTime(locale, until) }) : t('errors.SIGNIN_LOCKED_SOON');
+  }
+  if (KNOWN_CODES.has(code)) return t(`errors.${code}`);
+  return t('errors.UNKNOWN', { code });
+}
+
+export function formatTime(locale: string, at: Date | string): string {
+  const date = typeof at === 'string' ? new Date(at) : at;
+  const sameDay = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(locale, {
+    ...(sameDay ? {} : { month: 'numeric', day: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(date);
+}
+
+export function formatDuration(t: T, ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return t('duration.hours', { h, m });
+  if (m > 0) return t('duration.minutes', { m, s });
+  return t('duration.seconds', { s });
+}

@@ -1,0 +1,6 @@
+// For plain `tsc`; vue-tsc type-checks the .vue files themselves.
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}

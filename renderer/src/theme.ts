@@ -1,0 +1,17 @@
+/** A calm, professional look: slate-teal primary, generous type for reading at arm's length. */
+import type { GlobalThemeOverrides } from 'naive-ui';
+
+export const themeOverrides: GlobalThemeOverrides = {
+  common: {
+    primaryColor: '#2b6c8a',
+    primaryColorHover: '#3a7f9f',
+    primaryColorPressed: '#215670',
+    primaryColorSuppl: '#3a7f9f',
+    fontSize: '16px',
+    fontSizeMedium: '16px',
+    fontSizeLarge: '18px',
+    borderRadius: '6px',
+    fontFamily:
+      "system-ui, -apple-system, 'Segoe UI', 'Noto Sans TC', 'Noto Sans CJK TC', 'PingFang TC', 'Microsoft JhengHei', sans-serif",
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * `npm run start:web`: the console in a browser. Builds the renderer when needed, starts an embedded
+ * demo hub unless one is named (--hub-url / OMO_HUB_URL), the console core with a key-file secret
+ * store, and the web host on loopback; prints the URL to open and, for the embedded hub, the demo
+ * pairing codes and sign-ins.
+ *
+ *   tsx scripts/start-web.ts [--port 5780] [--data ./var/web] [--hub-url http://…] [--build]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DemoSummary } from '../backend-sync/hub/demo/seed';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rendererOut = path.join(projectRoot, 'out', 'renderer');
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '5780' },
+      data: { type: 'string', default: './var/web' },
+      'hub-url': { type: 'string' },
+      build: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not ${values.port}`);
+  return {
+    port,
+    dataDir: path.resolve(values.data),
+    hubUrl: values['hub-url'] ?? (process.env.OMO_HUB_URL || null),
+    forceBuild: values.build,
+  };
+}
+
+async function buildRendererIfNeeded(force: boolean) {
+  if (!force && existsSync(path.join(rendererOut, 'index.html'))) return;
+  console.log('Building the renderer…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(projectRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+function printDemo(demo: DemoSummary) {
+  console.log('\nDemo pairing codes (one-time; enter one on the enrollment screen):');
+  for (const p of demo.pairingCodes) console.log(`  ${p.branchCode.padEnd(10)} ${p.code}`);
+  console.log('\nDemo sign-ins (staff code / PIN — role, branch):');
+  for (const s of demo.staff) {
+    console.log(`  ${s.staffCode.padEnd(10)} ${s.pin.padEnd(8)} ${s.displayName} — ${s.role}, ${s.branchCode ?? 'brand-wide'}`);
+  }
+}
+
+async function main() {
+  const options = parseOptions();
+  const started: Closable[] = [];
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down…`);
+    // Reverse order: web host first (no new calls), then the core, then the hub it talks to.
+    for (const part of started.reverse()) await part.close().catch((err: unknown) => console.error(err));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await buildRendererIfNeeded(options.forceBuild);
+
+  let suggestedHubUrl = options.hubUrl;
+  let demo: DemoSummary | null = null;
+  if (!suggestedHubUrl) {
+    const { createHub } = await import('../backend-sync/hub/server');
+    const hub = await createHub({ port: 0, dataDir: path.join(options.dataDir, 'hub'), demo: true });
+    started.push(hub);
+    suggestedHubUrl = hub.url;
+    demo = hub.demo;
+  }
+
+  const { createConsoleCore } = await import('../electron/core');
+  const { createKeyfileSecretStore } = await import('../electron/core/secrets/keyfile');
+  const consoleDir = path.join(options.dataDir, 'console');
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  const core = await createConsoleCore({
+    dataDir: consoleDir,
+    secretStore: createKeyfileSecretStore(consoleDir),
+    host: 'web',
+    appVersion: pkg.version,
+    suggestedHubUrl,
+  });
+  started.push(core);
+
+  const { startWebHost } = await import('../electron/webhost/server');
+  const web = await startWebHost({ core, port: options.port, staticDir: rendererOut });
+  started.push(web);
+
+  console.log(`\nOMO Store Console (web) is running.`);
+  console.log(`  Open:  ${web.url}`);
+  console.log(`  Hub:   ${suggestedHubUrl}${demo ? ' (embedded, demo data)' : ''}`);
+  console.log(`  Data:  ${options.dataDir}`);
+  if (demo) printDemo(demo);
+  console.log('\nPress Ctrl+C to stop.');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
