@@ -12,7 +12,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, freePort, projectRoot, startHub, startWeb, type Child, type HubProcess } from './processes';
+import {
+  artifactsDir,
+  freePort,
+  projectRoot,
+  startHub,
+  startWeb,
+  type Child,
+  type HubProcess,
+} from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
   ? path.resolve(projectRoot, process.env.E2E_SCREENSHOTS)
@@ -43,7 +51,12 @@ describe('OMO Store Console in the browser', () => {
     mkdirSync(screenshotDir, { recursive: true });
     hubPort = await freePort();
     hub = await startHub(hubPort, path.join(dataDir, 'hub'));
-    web = await startWeb({ hubUrl: hub.url, dataDir: path.join(dataDir, 'web'), port: await freePort(), build: true });
+    web = await startWeb({
+      hubUrl: hub.url,
+      dataDir: path.join(dataDir, 'web'),
+      port: await freePort(),
+      build: true,
+    });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -53,7 +53,12 @@ export interface Child {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export function startTsProcess(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
+export function startTsProcess(
+  name: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Child {
   mkdirSync(artifactsDir, { recursive: true });
   const log = createWriteStream(path.join(artifactsDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
@@ -122,7 +127,13 @@ export interface HubProcess extends Child {
 }
 
 export async function startHub(port: number, dataDir: string): Promise<HubProcess> {
-  const child = startTsProcess('hub', 'backend-sync/hub/cli.ts', ['--port', String(port), '--data', dataDir, '--demo']);
+  const child = startTsProcess('hub', 'backend-sync/hub/cli.ts', [
+    '--port',
+    String(port),
+    '--data',
+    dataDir,
+    '--demo',
+  ]);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntil('the hub /healthz', httpOk(`${url}/healthz`), 60_000, child.exited);
@@ -134,7 +145,12 @@ export async function startHub(port: number, dataDir: string): Promise<HubProces
   return { ...child, url, demo: parseDemoBanner(child.output()) };
 }
 
-export async function startWeb(opts: { hubUrl: string; dataDir: string; port: number; build: boolean }): Promise<Child & { url: string }> {
+export async function startWeb(opts: {
+  hubUrl: string;
+  dataDir: string;
+  port: number;
+  build: boolean;
+}): Promise<Child & { url: string }> {
   const args = ['--hub-url', opts.hubUrl, '--data', opts.dataDir, '--port', String(opts.port)];
   if (opts.build) args.push('--build');
   const child = startTsProcess('start-web', 'scripts/start-web.ts', args);

@@ -30,7 +30,8 @@ function parseOptions() {
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0–65535, not ${values.port}`);
   return {
     port,
     dataDir: path.resolve(values.data),
@@ -51,7 +52,9 @@ function printDemo(demo: DemoSummary) {
   for (const p of demo.pairingCodes) console.log(`  ${p.branchCode.padEnd(10)} ${p.code}`);
   console.log('\nDemo sign-ins (staff code / PIN — role, branch):');
   for (const s of demo.staff) {
-    console.log(`  ${s.staffCode.padEnd(10)} ${s.pin.padEnd(8)} ${s.displayName} — ${s.role}, ${s.branchCode ?? 'brand-wide'}`);
+    console.log(
+      `  ${s.staffCode.padEnd(10)} ${s.pin.padEnd(8)} ${s.displayName} — ${s.role}, ${s.branchCode ?? 'brand-wide'}`,
+    );
   }
 }
 

@@ -14,8 +14,8 @@ export interface HubOptions {
   /** Folder for the SQLite file (unused with PostgreSQL, but still required). */
   dataDir: string;
   /**
-   * postgres://…; when absent, process.env.DATABASE_URL, else SQLite in dataDir. `null` forces
-   * SQLite even when DATABASE_URL is set (tests run both kinds in one process).
+   * postgres://…; when absent, process.env.DATABASE_URL, else SQLite in dataDir. `null` or ''
+   * forces SQLite even when DATABASE_URL is set (tests run both kinds in one process).
    */
   databaseUrl?: string | null;
   /** PostgreSQL schema (tests give each hub its own). */
@@ -58,8 +58,7 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     dataDir: options.dataDir,
-    databaseUrl:
-      options.databaseUrl === null ? undefined : (options.databaseUrl ?? (env.DATABASE_URL || undefined)),
+    databaseUrl: resolveDatabaseUrl(options.databaseUrl, env.DATABASE_URL),
     searchPath: options.searchPath,
     demo,
     adminToken,
@@ -69,6 +68,14 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     logLevel: options.logLevel ?? env.LOG_LEVEL ?? 'info',
     socketPath: options.socketPath ?? '/socket.io',
   };
+}
+
+function resolveDatabaseUrl(
+  option: string | null | undefined,
+  fromEnv: string | undefined,
+): string | undefined {
+  if (option === null || option === '') return undefined;
+  return option ?? (fromEnv || undefined);
 }
 
 function resolveAdminToken(

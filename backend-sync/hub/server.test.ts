@@ -70,9 +70,10 @@ describe.each(testDbKinds())('hub server on %s', (kind) => {
     const first = await connectDevice(h, auth);
     const pushed = await request<PushResponse>(first, SyncEvent.push, { mutations: [mutation] });
     expect(pushed.results).toEqual([{ id: mutation.id, status: 'applied' }]);
-    first.disconnect();
+    const dropped = new Promise((resolve) => first.once('disconnect', resolve));
 
-    const restarted = await h.restart();
+    const restarted = await h.restart(); // closes with the device still connected
+    await dropped;
     const again = await connectDevice(h, auth); // the token survived the restart
     const retry = await request<PushResponse>(again, SyncEvent.push, { mutations: [mutation] });
     expect(retry.results).toEqual([{ id: mutation.id, status: 'duplicate', first: { status: 'applied' } }]);

@@ -39,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('window-all-closed', () => app.quit());
   handleQuit();
-  app.whenReady().then(boot, fail);
+  app.whenReady().then(boot).catch(fail);
 }
 
 async function boot(): Promise<void> {

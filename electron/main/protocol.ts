@@ -9,7 +9,12 @@ import { APP_SCHEME, CONTENT_SECURITY_POLICY, mimeTypeFor, resolveRendererFile }
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    // corsEnabled: Vite emits <script type="module" crossorigin>, fetched in CORS mode. No response
+    // carries Access-Control-Allow-Origin, so no other origin can read these files.
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
   ]);
 }
 

@@ -30,8 +30,12 @@ describe('web host', () => {
 
   it('passes error codes through as values', async () => {
     const client = await connectClient(wsUrl, host.url);
-    client.send(JSON.stringify({ id: 'a', method: 'session.signIn', input: { staffCode: 'S1', pin: '9999' } }));
-    client.send(JSON.stringify({ id: 'b', method: 'session.signIn', input: { staffCode: 'S1', pin: 'abc' } }));
+    client.send(
+      JSON.stringify({ id: 'a', method: 'session.signIn', input: { staffCode: 'S1', pin: '9999' } }),
+    );
+    client.send(
+      JSON.stringify({ id: 'b', method: 'session.signIn', input: { staffCode: 'S1', pin: 'abc' } }),
+    );
     client.send(JSON.stringify({ id: 'c', method: 'no.such.method', input: {} }));
     expect((await client.next(hasId('a'))).result.error.code).toBe('SIGNIN_FAILED');
     expect((await client.next(hasId('b'))).result.error.code).toBe('VALIDATION_FAILED');

@@ -66,7 +66,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return reply.code(404).type('text/plain').send('Not found');
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  });
   wss.on('connection', (socket) => serveClient(socket));
 
   function serveClient(socket: WebSocket) {
@@ -91,7 +94,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const hostOk = allowedHosts(port).has(req.headers.host ?? '');
     if (pathname !== '/api' || !originOk || !hostOk) {
       log?.warn({ pathname, origin: req.headers.origin }, 'web host refused a WebSocket upgrade');
-      socket.end(`HTTP/1.1 ${pathname === '/api' ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${pathname === '/api' ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
+      );
       socket.destroy();
       return;
     }

@@ -40,7 +40,7 @@ export async function createCoupon(
       if (missing) throw notFound('Branch', missing);
     }
     const fixedCode = data.fixedCode ?? null;
-    if (fixedCode) await assertCodeFree(trx, brandId, fixedCode);
+    if (fixedCode) await assertCodeFree(trx, brandId, fixedCode, 'fixedCode');
     const row = {
       id: deps.ids(),
       brand_id: brandId,
@@ -121,9 +121,9 @@ export async function assertCodeFree(
   trx: Knex.Transaction | Knex,
   brandId: string,
   code: string,
+  field = 'code',
 ): Promise<void> {
   const coupon = await trx('coupons').where({ brand_id: brandId, fixed_code: code }).first('id');
   const claim = coupon ? undefined : await trx('claims').where({ brand_id: brandId, code }).first('id');
-  if (coupon || claim)
-    throw alreadyExists(`The code ${code} is already in use in this brand.`, { field: 'code' });
+  if (coupon || claim) throw alreadyExists(`The code ${code} is already in use in this brand.`, { field });
 }

@@ -202,6 +202,27 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
     expect(held.redeemed_device_id).toBe(f.devices.a1.id);
   });
 
+  it('settles simultaneous redemptions of one claim on the earliest, whatever the arrival order', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const a1 = await connectFixtureDevice(h, f.devices.a1.id);
+    const a2 = await connectFixtureDevice(h, f.devices.a2.id);
+    for (const [i, claim] of f.claims.everywhere.entries()) {
+      const early = redeem(claim, f.staff.associateA.id, `2026-03-01T07:0${i}:00.000Z`);
+      const late = redeem(claim, f.staff.managerA.id, `2026-03-01T07:0${i}:30.000Z`);
+      const [fromA2, fromA1] = await Promise.all([push(a2, [early]), push(a1, [late])]);
+      expect(fromA2.results[0]!.status).toBe('applied');
+      expect(['applied', 'conflict']).toContain(fromA1.results[0]!.status);
+      const held = await h.t.db('claims').where({ id: claim.id }).first();
+      expect([held.redeemed_device_id, held.redemption_id]).toEqual([f.devices.a2.id, early.id]);
+      const rows = await h.t.db('redemptions').where({ claim_id: claim.id }).select('id', 'status');
+      expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+        [early.id]: 'applied',
+        [late.id]: 'conflict',
+      });
+    }
+  });
+
   it('refuses to redeem a claim of a coupon not valid at the branch', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;

@@ -41,7 +41,8 @@ export function webSocketUrlFor(location: { protocol: string; host: string }): s
 }
 
 export function wsTransport(options: WsTransportOptions): Transport & { close(): void } {
-  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
+  const createSocket =
+    options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const minReconnectMs = options.minReconnectMs ?? 250;
   const maxReconnectMs = options.maxReconnectMs ?? 5_000;

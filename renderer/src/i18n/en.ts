@@ -17,7 +17,8 @@ const en: Messages = {
   },
   enroll: {
     title: 'Enroll this device',
-    intro: 'Enter the hub URL and the one-time pairing code from your administrator to enroll this device to a shop.',
+    intro:
+      'Enter the hub URL and the one-time pairing code from your administrator to enroll this device to a shop.',
     hubUrl: 'Hub URL',
     hubUrlPlaceholder: 'https://hub.example.com',
     pairingCode: 'Pairing code',

@@ -39,7 +39,9 @@ export function errorText(t: T, locale: string, err: unknown): string {
   const code = err instanceof ApiCallError ? err.code : 'INTERNAL';
   if (code === 'SIGNIN_LOCKED') {
     const until = lockedUntil(err instanceof ApiCallError ? err.details : undefined, Date.now());
-    return until ? t('errors.SIGNIN_LOCKED', { time: formatTime(locale, until) }) : t('errors.SIGNIN_LOCKED_SOON');
+    return until
+      ? t('errors.SIGNIN_LOCKED', { time: formatTime(locale, until) })
+      : t('errors.SIGNIN_LOCKED_SOON');
   }
   if (KNOWN_CODES.has(code)) return t(`errors.${code}`);
   return t('errors.UNKNOWN', { code });

@@ -29,7 +29,9 @@ export const useSyncStore = defineStore('sync', () => {
     setInterval(() => (now.value = Date.now()), 1000);
   }
 
-  const firstSyncDone = computed(() => status.value !== null && status.value.firstSync === null && status.value.lastSyncAt !== null);
+  const firstSyncDone = computed(
+    () => status.value !== null && status.value.firstSync === null && status.value.lastSyncAt !== null,
+  );
 
   return { status, now, refresh, start, firstSyncDone };
 });

@@ -21,14 +21,16 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     t = await openTestDb(kind);
     const deps = testDeps();
     const notified: string[] = [];
-    app = Fastify();
+    const logLines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
+    app = Fastify({ loggerInstance: logger }) as unknown as FastifyInstance;
     installErrorHandler(app);
     await registerAdminRoutes(app, {
       db: t.db,
       adminToken: TOKEN,
       clock: deps.clock,
       ids: deps.ids,
-      logger: pino({ level: 'silent' }),
+      logger,
       notifyChanges: (brandId) => notified.push(brandId),
     });
     const call = async (
@@ -48,7 +50,7 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     const brand = (await call('POST', '/brands', { name: 'OMO' })).body;
     const tpe = (await call('POST', `/brands/${brand.id}/branches`, { name: '台北信義店', code: 'TPE' }))
       .body;
-    return { db: t.db, call, brand, tpe, notified };
+    return { db: t.db, call, brand, tpe, notified, logLines };
   }
 
   it('refuses a missing or wrong bearer token with 401 UNAUTHORIZED', async () => {
@@ -70,7 +72,7 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
   });
 
   it('creates and lists every kind of thing, and pokes the brand after each write', async () => {
-    const { call, brand, tpe, notified } = await start();
+    const { call, brand, tpe, notified, logLines } = await start();
     const staff = await call('POST', `/brands/${brand.id}/staff`, {
       role: 'sales_associate',
       branchId: tpe.id,
@@ -120,6 +122,9 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
       (await call('GET', `/brands/${brand.id}/coupons`)).raw,
     ].join('\n');
     expect(everything).not.toMatch(/246810|8642|scrypt|pinHash|verificationCodeHash/);
+    // Nor in the log, and neither is the admin token.
+    expect(logLines.length).toBeGreaterThan(10);
+    expect(logLines.join('\n')).not.toMatch(new RegExp(`246810|8642|scrypt|${TOKEN}`));
 
     // brand + branch + staff + device + coupon + publish + customer + claim
     expect(notified).toEqual(Array(8).fill(brand.id));
