@@ -63,6 +63,10 @@ describe('OMO Store Console in the browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW' });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // CSP violations and failed loads show up as console errors.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
   });
 
   afterAll(async () => {

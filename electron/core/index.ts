@@ -13,6 +13,10 @@ import { createSessions } from './session';
 import { createSettings } from './settings';
 import { openConsoleDb } from './store/db';
 import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
+import { noFaults, type Faults } from './sync/hooks';
+import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
+import { createScannerService } from './scanner/service';
+import { createTill } from './till';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -44,6 +48,10 @@ export interface ConsoleCoreOptions {
   timers?: Timers;
   /** How long the enrollment request may take. */
   enrollTimeoutMs?: number;
+  /** The USB edge for HID POS scanners; default node-hid, loaded only when a scanner is chosen. */
+  hidBackend?: HidBackend;
+  /** Fault points for fault-injection tests (list in sync/hooks.ts); a no-op by default. */
+  faults?: Faults;
 }
 
 export interface ConsoleCore {
@@ -76,14 +84,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     suggestedHubUrl: options.suggestedHubUrl ?? null,
     ...(options.enrollTimeoutMs ? { enrollTimeoutMs: options.enrollTimeoutMs } : {}),
   });
-  const sync = createSyncEngine({
-    db,
-    clock,
-    logger,
-    publish: (status) => emit('sync.status', status),
-    ...(options.sync ? { tuning: options.sync } : {}),
-    ...(options.timers ? { timers: options.timers } : {}),
-  });
+  const settings = createSettings(db);
+  // The closures below call `sync` only after it exists (nothing runs before this function returns).
   const sessions = createSessions({
     db,
     clock,
@@ -91,7 +93,39 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     onChanged: (session) => emit('session.changed', session),
     onOutboxChanged: () => sync.outboxChanged(),
   });
-  const settings = createSettings(db);
+  const till = createTill({
+    db,
+    clock,
+    ids,
+    logger,
+    faults: options.faults ?? noFaults,
+    currentStaff: () => sessions.current(),
+    settings: () => settings.get(),
+    outboxChanged: () => sync.outboxChanged(),
+    redemptionsChanged: (payload) => emit('till.redemptionsChanged', payload),
+  });
+  const sync = createSyncEngine({
+    db,
+    clock,
+    logger,
+    hooks: till.syncHooks,
+    ...(options.faults ? { faults: options.faults } : {}),
+    publish: (status) => emit('sync.status', status),
+    ...(options.sync ? { tuning: options.sync } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  const scanner = createScannerService({
+    db,
+    logger,
+    loadBackend: async () => options.hidBackend ?? nodeHidBackend(),
+    onState: (state) => emit('scanner.state', state),
+    onScan: (scan) => {
+      till.scan(scan.code, 'hid').then(
+        (verdict) => emit('till.scanned', verdict),
+        (err: unknown) => logger.warn({ err }, 'a HID scan could not be judged'),
+      );
+    },
+  });
 
   const handlers: ConsoleHandlers = {
     'app.info': async () => ({
@@ -116,6 +150,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       await enrollment.requireEnrolled();
       return sync.syncNow();
     },
+    ...till.handlers,
+    ...scanner.handlers,
   };
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),
@@ -131,6 +167,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     logger.error({ err }, 'stored device credentials cannot be opened');
     await sync.cannotStart(CREDENTIALS_UNREADABLE);
   }
+  await scanner.start();
 
   return {
     dispatch,
@@ -140,6 +177,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     async close() {
       listeners.clear();
+      await scanner.stop();
       await sync.stop();
       await db.destroy();
     },

@@ -15,7 +15,7 @@ import { findElectronNativeBinding, redirectBetterSqliteAddon } from './native-b
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createSafeStorageSecretStore } from './secret-store';
 import { startUpdateChecks } from './updater';
-import { createMainWindow } from './window';
+import { createMainWindow, lockDown } from './window';
 
 const log = pino({ name: 'omo-main' });
 /** out/ — main is bundled to out/main/index.js, beside out/preload and out/renderer. */
@@ -23,7 +23,7 @@ const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 let core: ConsoleCore | null = null;
 let hub: EmbeddedHub | null = null;
-let window: BrowserWindow | null = null;
+let mainWindow: BrowserWindow | null = null;
 
 registerAppScheme();
 
@@ -32,12 +32,13 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (window && !window.isDestroyed()) {
-      if (window.isMinimized()) window.restore();
-      window.focus();
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
     }
   });
   app.on('window-all-closed', () => app.quit());
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
   handleQuit();
   app.whenReady().then(boot).catch(fail);
 }
@@ -71,11 +72,12 @@ async function boot(): Promise<void> {
 
   registerConsoleIpc(core, (err) => log.error({ err }, 'console IPC failed'));
   const icon = path.join(app.getAppPath(), 'build', 'icon.png');
-  window = createMainWindow({
+  const win = createMainWindow({
     preloadPath: path.join(outDir, 'preload', 'index.cjs'),
     ...(existsSync(icon) ? { iconPath: icon } : {}),
   });
-  window.on('closed', () => (window = null));
+  win.on('closed', () => (mainWindow = null));
+  mainWindow = win;
   startUpdateChecks((message) => log.info(message));
 }
 

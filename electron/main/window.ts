@@ -28,13 +28,13 @@ export function createMainWindow(options: { preloadPath: string; iconPath?: stri
       spellcheck: false,
     },
   });
-  lockDown(win.webContents);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY_URL);
   return win;
 }
 
-function lockDown(contents: WebContents): void {
+/** Applied to every WebContents the app creates (app 'web-contents-created'), not just ours. */
+export function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
     openIfAllowed(url);
     return { action: 'deny' };

@@ -31,7 +31,9 @@ export const router = createRouter({
 });
 
 /** Where a navigation should go instead, or `true` to let it through. */
-export function destinationFor(to: RouteLocationNormalized): true | { name: string } {
+export function destinationFor(
+  to: Pick<RouteLocationNormalized, 'meta' | 'matched'> & { name?: RouteLocationNormalized['name'] | null },
+): true | { name: string } {
   const enrolled = useEnrollmentStore().info?.enrolled ?? false;
   const status = useSyncStore().status;
   const staff = useSessionStore().staff;

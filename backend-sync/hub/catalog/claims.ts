@@ -36,7 +36,7 @@ export async function createClaim(
     db,
     deps,
     couponId,
-    { claims: [parseInput(CreateClaimInput, input)] },
+    { claims: [parseInput(CreateClaimInput, input ?? {})] },
     'single',
   );
   return claim!;

@@ -64,6 +64,138 @@ export const AppInfo = z.object({
 export const Settings = z.object({ locale: Locale });
 export type Settings = z.infer<typeof Settings>;
 
+
+// ---------------------------------------------------------------------------------------------
+// Till (SPEC §2.1): scan → verdict → redeem, history, needs attention, scanner settings.
+
+export const ScanOrigin = z.enum(['wedge', 'hid', 'manual']);
+
+export const VerdictKind = z.enum([
+  'valid',
+  'not_yet_valid',
+  'expired',
+  'already_redeemed',
+  'wrong_branch',
+  'draft',
+  'unknown_code',
+  /** A fixed code (固定序號): the coupon is known, the customer's claim QR is needed. */
+  'needs_claim_qr',
+  /** Empty, overlong, unprintable, EAN-13 check digit, malformed claim QR: see `problem`. */
+  'invalid_input',
+]);
+export type VerdictKind = z.infer<typeof VerdictKind>;
+
+export const TillCoupon = z.object({
+  id: z.string(),
+  name: z.string(),
+  usageRules: z.string(),
+  barcodeType: z.string(),
+  needsVerificationCode: z.boolean(),
+  /** Set while this coupon is locked on this device after too many wrong verification codes. */
+  lockedUntil: isoDateTime.nullable(),
+});
+
+export const TillVerdict = z.object({
+  /** Echo of what was scanned (after trimming the suffix key). */
+  input: z.string(),
+  origin: ScanOrigin,
+  verdict: VerdictKind,
+  /** invalid_input: EMPTY · TOO_LONG · UNPRINTABLE · EAN13_CHECK_DIGIT · CLAIM_TOKEN_MALFORMED */
+  problem: z.string().nullable(),
+  coupon: TillCoupon.nullable(),
+  claim: z
+    .object({
+      id: z.string(),
+      code: z.string(),
+      customerName: z.string().nullable(),
+      claimedAt: isoDateTime,
+      openedAt: isoDateTime.nullable(),
+    })
+    .nullable(),
+  /** valid: the window it is valid in; not_yet_valid: startsAt; expired: endedAt. */
+  validFrom: isoDateTime.nullable(),
+  validUntil: isoDateTime.nullable(),
+  /** already_redeemed: when, where, by whom (names as synced; ids when a name is unknown). */
+  redeemed: z
+    .object({
+      at: isoDateTime,
+      branchName: z.string().nullable(),
+      deviceName: z.string().nullable(),
+      staffName: z.string().nullable(),
+      /** This device's own redemption still waiting to sync. */
+      pendingSync: z.boolean(),
+    })
+    .nullable(),
+  /** wrong_branch: where it can be used. */
+  branchNames: z.array(z.string()),
+  /** Redemption refused because the device has been offline longer than the brand allows. */
+  offlineTooLong: z.boolean(),
+});
+export type TillVerdict = z.infer<typeof TillVerdict>;
+
+export const RedemptionSyncState = z.enum(['queued', 'synced', 'conflict', 'rejected']);
+
+export const RedemptionView = z.object({
+  id: z.string(),
+  claimId: z.string(),
+  code: z.string(),
+  couponName: z.string(),
+  customerName: z.string().nullable(),
+  redeemedAt: isoDateTime,
+  branchName: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  staffName: z.string().nullable(),
+  /** Mine (this device) or another device of the branch (as synced from the hub). */
+  ownDevice: z.boolean(),
+  syncState: RedemptionSyncState,
+  /** Conflict / void details in words-ready fields. */
+  conflict: z
+    .object({
+      winnerAt: isoDateTime.nullable(),
+      winnerBranchName: z.string().nullable(),
+      winnerDeviceName: z.string().nullable(),
+      winnerStaffName: z.string().nullable(),
+      resolution: z.enum(['acknowledged', 'voided']).nullable(),
+    })
+    .nullable(),
+});
+export type RedemptionView = z.infer<typeof RedemptionView>;
+
+export const HistoryQuery = z
+  .object({
+    scope: z.enum(['device', 'branch']),
+    /** Code or customer name, partial. */
+    search: z.string().trim().max(100).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const WedgeSettings = z.object({
+  minLength: z.number().int().min(2).max(64),
+  maxAverageGapMs: z.number().int().min(5).max(200),
+  holdTimeoutMs: z.number().int().min(10).max(500),
+  suffixKeys: z.array(z.enum(['Enter', 'Tab'])).min(1),
+});
+export type WedgeSettingsValue = z.infer<typeof WedgeSettings>;
+
+export const ScannerSettings = z.object({
+  wedge: WedgeSettings,
+  /** HID POS device path chosen in Settings; null = off. */
+  hidDevicePath: z.string().max(500).nullable(),
+  sounds: z.boolean(),
+});
+export type ScannerSettings = z.infer<typeof ScannerSettings>;
+
+export const ScannerState = z.object({
+  state: z.enum(['disabled', 'waiting', 'connected', 'error']),
+  devicePath: z.string().nullable(),
+  product: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+export const HidDevice = z.object({ path: z.string(), product: z.string(), vendorId: z.number(), productId: z.number() });
+
 const none = z.object({}).strict().optional();
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -96,6 +228,32 @@ export const consoleApi = {
   'session.signOut': call(none, z.null()),
   'sync.status': call(none, SyncStatus),
   'sync.now': call(none, SyncStatus),
+  'till.scan': call(z.object({ input: z.string().max(4096), origin: ScanOrigin }).strict(), TillVerdict),
+  'till.redeem': call(
+    z
+      .object({
+        claimId: z.string().min(1).max(100),
+        /** The code as scanned, kept with the redemption. */
+        scannedCode: z.string().max(4096),
+        verificationCode: z.string().max(32).optional(),
+      })
+      .strict(),
+    RedemptionView,
+  ),
+  'till.history': call(HistoryQuery, z.object({ items: z.array(RedemptionView), total: z.number().int() })),
+  'till.exportCsv': call(
+    HistoryQuery.omit({ limit: true, offset: true }),
+    z.object({ filename: z.string(), csv: z.string() }),
+  ),
+  'attention.list': call(none, z.array(RedemptionView)),
+  'attention.resolve': call(
+    z.object({ redemptionId: z.string().min(1).max(100), decision: z.enum(['acknowledge', 'void']) }).strict(),
+    RedemptionView,
+  ),
+  'scanner.settings': call(none, ScannerSettings),
+  'scanner.updateSettings': call(ScannerSettings.partial().strict(), ScannerSettings),
+  'scanner.devices': call(none, z.array(HidDevice)),
+  'scanner.state': call(none, ScannerState),
 } as const;
 
 export type ConsoleApi = typeof consoleApi;
@@ -107,6 +265,11 @@ export type ConsoleOutput<M extends ConsoleMethod> = z.output<ConsoleApi[M]['out
 export const consoleEvents = {
   'sync.status': SyncStatus,
   'session.changed': SessionStaff.nullable(),
+  /** A scan from the HID POS reader (the core reads it), already judged. */
+  'till.scanned': TillVerdict,
+  'scanner.state': ScannerState,
+  /** A redemption's sync state changed (queued → synced / conflict), or needs-attention changed. */
+  'till.redemptionsChanged': z.object({ attention: z.number().int().nonnegative() }),
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type ConsoleEventName = keyof ConsoleEvents;

@@ -18,7 +18,9 @@ export type MetaKey =
   | 'firstSyncDone'
   | 'lastSyncAt'
   | 'offlineSince'
-  | 'locale';
+  | 'locale'
+  /** Scanner settings (JSON, see scanner/settings.ts). */
+  | 'scannerSettings';
 
 type Db = Knex | Knex.Transaction;
 

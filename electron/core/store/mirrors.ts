@@ -78,7 +78,13 @@ async function toMirrorRow(trx: Trx, change: Change & { op: 'upsert' }): Promise
     }
     case 'coupon': {
       const c = change.data;
-      return { id: change.id, brand_id: c.brandId, status: c.status, data: JSON.stringify(c) };
+      return {
+        id: change.id,
+        brand_id: c.brandId,
+        status: c.status,
+        fixed_code: c.fixedCode,
+        data: JSON.stringify(c),
+      };
     }
     case 'claim': {
       const c = await keepLocalRedemption(trx, change.data);

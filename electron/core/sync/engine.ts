@@ -27,6 +27,7 @@ import type { SyncStatus } from '../api/contract';
 import type { DeviceCredentials } from '../enrollment';
 import { getMeta } from '../store/meta';
 import { pullAll, pushAll } from './exchange';
+import type { Faults, SyncHooks } from './hooks';
 import { createStatusTracker } from './status';
 
 export interface Timers {
@@ -70,6 +71,9 @@ export interface SyncEngineDeps {
   publish: (status: SyncStatus) => void;
   tuning?: Partial<SyncTuning>;
   timers?: Timers;
+  /** Filled by features after the engine exists (the till needs the engine to nudge it). */
+  hooks?: SyncHooks;
+  faults?: Faults;
 }
 
 const realTimers: Timers = {
@@ -85,6 +89,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     db: deps.db,
     clock: deps.clock,
     publish: deps.publish,
+    countConflicts: (db) => deps.hooks?.countConflicts?.(db),
     onError: (err) => log.error({ err }, 'sync status update failed'),
   });
 
@@ -109,6 +114,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         return answer;
       });
   }
+
+  const exchangeDeps = () => ({
+    db: deps.db,
+    clock: deps.clock,
+    request,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    ...(deps.faults ? { faults: deps.faults } : {}),
+  });
 
   function schedule(fn: () => void, ms: number): void {
     if (retryTimer !== null) timers.clearTimeout(retryTimer);
@@ -140,7 +153,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         if (wantPush) {
           wantPush = false;
           await pushAll(
-            { db: deps.db, clock: deps.clock, request },
+            exchangeDeps(),
             { batchSize: tuning.pushBatchSize, onBatch: () => void status.refresh() },
           );
           await status.refresh();
@@ -173,7 +186,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
     const base = firstSyncReceived;
     await pullAll(
-      { db: deps.db, clock: deps.clock, request },
+      exchangeDeps(),
       {
         pageSize: tuning.pullPageSize,
         onPage: async ({ received, remaining }) => {

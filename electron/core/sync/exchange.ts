@@ -12,6 +12,7 @@ import { markAnswers, readQueued } from '../outbox';
 import { applyChange } from '../store/mirrors';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
+import type { Faults, SyncHooks } from './hooks';
 
 export type Request = (event: string, payload: unknown) => Promise<unknown>;
 
@@ -24,6 +25,8 @@ export interface ExchangeDeps {
   db: Knex;
   clock: Clock;
   request: Request;
+  hooks?: SyncHooks;
+  faults?: Faults;
 }
 
 export interface PullProgress {
@@ -53,17 +56,21 @@ export async function pullAll(
       );
     }
     const page = parsed.data;
+    deps.faults?.('sync:before-pull-apply');
     const now = deps.clock.now().toISOString();
     // The page and its cursor are stored together: a crash between the two can neither skip
     // changes (cursor ahead of rows) nor leave a cursor behind rows that are already applied.
     await writeTransaction(deps.db, async (trx) => {
       for (const change of page.changes) await applyChange(trx, change);
+      await deps.hooks?.pageApplied?.(trx, page.changes);
       await setMeta(trx, {
         cursor: String(page.cursor),
         lastSyncAt: now,
         ...(page.hasMore ? {} : { firstSyncDone: '1' }),
       });
     });
+    deps.hooks?.committed?.();
+    deps.faults?.('sync:after-pull-apply');
     received += page.changes.length;
     cursor = page.cursor;
     await options.onPage?.({ received, remaining: page.remaining });
@@ -80,6 +87,7 @@ export async function pushAll(
   for (;;) {
     const batch = await readQueued(deps.db, options.batchSize ?? PUSH_BATCH_SIZE);
     if (batch.length === 0) return { answered };
+    deps.faults?.('sync:before-push');
     const raw = await deps.request(SyncEvent.push, { mutations: batch.map((entry) => entry.mutation) });
     const parsed = PushResponse.safeParse(raw);
     if (!parsed.success) {
@@ -88,12 +96,16 @@ export async function pushAll(
         'The hub sent a push answer that does not match the protocol.',
       );
     }
+    deps.faults?.('sync:after-push-ack');
     const now = deps.clock.now();
     const changed = await writeTransaction(deps.db, async (trx) => {
       const n = await markAnswers(trx, parsed.data.results, now);
+      await deps.hooks?.answersStored?.(trx, parsed.data.results);
       await setMeta(trx, { lastSyncAt: now.toISOString() });
       return n;
     });
+    deps.hooks?.committed?.();
+    deps.faults?.('sync:after-answers-stored');
     answered += changed;
     await options.onBatch?.();
     // Unanswered mutations stay queued for the next round; never spin on a batch the hub skips.

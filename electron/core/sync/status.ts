@@ -17,6 +17,8 @@ export interface StatusTrackerDeps {
   db: Knex;
   clock: Clock;
   publish: (status: SyncStatus) => void;
+  /** Unresolved conflicts (the till's "needs attention"); undefined = outbox conflict entries. */
+  countConflicts?: (db: Knex) => Promise<number> | undefined;
   onError: (err: unknown) => void;
 }
 
@@ -35,17 +37,18 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
   };
 
   async function read(): Promise<SyncStatus> {
-    const [counts, offlineSince, lastSyncAt] = await Promise.all([
+    const [counts, offlineSince, lastSyncAt, conflicts] = await Promise.all([
       countByStatus(deps.db),
       getMeta(deps.db, 'offlineSince'),
       getMeta(deps.db, 'lastSyncAt'),
+      deps.countConflicts?.(deps.db),
     ]);
     return {
       connection,
       offlineSince: connection === 'online' || connection === 'not_enrolled' ? null : offlineSince,
       lastSyncAt,
       queued: counts.queued,
-      conflicts: counts.conflicts,
+      conflicts: conflicts ?? counts.conflicts,
       rejected: counts.rejected,
       firstSync,
       lastErrorCode,

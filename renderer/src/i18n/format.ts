@@ -1,8 +1,8 @@
 /** Error codes, times and durations → words in the current language. */
-import type { Composer } from 'vue-i18n';
 import { ApiCallError } from '../api';
 
-type T = Composer['t'];
+/** vue-i18n's `t`, narrowed to the one form used here (so the global and per-component `t` both fit). */
+type T = (key: string, named?: Record<string, unknown>) => string;
 
 const KNOWN_CODES = new Set([
   'SIGNIN_FAILED',

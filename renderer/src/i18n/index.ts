@@ -16,4 +16,5 @@ export const i18n = createI18n<[Messages], Locale, false>({
 export function applyLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
+  document.title = i18n.global.t('app.title');
 }

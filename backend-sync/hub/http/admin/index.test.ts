@@ -104,12 +104,16 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     const claim = await call('POST', `/coupons/${coupon.body.id}/claims`, { customerId: customer.body.id });
     expect(claim.status).toBe(201);
     expect(claim.body.customerName).toBe('Amy');
+    // No body at all: a claim for nobody yet, with a generated code.
+    const bare = await call('POST', `/coupons/${coupon.body.id}/claims`);
+    expect(bare.status).toBe(201);
+    expect(bare.body).toMatchObject({ customerId: null, code: expect.stringMatching(/^[A-Z2-9]{10}$/) });
 
     expect((await call('GET', '/brands')).body.items).toHaveLength(1);
     expect((await call('GET', `/brands/${brand.id}/branches`)).body.items).toHaveLength(1);
     expect((await call('GET', `/brands/${brand.id}/devices`)).body.items[0].state).toBe('unused');
     expect((await call('GET', `/coupons/${coupon.body.id}/claims?limit=10`)).body).toMatchObject({
-      total: 1,
+      total: 2,
       limit: 10,
     });
     expect((await call('GET', `/brands/${brand.id}/customers`)).body.total).toBe(1);
@@ -126,8 +130,8 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     expect(logLines.length).toBeGreaterThan(10);
     expect(logLines.join('\n')).not.toMatch(new RegExp(`246810|8642|scrypt|${TOKEN}`));
 
-    // brand + branch + staff + device + coupon + publish + customer + claim
-    expect(notified).toEqual(Array(8).fill(brand.id));
+    // brand + branch + staff + device + coupon + publish + customer + 2 claims
+    expect(notified).toEqual(Array(9).fill(brand.id));
   });
 
   it('answers bad input with 400, unknown ids with 404, duplicates with 409, and writes nothing', async () => {

@@ -1,0 +1,64 @@
+/**
+ * Redemption history: this device's own (scope 'device') or the branch's as replicated plus this
+ * device's still queued ones (scope 'branch'), newest first, searchable by code or customer name.
+ * The search is a literal substring: LIKE wildcards in what was typed are escaped.
+ */
+import type { Knex } from 'knex';
+import type { RedemptionView } from '../api/contract';
+import type { DeviceIdentity } from './data';
+import { redemptionsQuery, toViews } from './views';
+
+type Db = Knex | Knex.Transaction;
+
+export interface HistoryFilter {
+  scope: 'device' | 'branch';
+  search?: string | undefined;
+}
+
+/** `%`, `_` and the escape character itself match only themselves. */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filtered(db: Db, me: DeviceIdentity, filter: HistoryFilter): Knex.QueryBuilder {
+  const q = redemptionsQuery(db);
+  if (filter.scope === 'device') q.where('r.device_id', me.deviceId);
+  else q.where('r.branch_id', me.branchId);
+  const search = filter.search?.trim();
+  if (search) {
+    // SQLite's LIKE ignores ASCII case; Chinese names have no case to ignore.
+    const pattern = `%${escapeLike(search)}%`;
+    q.where((w) =>
+      w
+        .whereRaw(`r.code LIKE ? ESCAPE '\\'`, [pattern])
+        .orWhereRaw(`r.scanned_code LIKE ? ESCAPE '\\'`, [pattern])
+        .orWhereRaw(`r.customer_name LIKE ? ESCAPE '\\'`, [pattern]),
+    );
+  }
+  return q;
+}
+
+export async function history(
+  db: Db,
+  me: DeviceIdentity,
+  query: HistoryFilter & { limit: number; offset: number },
+): Promise<{ items: RedemptionView[]; total: number }> {
+  const counted = (await filtered(db, me, query).count({ n: '*' }).first()) as { n: number } | undefined;
+  const page = filtered(db, me, query)
+    .orderBy([
+      { column: 'r.redeemed_at', order: 'desc' },
+      { column: 'r.id', order: 'desc' },
+    ])
+    .limit(query.limit)
+    .offset(query.offset);
+  return { items: await toViews(db, page), total: Number(counted?.n ?? 0) };
+}
+
+/** Every matching redemption, newest first (for the CSV export). */
+export async function allHistory(db: Db, me: DeviceIdentity, filter: HistoryFilter): Promise<RedemptionView[]> {
+  return toViews(
+    db,
+    filtered(db, me, filter).orderBy([
+      { column: 'r.redeemed_at', order: 'desc' },
+      { column: 'r.id', order: 'desc' },
+    ]),
+  );
+}

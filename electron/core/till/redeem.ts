@@ -1,0 +1,166 @@
+/**
+ * Redeem a claim. One write transaction re-reads the claim and coupon, re-judges them, checks the
+ * verification code, and writes the redemption, the claim mirror's redeemed fields and the
+ * `redemption.create` outbox entry together. Only after that commit does the caller hear
+ * "redeemed" (SPEC §2.1, durability). A wrong verification code is itself committed (the failure
+ * row and its `verification.failure` mutation) before the error is returned.
+ */
+import type { Knex } from 'knex';
+import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
+import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+import { verifySecret } from '../../../backend-sync/domain/secrets';
+import { judgeClaim } from '../../../backend-sync/domain/verdict';
+import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
+import type { SessionStaff } from '../api/contract';
+import { enqueue } from '../outbox';
+import type { Faults } from '../sync/hooks';
+import { writeTransaction, type Trx } from '../store/transaction';
+import { claimById, couponById, deviceIdentity, isOfflineTooLong, tillRules, type TillRules } from './data';
+import { notFound, TillErrorCode, verdictError } from './errors';
+
+export interface RedeemDeps {
+  db: Knex;
+  clock: Clock;
+  ids: IdGenerator;
+  faults: Faults;
+}
+
+export interface RedeemInput {
+  claimId: string;
+  scannedCode: string;
+  verificationCode?: string | undefined;
+}
+
+type Outcome = { kind: 'redeemed'; id: string } | { kind: 'refused'; error: AppError };
+
+/** Returns the new redemption's id; the outbox has the mutation when this resolves. */
+export async function redeemClaim(deps: RedeemDeps, staff: SessionStaff, input: RedeemInput): Promise<string> {
+  const outcome = await writeTransaction(deps.db, async (trx): Promise<Outcome> => {
+    const now = deps.clock.now();
+    const me = await deviceIdentity(trx);
+    const rules = await tillRules(trx, me.brandId);
+    const claim = await claimById(trx, input.claimId);
+    if (!claim) throw notFound('Claim');
+    const coupon = await couponById(trx, claim.couponId);
+    if (!coupon) throw notFound('Coupon');
+
+    const verdict = judgeClaim({ coupon, claim, branchId: me.branchId, now, timeZone: rules.timeZone });
+    if (verdict.kind !== 'valid') throw verdictError(verdict);
+    if (isOfflineTooLong(me.offlineSince, now, rules)) {
+      throw new AppError(
+        TillErrorCode.OFFLINE_TOO_LONG,
+        'This console has been offline too long to redeem coupons; reconnect to the hub first.',
+        { offlineSince: me.offlineSince, limitHours: rules.offlineRedeemLimitHours },
+      );
+    }
+    if (coupon.verificationCodeHash !== null) {
+      const refusal = await checkVerificationCode(trx, deps, { coupon, claim, staff, rules, now, input });
+      if (refusal) return { kind: 'refused', error: refusal };
+    }
+
+    const at = now.toISOString();
+    const mutation = await enqueue(
+      trx,
+      'redemption.create',
+      { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
+      // The redemption's time and the mutation's device time are the same instant.
+      { clock: { now: () => now }, ids: deps.ids, subject: `claim:${claim.id}` },
+    );
+    const redeemed: ClaimRow = {
+      ...claim,
+      redeemedAt: at,
+      redeemedBranchId: me.branchId,
+      redeemedDeviceId: me.deviceId,
+      redeemedStaffId: staff.id,
+    };
+    await trx('claims').where({ id: claim.id }).update({ redeemed_at: at, data: JSON.stringify(redeemed) });
+    await trx('till_redemptions').insert({
+      id: mutation.id,
+      claim_id: claim.id,
+      coupon_id: coupon.id,
+      branch_id: me.branchId,
+      device_id: me.deviceId,
+      staff_id: staff.id,
+      scanned_code: input.scannedCode,
+      code: claim.code,
+      customer_name: claim.customerName,
+      redeemed_at: at,
+      own: 1,
+      mutation_state: 'queued',
+      state: 'queued',
+    });
+    deps.faults('redeem:before-commit');
+    return { kind: 'redeemed', id: mutation.id };
+  });
+  if (outcome.kind === 'refused') throw outcome.error;
+  deps.faults('redeem:after-commit');
+  return outcome.id;
+}
+
+/**
+ * Checks the typed code against the synced hash. Locked → refused without counting; missing →
+ * refused; wrong → the failure is written (and counted towards the lock) in this transaction,
+ * which the caller commits before refusing; right → the failure count starts again.
+ */
+async function checkVerificationCode(
+  trx: Trx,
+  deps: RedeemDeps,
+  ctx: { coupon: CouponRow; claim: ClaimRow; staff: SessionStaff; rules: TillRules; now: Date; input: RedeemInput },
+): Promise<AppError | null> {
+  const { coupon, rules, now } = ctx;
+  const attempts = (await trx('till_verify_attempts').where({ coupon_id: coupon.id }).first()) as
+    | { failures: number; locked_until: string | null }
+    | undefined;
+  if (attempts?.locked_until && Date.parse(attempts.locked_until) > now.getTime()) {
+    throw lockedError(attempts.locked_until);
+  }
+  const typed = ctx.input.verificationCode?.trim() ?? '';
+  if (typed === '') {
+    throw new AppError(TillErrorCode.VERIFICATION_REQUIRED, 'This coupon needs its verification code.');
+  }
+  if (verifySecret(typed, coupon.verificationCodeHash!)) {
+    if (attempts) await trx('till_verify_attempts').where({ coupon_id: coupon.id }).delete();
+    return null;
+  }
+
+  // A lock that has run out starts a fresh count.
+  const lockOver = attempts?.locked_until != null;
+  const failures = (attempts && !lockOver ? attempts.failures : 0) + 1;
+  const lockedUntil =
+    failures >= rules.verifyMaxAttempts ? new Date(now.getTime() + rules.verifyLockSeconds * 1000).toISOString() : null;
+  await trx('till_verify_attempts')
+    .insert({ coupon_id: coupon.id, failures, locked_until: lockedUntil })
+    .onConflict('coupon_id')
+    .merge();
+  const mutation = await enqueue(
+    trx,
+    'verification.failure',
+    { couponId: coupon.id, staffId: ctx.staff.id, scannedCode: ctx.input.scannedCode },
+    { clock: { now: () => now }, ids: deps.ids },
+  );
+  await trx('till_verification_failures').insert({
+    id: mutation.id,
+    coupon_id: coupon.id,
+    claim_id: ctx.claim.id,
+    staff_id: ctx.staff.id,
+    scanned_code: ctx.input.scannedCode,
+    at: now.toISOString(),
+    mutation_id: mutation.id,
+  });
+  if (lockedUntil) return lockedError(lockedUntil);
+  return new AppError(TillErrorCode.VERIFICATION_WRONG, 'The verification code is not correct.', {
+    attemptsLeft: rules.verifyMaxAttempts - failures,
+  });
+}
+
+const lockedError = (retryAt: string): AppError =>
+  new AppError(
+    TillErrorCode.VERIFICATION_LOCKED,
+    'Too many wrong verification codes for this coupon on this console; try again later.',
+    { retryAt },
+  );
+
+export const requireStaff = (staff: SessionStaff | null): SessionStaff => {
+  if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to redeem coupons.');
+  return staff;
+};

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ApiCallError } from '../api/client';
+import en from './en';
+import { errorText, formatDuration } from './format';
+import zhTW from './zh-TW';
+import { i18n } from './index';
+
+const t = i18n.global.t;
+const inLocale = <T>(locale: 'zh-TW' | 'en', fn: () => T): T => {
+  i18n.global.locale.value = locale;
+  return fn();
+};
+
+const flatten = (obj: object, prefix = ''): string[] =>
+  Object.entries(obj).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? flatten(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+
+describe('renderer words', () => {
+  it('has every message in both languages', () => {
+    expect(flatten(en).sort()).toEqual(flatten(zhTW).sort());
+  });
+
+  it('turns error codes into words in the current language', () => {
+    const failed = new ApiCallError({ code: 'SIGNIN_FAILED', message: 'x' });
+    expect(inLocale('zh-TW', () => errorText(t, 'zh-TW', failed))).toBe(
+      '員工代碼或 PIN 密碼不正確，請再試一次。',
+    );
+    expect(inLocale('en', () => errorText(t, 'en', failed))).toBe(
+      'The staff code or PIN is not correct. Please try again.',
+    );
+    const used = new ApiCallError({ code: 'PAIRING_CODE_USED', message: 'x' });
+    expect(inLocale('zh-TW', () => errorText(t, 'zh-TW', used))).toContain('已被使用');
+  });
+
+  it('says when a locked sign-in may be retried', () => {
+    const retryAt = new Date(Date.now() + 5 * 60_000);
+    const locked = new ApiCallError({
+      code: 'SIGNIN_LOCKED',
+      message: 'x',
+      details: { retryAt: retryAt.toISOString() },
+    });
+    const hhmm = `${String(retryAt.getHours()).padStart(2, '0')}:${String(retryAt.getMinutes()).padStart(2, '0')}`;
+    expect(inLocale('en', () => errorText(t, 'en', locked))).toContain(hhmm);
+    const noTime = new ApiCallError({ code: 'SIGNIN_LOCKED', message: 'x' });
+    expect(inLocale('zh-TW', () => errorText(t, 'zh-TW', noTime))).toBe('登入失敗次數過多，請稍後再試。');
+  });
+
+  it('names unknown codes instead of hiding them, and treats non-API errors as internal', () => {
+    expect(inLocale('en', () => errorText(t, 'en', new ApiCallError({ code: 'WEIRD', message: '' })))).toBe(
+      'Something went wrong (code WEIRD).',
+    );
+    expect(inLocale('en', () => errorText(t, 'en', new Error('boom')))).toContain('Something went wrong');
+  });
+
+  it('formats how long the device has been offline', () => {
+    inLocale('zh-TW', () => {
+      expect(formatDuration(t, 42_000)).toBe('42 秒');
+      expect(formatDuration(t, 125_000)).toBe('2 分 5 秒');
+      expect(formatDuration(t, 3 * 3600_000 + 60_000)).toBe('3 小時 1 分');
+    });
+    inLocale('en', () => expect(formatDuration(t, 125_000)).toBe('2 min 5 s'));
+  });
+});
