@@ -48,8 +48,11 @@ export interface ConsoleCoreOptions {
   timers?: Timers;
   /** How long the enrollment request may take. */
   enrollTimeoutMs?: number;
-  /** The USB edge for HID POS scanners; default node-hid, loaded only when a scanner is chosen. */
-  hidBackend?: HidBackend;
+  /**
+   * The USB edge for HID POS scanners (or a loader of it); default node-hid, loaded only when a
+   * scanner is wanted. A loader that fails leaves the scanner state 'error' and nothing else.
+   */
+  hidBackend?: HidBackend | (() => Promise<HidBackend>);
   /** Fault points for fault-injection tests (list in sync/hooks.ts); a no-op by default. */
   faults?: Faults;
 }
@@ -117,7 +120,11 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const scanner = createScannerService({
     db,
     logger,
-    loadBackend: async () => options.hidBackend ?? nodeHidBackend(),
+    loadBackend: async () => {
+      const given = options.hidBackend;
+      if (typeof given === 'function') return given();
+      return given ?? nodeHidBackend();
+    },
     onState: (state) => emit('scanner.state', state),
     onScan: (scan) => {
       till.scan(scan.code, 'hid').then(

@@ -47,6 +47,13 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
     expect(row.enrolled_at).not.toBeNull();
   });
 
+  it('accepts a pairing code typed without its hyphen or with spaces', async () => {
+    h = await startTestHub(kind);
+    const typed = h.fixture.devices.a1.pairingCode.replace('-', ' ').toLowerCase(); // "pair a1"
+    const { status } = await enroll(request(typed));
+    expect(status).toBe(200);
+  });
+
   it('refuses a code used before with 409 PAIRING_CODE_USED', async () => {
     h = await startTestHub(kind);
     expect((await enroll(request(h.fixture.devices.a1.pairingCode))).status).toBe(200);

@@ -18,6 +18,7 @@ import {
 } from '../../protocol';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { normalizePairingCode } from '../catalog/codes';
 import { dbKind } from '../db';
 
 export const ENROLL_PATH = '/api/devices/enroll';
@@ -50,10 +51,12 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
   }
   const now = clock.now();
   const token = newDeviceToken();
-  const codeHash = sha256(input.pairingCode);
+  // People type pairing codes with or without the hyphen, with spaces, in lower case.
+  const pairingCode = normalizePairingCode(input.pairingCode);
+  const codeHash = sha256(pairingCode);
 
   const device = await db.transaction(async (trx) => {
-    const query = trx('devices').where({ pairing_code: input.pairingCode }).first();
+    const query = trx('devices').where({ pairing_code: pairingCode }).first();
     const row = (await (dbKind(db) === 'postgres' ? query.forUpdate() : query)) as
       Record<string, unknown> | undefined;
     if (!row) {
@@ -79,7 +82,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
       });
     }
     const updated = await trx('devices')
-      .where({ id: row.id, pairing_code: input.pairingCode })
+      .where({ id: row.id, pairing_code: pairingCode })
       .update({
         pairing_code: null,
         pairing_expires_at: null,
