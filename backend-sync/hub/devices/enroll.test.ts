@@ -77,10 +77,10 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
       id: 'device-old',
       brandId: f.brandId,
       branchId: f.branchA,
-      pairingCode: 'OLD-CODE',
+      pairingCode: 'OLDC-ODE1',
       expiresAt: '2026-02-01T00:00:00.000Z',
     });
-    const res = await enroll(request('OLD-CODE'));
+    const res = await enroll(request('OLDC-ODE1'));
     expect(res.status).toBe(404);
     expect(res.body.error).toMatchObject({ code: 'PAIRING_CODE_INVALID', details: { reason: 'expired' } });
   });

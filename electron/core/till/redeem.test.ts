@@ -118,12 +118,12 @@ describe('till.redeem', () => {
   it('checks the verification code offline; 5 wrong codes lock the coupon here for 5 minutes', async () => {
     expect((await refusal(redeem('cl-verify', 'VF0001'))).code).toBe(TillErrorCode.VERIFICATION_REQUIRED);
     for (let left = 4; left >= 1; left--) {
-      expect(await refusal(redeem('cl-verify', 'VF0001', '0000'))).toMatchObject({
+      expect(await refusal(redeem('cl-verify', 'VF0001', '9753'))).toMatchObject({
         code: TillErrorCode.VERIFICATION_WRONG,
         details: { attemptsLeft: left },
       });
     }
-    expect(await refusal(redeem('cl-verify', 'VF0001', '0000'))).toMatchObject({
+    expect(await refusal(redeem('cl-verify', 'VF0001', '9753'))).toMatchObject({
       code: TillErrorCode.VERIFICATION_LOCKED,
       details: { retryAt: '2026-03-10T04:05:00.000Z' },
     });
@@ -135,7 +135,7 @@ describe('till.redeem', () => {
     }[];
     expect(queued).toHaveLength(5);
     expect(JSON.parse(queued[0]!.payload)).toEqual({ couponId: 'c-verify', staffId: 'staff-asc', scannedCode: 'VF0001' });
-    expect(JSON.stringify(await f.db('outbox').select())).not.toContain('0000');
+    expect(JSON.stringify(await f.db('outbox').select())).not.toContain('9753');
 
     // Locked: even the right code waits; the scan shows the lock; other claims of the coupon too.
     expect((await refusal(redeem('cl-verify2', 'VF0002', VERIFY_CODE))).code).toBe(TillErrorCode.VERIFICATION_LOCKED);
