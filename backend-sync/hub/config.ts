@@ -29,6 +29,11 @@ export interface HubOptions {
   logLevel?: string;
   /** socket.io path; default /socket.io. */
   socketPath?: string;
+  /**
+   * Fault points for fault-injection tests (electron/core/faults); a no-op when absent. Called
+   * synchronously at `push:after-commit-before-ack` (see realtime/push.ts). Never set in production.
+   */
+  faults?: (point: string) => void;
 }
 
 /** The admin token the demo uses, so docs/demo.md can name it. Never used outside demo mode. */

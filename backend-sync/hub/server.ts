@@ -60,7 +60,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       serveClient: false,
       cors: { origin: true },
     });
-    const realtime = attachRealtime(io, { db, clock: config.clock, logger });
+    const realtime = attachRealtime(io, {
+      db,
+      clock: config.clock,
+      logger,
+      ...(options.faults ? { faults: options.faults } : {}),
+    });
 
     registerHealthRoute(server, db);
     registerEnrollRoute(server, { db, clock: config.clock });

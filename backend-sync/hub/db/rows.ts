@@ -2,7 +2,16 @@
  * Database rows (snake_case, JSON as text) ↔ protocol rows (camelCase, parsed). One mapper per
  * replicated entity, used by the admin API, the demo seed and the sync handlers alike.
  */
-import type { BrandRow, BranchRow, ClaimRow, CouponRow, CustomerRow, StaffRow } from '../../protocol';
+import type {
+  BrandRow,
+  BranchRow,
+  ClaimRow,
+  CouponRow,
+  CustomerRow,
+  DeviceRow,
+  RedemptionRow,
+  StaffRow,
+} from '../../protocol';
 
 type Db = Record<string, unknown>;
 
@@ -83,4 +92,30 @@ export const toCustomerRow = (r: Db): CustomerRow => ({
   boundStaffId: strOrNull(r.bound_staff_id),
   boundBranchId: strOrNull(r.bound_branch_id),
   boundAt: strOrNull(r.bound_at),
+});
+
+export const toDeviceRow = (r: Db): DeviceRow => ({
+  id: str(r.id),
+  brandId: str(r.brand_id),
+  branchId: str(r.branch_id),
+  name: str(r.name),
+});
+
+/** The redemptions table has no brand column (its claim has); callers pass the brand they scoped by. */
+export const toRedemptionRow = (r: Db, brandId: string): RedemptionRow => ({
+  id: str(r.id),
+  brandId,
+  claimId: str(r.claim_id),
+  couponId: str(r.coupon_id),
+  branchId: str(r.branch_id),
+  deviceId: str(r.device_id),
+  staffId: str(r.staff_id),
+  scannedCode: str(r.scanned_code),
+  deviceTime: str(r.device_time),
+  receivedAt: str(r.received_at),
+  status: str(r.status) as RedemptionRow['status'],
+  winnerId: strOrNull(r.winner_id),
+  resolution: strOrNull(r.resolution) as RedemptionRow['resolution'],
+  resolvedBy: strOrNull(r.resolved_by),
+  resolvedAt: strOrNull(r.resolved_at),
 });

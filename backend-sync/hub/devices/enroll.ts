@@ -20,6 +20,8 @@ import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { normalizePairingCode } from '../catalog/codes';
 import { dbKind } from '../db';
+import { recordChange } from '../db/changes';
+import { toDeviceRow } from '../db/rows';
 
 export const ENROLL_PATH = '/api/devices/enroll';
 
@@ -100,6 +102,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
       data: JSON.stringify({ pairingCodeSha256: codeHash, deviceName: input.deviceName }),
       at: now.toISOString(),
     });
+    await replicateUnannouncedDevices(trx, String(row.brand_id), now);
     return row;
   });
 
@@ -113,6 +116,29 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
     protocolVersion: PROTOCOL_VERSION,
     hubTime: now.toISOString(),
   };
+}
+
+/**
+ * Device names are replicated brand-wide (entity `device`) so a till can say which device redeemed
+ * a claim. The admin catalog creates devices without a change, so the hub announces them here:
+ * every device of the brand that has no `device` change yet — the one enrolling, and any made
+ * elsewhere (the demo's seed-only till) — gets one. A device announced already is left alone,
+ * so this stays correct if device creation starts recording its own change.
+ */
+export async function replicateUnannouncedDevices(trx: Knex.Transaction, brandId: string, at: Date) {
+  const devices = (await trx('devices')
+    .where({ brand_id: brandId })
+    .whereNotExists(function announced() {
+      this.select('seq')
+        .from('changes')
+        .where({ 'changes.brand_id': brandId, 'changes.entity': 'device' })
+        .whereRaw('changes.entity_id = devices.id');
+    })
+    .orderBy('id')) as Record<string, unknown>[];
+  for (const device of devices) {
+    const data = toDeviceRow(device);
+    await recordChange(trx, { brandId, scopes: ['brand'], entity: 'device', id: data.id, op: 'upsert', data, at });
+  }
 }
 
 export function registerEnrollRoute(app: FastifyInstance, deps: { db: Knex; clock: Clock }): void {

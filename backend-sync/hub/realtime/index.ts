@@ -18,6 +18,8 @@ export interface RealtimeDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
+  /** Fault-injection tests only (see push.ts); absent in production. */
+  faults?: (point: string) => void;
 }
 
 export interface Realtime {

@@ -138,6 +138,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
         deviceId: f.devices.a2.id,
         branchId: f.branchA,
         staffId: f.staff.associateA.id,
+        redemptionId: early.id,
       },
     });
     const statuses = await h.t
@@ -165,8 +166,17 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
     expect((await push(a2, [early])).results[0]!.status).toBe('applied');
 
     const news = await request<PullResponse>(a1.socket, SyncEvent.pull, { cursor });
-    expect(news.changes).toHaveLength(1);
-    expect(news.changes[0]).toMatchObject({
+    expect(news.changes.map((c) => [c.entity, c.id]).sort()).toEqual(
+      [
+        ['claim', claim.id],
+        ['redemption', early.id],
+        ['redemption', late.id],
+      ].sort(),
+    );
+    expect(news.changes.find((c) => c.entity === 'redemption' && c.id === late.id)).toMatchObject({
+      data: { status: 'conflict', winnerId: early.id },
+    });
+    expect(news.changes.find((c) => c.entity === 'claim')).toMatchObject({
       entity: 'claim',
       id: claim.id,
       data: {

@@ -33,6 +33,12 @@ export interface PushDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
+  /**
+   * Fault-injection tests only (electron/core/faults): called after each mutation's transaction
+   * has committed and before the push is acknowledged, at `push:after-commit-before-ack`, so a
+   * test can kill the hub or drop the connection there. Absent (a no-op) in production.
+   */
+  faults?: (point: string) => void;
 }
 
 export interface PushOutcome {
@@ -98,6 +104,7 @@ async function pushOne(
         .update({ outcome: JSON.stringify(result.outcome) });
       return result;
     });
+    deps.faults?.('push:after-commit-before-ack');
     if (outcome.outcome.status === 'rejected') {
       deps.logger.info(
         { deviceId: device.id, mutationId: id, code: outcome.outcome.code },

@@ -11,7 +11,8 @@ import { createHidPosReader, listPosScanners, type HidBackend } from './hidPosRe
 import type { ScanEvent, ScannerSource, ScannerState as SourceState } from './source';
 import { readScannerSettings, updateScannerSettings } from './settings';
 
-export type ScannerMethod = 'scanner.settings' | 'scanner.updateSettings' | 'scanner.devices' | 'scanner.state';
+export type ScannerMethod =
+  'scanner.settings' | 'scanner.updateSettings' | 'scanner.devices' | 'scanner.state';
 type StateView = ConsoleEventPayload<'scanner.state'>;
 
 export interface ScannerServiceDeps {
@@ -22,7 +23,11 @@ export interface ScannerServiceDeps {
   onScan: (scan: ScanEvent) => void;
   onState: (state: StateView) => void;
   /** Reader polling, for tests. */
-  reader?: { pollMs?: number; setInterval?: (fn: () => void, ms: number) => unknown; clearInterval?: (h: unknown) => void };
+  reader?: {
+    pollMs?: number;
+    setInterval?: (fn: () => void, ms: number) => unknown;
+    clearInterval?: (h: unknown) => void;
+  };
 }
 
 const DISABLED: StateView = { state: 'disabled', devicePath: null, product: null, message: null };
@@ -78,7 +83,12 @@ export function createScannerService(deps: ScannerServiceDeps) {
       hid = await getBackend();
     } catch (err) {
       log.warn({ err }, 'node-hid could not be loaded; HID POS scanning is off');
-      setState({ ...DISABLED, state: 'error', devicePath, message: err instanceof Error ? err.message : String(err) });
+      setState({
+        ...DISABLED,
+        state: 'error',
+        devicePath,
+        message: err instanceof Error ? err.message : String(err),
+      });
       return;
     }
     const r = createHidPosReader({ backend: hid, devicePath, ...deps.reader });
@@ -107,7 +117,12 @@ export function createScannerService(deps: ScannerServiceDeps) {
     'scanner.devices': async () => {
       try {
         const list = await listPosScanners(await getBackend());
-        return list.map((d) => ({ path: d.path, product: d.product, vendorId: d.vendorId, productId: d.productId }));
+        return list.map((d) => ({
+          path: d.path,
+          product: d.product,
+          vendorId: d.vendorId,
+          productId: d.productId,
+        }));
       } catch (err) {
         // No node-hid here: nothing to choose from; scanner.state says why when one is chosen.
         log.warn({ err }, 'listing HID scanners failed');

@@ -33,7 +33,10 @@ export async function readScannerSettings(db: Knex | Knex.Transaction): Promise<
   }
 }
 
-export async function updateScannerSettings(db: Knex, patch: Partial<ScannerSettings>): Promise<ScannerSettings> {
+export async function updateScannerSettings(
+  db: Knex,
+  patch: Partial<ScannerSettings>,
+): Promise<ScannerSettings> {
   return writeTransaction(db, async (trx) => {
     const current = await readScannerSettings(trx);
     const next = ScannerSettings.parse({ ...current, ...patch });
@@ -41,4 +44,3 @@ export async function updateScannerSettings(db: Knex, patch: Partial<ScannerSett
     return next;
   });
 }
-

@@ -152,10 +152,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
         if (wantPush) {
           wantPush = false;
-          await pushAll(
-            exchangeDeps(),
-            { batchSize: tuning.pushBatchSize, onBatch: () => void status.refresh() },
-          );
+          await pushAll(exchangeDeps(), {
+            batchSize: tuning.pushBatchSize,
+            onBatch: () => void status.refresh(),
+          });
           await status.refresh();
         } else {
           wantPull = false;
@@ -185,17 +185,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const isFirst = (await getMeta(deps.db, 'firstSyncDone')) === null;
     if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
     const base = firstSyncReceived;
-    await pullAll(
-      exchangeDeps(),
-      {
-        pageSize: tuning.pullPageSize,
-        onPage: async ({ received, remaining }) => {
-          if (!isFirst) return;
-          firstSyncReceived = base + received;
-          await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived + remaining });
-        },
+    await pullAll(exchangeDeps(), {
+      pageSize: tuning.pullPageSize,
+      onPage: async ({ received, remaining }) => {
+        if (!isFirst) return;
+        firstSyncReceived = base + received;
+        await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived + remaining });
       },
-    );
+    });
     if (isFirst && (await getMeta(deps.db, 'firstSyncDone')) !== null) await status.setFirstSync(null);
     await status.refresh();
   }

@@ -55,17 +55,22 @@ export async function resolveConflict(
 ): Promise<RedemptionView> {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to resolve conflicts.');
   if (!canResolveConflicts(staff.role)) {
-    throw new AppError(ErrorCode.FORBIDDEN, 'Only a sales manager, supervisor or admin can resolve conflicts.');
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      'Only a sales manager, supervisor or admin can resolve conflicts.',
+    );
   }
   return writeTransaction(deps.db, async (trx) => {
     const me = await deviceIdentity(trx);
     const row = (await trx('till_redemptions')
       .where({ id: input.redemptionId, branch_id: me.branchId })
       .first('id', 'state', 'resolution', 'local_resolution')) as
-      | { state: string; resolution: string | null; local_resolution: string | null }
-      | undefined;
+      { state: string; resolution: string | null; local_resolution: string | null } | undefined;
     if (!row) throw notFound('Redemption');
-    if (row.state !== 'conflict' || row.resolution !== null || row.local_resolution !== null) {
+    // As at the hub: an acknowledged conflict may still be voided; a voided one is final.
+    const resolution = row.resolution ?? row.local_resolution;
+    const open = resolution === null || (resolution === 'acknowledged' && input.decision === 'void');
+    if (row.state !== 'conflict' || !open) {
       throw new AppError(TillErrorCode.CONFLICT_NOT_OPEN, 'This redemption is not an open conflict.');
     }
     await enqueue(

@@ -9,7 +9,17 @@ import type { Locale, RedemptionView } from '../api/contract';
 
 const HEADERS: Record<Locale, string[]> = {
   'zh-TW': ['兌換時間', '序號', '優惠券', '顧客', '分店', '裝置', '人員', '同步狀態', '衝突處理'],
-  en: ['Redeemed at', 'Code', 'Coupon', 'Customer', 'Branch', 'Device', 'Staff', 'Sync state', 'Conflict resolution'],
+  en: [
+    'Redeemed at',
+    'Code',
+    'Coupon',
+    'Customer',
+    'Branch',
+    'Device',
+    'Staff',
+    'Sync state',
+    'Conflict resolution',
+  ],
 };
 
 const STATES: Record<Locale, Record<RedemptionView['syncState'], string>> = {

@@ -128,7 +128,6 @@ export async function loadNames(
 /** A coupon's verification lock on this device, while it lasts. */
 export async function verificationLockedUntil(db: Db, couponId: string, now: Date): Promise<string | null> {
   const row = (await db('till_verify_attempts').where({ coupon_id: couponId }).first('locked_until')) as
-    | { locked_until: string | null }
-    | undefined;
+    { locked_until: string | null } | undefined;
   return row?.locked_until && Date.parse(row.locked_until) > now.getTime() ? row.locked_until : null;
 }

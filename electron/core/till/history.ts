@@ -53,7 +53,11 @@ export async function history(
 }
 
 /** Every matching redemption, newest first (for the CSV export). */
-export async function allHistory(db: Db, me: DeviceIdentity, filter: HistoryFilter): Promise<RedemptionView[]> {
+export async function allHistory(
+  db: Db,
+  me: DeviceIdentity,
+  filter: HistoryFilter,
+): Promise<RedemptionView[]> {
   return toViews(
     db,
     filtered(db, me, filter).orderBy([

@@ -18,12 +18,7 @@ import { viewById } from './views';
 import { notFound } from './errors';
 
 export type TillMethod =
-  | 'till.scan'
-  | 'till.redeem'
-  | 'till.history'
-  | 'till.exportCsv'
-  | 'attention.list'
-  | 'attention.resolve';
+  'till.scan' | 'till.redeem' | 'till.history' | 'till.exportCsv' | 'attention.list' | 'attention.resolve';
 
 export interface TillDeps {
   db: Knex;

@@ -3,7 +3,7 @@ import { ErrorCode, type AppError } from '../../../backend-sync/domain/errors';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { TillErrorCode } from './errors';
-import { openTillFixture, VERIFY_CODE } from './testing';
+import { lastAttention, openTillFixture, VERIFY_CODE } from './testing';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
 
@@ -33,8 +33,9 @@ describe('till.redeem', () => {
       status: string;
       payload: string;
     }[],
-    claimRedeemedAt: ((await f.db('claims').where({ id: 'cl-fixed' }).first('redeemed_at')) as { redeemed_at: string | null })
-      .redeemed_at,
+    claimRedeemedAt: (
+      (await f.db('claims').where({ id: 'cl-fixed' }).first('redeemed_at')) as { redeemed_at: string | null }
+    ).redeemed_at,
   });
 
   it('commits the redemption, the claim mirror and the outbox mutation together, then says redeemed', async () => {
@@ -60,11 +61,16 @@ describe('till.redeem', () => {
         kind: 'redemption.create',
         subject: 'claim:cl-fixed',
         status: 'queued',
-        payload: JSON.stringify({ claimId: 'cl-fixed', couponId: 'c-fixed', staffId: 'staff-asc', scannedCode: 'FX0001' }),
+        payload: JSON.stringify({
+          claimId: 'cl-fixed',
+          couponId: 'c-fixed',
+          staffId: 'staff-asc',
+          scannedCode: 'FX0001',
+        }),
       },
     ]);
     expect(f.nudges()).toBeGreaterThan(0);
-    expect(f.events.at(-1)).toEqual({ attention: 0 });
+    await lastAttention(f, 0);
 
     // Scanned again: already redeemed, here, by me, still waiting to sync.
     expect(await f.call['till.scan']({ input: 'FX0001', origin: 'wedge' })).toMatchObject({
@@ -130,24 +136,37 @@ describe('till.redeem', () => {
     // Every failure is committed and queued for the hub; the typed code is kept nowhere.
     const failures = await f.db('till_verification_failures').select('coupon_id', 'staff_id');
     expect(failures).toHaveLength(5);
-    const queued = (await f.db('outbox').where({ kind: 'verification.failure', status: 'queued' }).select('payload')) as {
+    const queued = (await f
+      .db('outbox')
+      .where({ kind: 'verification.failure', status: 'queued' })
+      .select('payload')) as {
       payload: string;
     }[];
     expect(queued).toHaveLength(5);
-    expect(JSON.parse(queued[0]!.payload)).toEqual({ couponId: 'c-verify', staffId: 'staff-asc', scannedCode: 'VF0001' });
+    expect(JSON.parse(queued[0]!.payload)).toEqual({
+      couponId: 'c-verify',
+      staffId: 'staff-asc',
+      scannedCode: 'VF0001',
+    });
     expect(JSON.stringify(await f.db('outbox').select())).not.toContain('9753');
 
     // Locked: even the right code waits; the scan shows the lock; other claims of the coupon too.
-    expect((await refusal(redeem('cl-verify2', 'VF0002', VERIFY_CODE))).code).toBe(TillErrorCode.VERIFICATION_LOCKED);
+    expect((await refusal(redeem('cl-verify2', 'VF0002', VERIFY_CODE))).code).toBe(
+      TillErrorCode.VERIFICATION_LOCKED,
+    );
     expect((await f.call['till.scan']({ input: 'VF0002', origin: 'wedge' })).coupon?.lockedUntil).toBe(
       '2026-03-10T04:05:00.000Z',
     );
     f.clock.advance(5 * 60 * 1000 - 1);
-    expect((await refusal(redeem('cl-verify', 'VF0001', VERIFY_CODE))).code).toBe(TillErrorCode.VERIFICATION_LOCKED);
+    expect((await refusal(redeem('cl-verify', 'VF0001', VERIFY_CODE))).code).toBe(
+      TillErrorCode.VERIFICATION_LOCKED,
+    );
     f.clock.advance(1);
     expect((await f.call['till.scan']({ input: 'VF0001', origin: 'wedge' })).coupon?.lockedUntil).toBeNull();
     // After the lock a wrong code starts a fresh count; the right one redeems.
-    expect(await refusal(redeem('cl-verify', 'VF0001', '1111'))).toMatchObject({ details: { attemptsLeft: 4 } });
+    expect(await refusal(redeem('cl-verify', 'VF0001', '1111'))).toMatchObject({
+      details: { attemptsLeft: 4 },
+    });
     expect((await redeem('cl-verify', 'VF0001', VERIFY_CODE)).syncState).toBe('queued');
     expect(await f.db('till_verify_attempts').select()).toEqual([]);
   });

@@ -34,7 +34,11 @@ export interface RedeemInput {
 type Outcome = { kind: 'redeemed'; id: string } | { kind: 'refused'; error: AppError };
 
 /** Returns the new redemption's id; the outbox has the mutation when this resolves. */
-export async function redeemClaim(deps: RedeemDeps, staff: SessionStaff, input: RedeemInput): Promise<string> {
+export async function redeemClaim(
+  deps: RedeemDeps,
+  staff: SessionStaff,
+  input: RedeemInput,
+): Promise<string> {
   const outcome = await writeTransaction(deps.db, async (trx): Promise<Outcome> => {
     const now = deps.clock.now();
     const me = await deviceIdentity(trx);
@@ -73,7 +77,9 @@ export async function redeemClaim(deps: RedeemDeps, staff: SessionStaff, input: 
       redeemedDeviceId: me.deviceId,
       redeemedStaffId: staff.id,
     };
-    await trx('claims').where({ id: claim.id }).update({ redeemed_at: at, data: JSON.stringify(redeemed) });
+    await trx('claims')
+      .where({ id: claim.id })
+      .update({ redeemed_at: at, data: JSON.stringify(redeemed) });
     await trx('till_redemptions').insert({
       id: mutation.id,
       claim_id: claim.id,
@@ -105,12 +111,18 @@ export async function redeemClaim(deps: RedeemDeps, staff: SessionStaff, input: 
 async function checkVerificationCode(
   trx: Trx,
   deps: RedeemDeps,
-  ctx: { coupon: CouponRow; claim: ClaimRow; staff: SessionStaff; rules: TillRules; now: Date; input: RedeemInput },
+  ctx: {
+    coupon: CouponRow;
+    claim: ClaimRow;
+    staff: SessionStaff;
+    rules: TillRules;
+    now: Date;
+    input: RedeemInput;
+  },
 ): Promise<AppError | null> {
   const { coupon, rules, now } = ctx;
   const attempts = (await trx('till_verify_attempts').where({ coupon_id: coupon.id }).first()) as
-    | { failures: number; locked_until: string | null }
-    | undefined;
+    { failures: number; locked_until: string | null } | undefined;
   if (attempts?.locked_until && Date.parse(attempts.locked_until) > now.getTime()) {
     throw lockedError(attempts.locked_until);
   }
@@ -127,7 +139,9 @@ async function checkVerificationCode(
   const lockOver = attempts?.locked_until != null;
   const failures = (attempts && !lockOver ? attempts.failures : 0) + 1;
   const lockedUntil =
-    failures >= rules.verifyMaxAttempts ? new Date(now.getTime() + rules.verifyLockSeconds * 1000).toISOString() : null;
+    failures >= rules.verifyMaxAttempts
+      ? new Date(now.getTime() + rules.verifyLockSeconds * 1000).toISOString()
+      : null;
   await trx('till_verify_attempts')
     .insert({ coupon_id: coupon.id, failures, locked_until: lockedUntil })
     .onConflict('coupon_id')

@@ -37,13 +37,19 @@ describe('till.scan: verdicts from local data', () => {
 
   it('judges the fixed window at its edges in the brand time zone (Asia/Taipei)', async () => {
     f.clock.set('2026-02-28T15:59:59.999Z'); // 23:59:59.999 on 28 Feb in Taipei
-    expect(await scan('FX0001')).toMatchObject({ verdict: 'not_yet_valid', validFrom: '2026-02-28T16:00:00.000Z' });
+    expect(await scan('FX0001')).toMatchObject({
+      verdict: 'not_yet_valid',
+      validFrom: '2026-02-28T16:00:00.000Z',
+    });
     f.clock.set('2026-02-28T16:00:00.000Z');
     expect((await scan('FX0001')).verdict).toBe('valid');
     f.clock.set('2026-03-31T15:59:59.999Z');
     expect((await scan('FX0001')).verdict).toBe('valid');
     f.clock.set('2026-03-31T16:00:00.000Z'); // 1 Apr 00:00 Taipei
-    expect(await scan('FX0001')).toMatchObject({ verdict: 'expired', validUntil: '2026-03-31T16:00:00.000Z' });
+    expect(await scan('FX0001')).toMatchObject({
+      verdict: 'expired',
+      validUntil: '2026-03-31T16:00:00.000Z',
+    });
   });
 
   it('counts a from-claim countdown in calendar days of the brand time zone', async () => {
@@ -86,8 +92,14 @@ describe('till.scan: verdicts from local data', () => {
     expect(await scan('  \r')).toMatchObject({ verdict: 'invalid_input', problem: 'EMPTY' });
     expect(await scan('X'.repeat(129))).toMatchObject({ verdict: 'invalid_input', problem: 'TOO_LONG' });
     expect(await scan('AB\u0007CD')).toMatchObject({ verdict: 'invalid_input', problem: 'UNPRINTABLE' });
-    expect(await scan('4006381333932')).toMatchObject({ verdict: 'invalid_input', problem: 'EAN13_CHECK_DIGIT' });
-    expect(await scan('OMO-CT1-short')).toMatchObject({ verdict: 'invalid_input', problem: 'CLAIM_TOKEN_MALFORMED' });
+    expect(await scan('4006381333932')).toMatchObject({
+      verdict: 'invalid_input',
+      problem: 'EAN13_CHECK_DIGIT',
+    });
+    expect(await scan('OMO-CT1-short')).toMatchObject({
+      verdict: 'invalid_input',
+      problem: 'CLAIM_TOKEN_MALFORMED',
+    });
   });
 
   it('flags a device offline for longer than the brand allows (72 h)', async () => {
@@ -99,7 +111,9 @@ describe('till.scan: verdicts from local data', () => {
 
   it('looks claims and fixed codes up through their indexes, never a table scan', async () => {
     const plan = async (sql: string, value: string) =>
-      ((await f.db.raw(`EXPLAIN QUERY PLAN ${sql}`, [value])) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      ((await f.db.raw(`EXPLAIN QUERY PLAN ${sql}`, [value])) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
     for (const [sql, index] of [
       ['SELECT data FROM claims WHERE code = ? LIMIT 1', 'claims_code_index'],
       ['SELECT data FROM claims WHERE claim_token = ? LIMIT 1', 'claims_claim_token_index'],

@@ -88,7 +88,9 @@ export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin)
     });
     const mine = verdict.deviceId === me.deviceId;
     const queued = mine
-      ? await db('outbox').where({ subject: `claim:${claim.id}`, status: 'queued' }).first('seq')
+      ? await db('outbox')
+          .where({ subject: `claim:${claim.id}`, status: 'queued' })
+          .first('seq')
       : undefined;
     return {
       ...found,
@@ -104,7 +106,11 @@ export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin)
   return found;
 }
 
-async function tillCoupon(deps: ScanDeps, coupon: CouponRow, now: Date): Promise<NonNullable<TillVerdict['coupon']>> {
+async function tillCoupon(
+  deps: ScanDeps,
+  coupon: CouponRow,
+  now: Date,
+): Promise<NonNullable<TillVerdict['coupon']>> {
   const needsVerificationCode = coupon.verificationCodeHash !== null;
   return {
     id: coupon.id,

@@ -9,7 +9,13 @@
  * `changed()` tells whether anything the till shows changed since it was last asked.
  */
 import type { Knex } from 'knex';
-import type { Change, ClaimRow, MutationOutcome, MutationResult, RedemptionRow } from '../../../backend-sync/protocol';
+import type {
+  Change,
+  ClaimRow,
+  MutationOutcome,
+  MutationResult,
+  RedemptionRow,
+} from '../../../backend-sync/protocol';
 import type { SyncHooks } from '../sync/hooks';
 import { getMeta } from '../store/meta';
 import { attentionCount } from './attention';
@@ -49,7 +55,9 @@ async function applyAnswers(trx: Trx, results: readonly MutationResult[]): Promi
     const mutationState =
       outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
     const winner =
-      outcome.status === 'conflict' ? winnerFromDetails(outcome.details) : ({} as Record<string, string | null>);
+      outcome.status === 'conflict'
+        ? winnerFromDetails(outcome.details)
+        : ({} as Record<string, string | null>);
     const next = { ...row, mutation_state: mutationState, ...winner };
     await trx('till_redemptions')
       .where({ id: row.id })
@@ -100,7 +108,8 @@ async function applyPulled(trx: Trx, changes: readonly Change[]): Promise<boolea
 }
 
 async function upsertReplicated(trx: Trx, r: RedemptionRow): Promise<void> {
-  const existing = (await trx('till_redemptions').where({ id: r.id }).first()) as TillRedemptionRow | undefined;
+  const existing = (await trx('till_redemptions').where({ id: r.id }).first()) as
+    TillRedemptionRow | undefined;
   const hub = {
     hub_status: r.status,
     winner_id: r.winnerId ?? existing?.winner_id ?? null,
@@ -114,7 +123,8 @@ async function upsertReplicated(trx: Trx, r: RedemptionRow): Promise<void> {
       .update({ ...hub, state: deriveState({ ...existing, ...hub }) });
     return;
   }
-  const claimRow = (await trx('claims').where({ id: r.claimId }).first('data')) as { data: string } | undefined;
+  const claimRow = (await trx('claims').where({ id: r.claimId }).first('data')) as
+    { data: string } | undefined;
   const claim = claimRow ? (JSON.parse(claimRow.data) as ClaimRow) : null;
   const own = r.deviceId === (await getMeta(trx, 'deviceId')) ? 1 : 0;
   await trx('till_redemptions').insert({

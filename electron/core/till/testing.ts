@@ -13,6 +13,8 @@ import type {
   ClaimRow,
   CouponRow,
   DeviceRow,
+  MutationResult,
+  RedemptionRow,
   StaffRow,
 } from '../../../backend-sync/protocol';
 import type { ConsoleEventPayload, SessionStaff } from '../api/contract';
@@ -20,8 +22,9 @@ import { openConsoleDb } from '../store/db';
 import { applyChange } from '../store/mirrors';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir, waitFor } from '../testing/temp';
 import type { Faults } from '../sync/hooks';
+import { pullAll, pushAll } from '../sync/exchange';
 import { createTill } from '.';
 
 export const T0 = '2026-03-10T04:00:00.000Z'; // 12:00 in Taipei
@@ -60,7 +63,12 @@ export const coupon = (id: string, over: Partial<CouponRow> = {}): CouponRow => 
   ...over,
 });
 
-export const claim = (id: string, couponId: string, code: string, over: Partial<ClaimRow> = {}): ClaimRow => ({
+export const claim = (
+  id: string,
+  couponId: string,
+  code: string,
+  over: Partial<ClaimRow> = {},
+): ClaimRow => ({
   id,
   brandId: 'brand-1',
   couponId,
@@ -184,7 +192,9 @@ export async function openTillFixture(options: { faults?: Faults } = {}) {
     logger: pino({ level: 'silent' }),
     faults: (p) => faults.current(p),
     currentStaff: () => staff,
-    settings: async () => ({ locale: ((await db('meta').where({ key: 'locale' }).first('value'))?.value ?? 'zh-TW') as 'zh-TW' }),
+    settings: async () => ({
+      locale: ((await db('meta').where({ key: 'locale' }).first('value'))?.value ?? 'zh-TW') as 'zh-TW',
+    }),
     outboxChanged: () => void nudges++,
     redemptionsChanged: (p) => events.push(p),
   });
@@ -206,3 +216,66 @@ export async function openTillFixture(options: { faults?: Faults } = {}) {
     },
   };
 }
+
+export type TillFixture = Awaited<ReturnType<typeof openTillFixture>>;
+
+export const replicated = (over: Partial<RedemptionRow> = {}): RedemptionRow => ({
+  id: '0190f000-0000-7000-8000-0000000000aa',
+  brandId: 'brand-1',
+  claimId: 'cl-claim',
+  couponId: 'c-claim',
+  branchId: 'branch-a',
+  deviceId: 'device-a2',
+  staffId: 'staff-mgr',
+  scannedCode: 'CC0001',
+  deviceTime: '2026-03-05T01:00:00.000Z',
+  receivedAt: '2026-03-05T01:00:01.000Z',
+  status: 'applied',
+  winnerId: null,
+  resolution: null,
+  resolvedBy: null,
+  resolvedAt: null,
+  ...over,
+});
+
+/** Stores pulled changes through the sync engine's own pull code, hooks included. */
+export async function pullChanges(f: TillFixture, changes: Change[]): Promise<void> {
+  let served = false;
+  await pullAll({
+    db: f.db,
+    clock: f.clock,
+    hooks: f.till.syncHooks,
+    request: async () => {
+      const page = {
+        changes: served ? [] : changes,
+        cursor: served ? 100 : 99,
+        hasMore: false,
+        remaining: 0,
+      };
+      served = true;
+      return page;
+    },
+  });
+}
+
+/** Pushes the queued outbox through the sync engine's own push code; `answer` plays the hub. */
+export async function pushWith(
+  f: TillFixture,
+  answer: (mutation: { id: string; kind: string }) => MutationResult,
+): Promise<void> {
+  await pushAll({
+    db: f.db,
+    clock: f.clock,
+    hooks: f.till.syncHooks,
+    request: async (_event, payload) => ({
+      results: (payload as { mutations: { id: string; kind: string }[] }).mutations.map(answer),
+    }),
+  });
+}
+
+/** Waits for the latest `till.redemptionsChanged` to carry this count (events are emitted after a count). */
+export const lastAttention = (f: TillFixture, attention: number): Promise<unknown> =>
+  waitFor(
+    () => f.events.at(-1)?.attention === attention,
+    `till.redemptionsChanged { attention: ${attention} }`,
+  );

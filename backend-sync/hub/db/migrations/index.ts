@@ -4,9 +4,11 @@
  */
 import type { Knex } from 'knex';
 import * as m001 from './001_initial';
+import * as m002 from './002_till_conflicts';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
+  '002_till_conflicts': m002,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

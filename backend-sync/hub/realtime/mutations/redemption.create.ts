@@ -5,12 +5,14 @@
  * confirmed redemption must never be lost). The hub's one job is the single-use rule: when two
  * devices redeemed the same claim, the earliest device time wins, ties going to the smaller
  * device id. The loser is answered `conflict` — or, when the earlier one arrives second, the
- * claim moves to it, the previous redemption is marked 'conflict', and the claim's change tells
- * the device that lost (see docs/protocol.md, "Conflicts").
+ * claim moves to it and the previous holder becomes a conflict. Every redemption row created or
+ * changed is replicated (see redemptions.ts), so both branches see the conflict; the claim's own
+ * change still tells every device who holds it (docs/protocol.md, "Conflicts").
  */
 import { scopesForBranches, recordChange } from '../../db/changes';
 import { toClaimRow } from '../../db/rows';
-import { applied, rejected, type ApplyContext, type Applier } from './types';
+import { recordRedemptionChange } from './redemptions';
+import { applied, recordEvent, rejected, type ApplyContext, type Applier } from './types';
 
 interface Holder {
   redeemedAt: string;
@@ -18,6 +20,8 @@ interface Holder {
   branchId: string;
   staffId: string;
 }
+
+type Row = Record<string, unknown>;
 
 /** Does redemption `a` win over `b`? Earliest device time; same instant → smaller device id. */
 export function winsOver(
@@ -36,12 +40,13 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
 
   const claimQuery = trx('claims').where({ id: claimId, brand_id: device.brandId }).first();
   // Row lock on PostgreSQL so two redemptions of one claim are decided one after the other.
-  const claim = await (ctx.dbKind === 'postgres' ? claimQuery.forUpdate() : claimQuery);
+  const claim = (await (ctx.dbKind === 'postgres' ? claimQuery.forUpdate() : claimQuery)) as Row | undefined;
   if (!claim) return rejected('CLAIM_NOT_FOUND', 'No such claim in this brand.');
   if (claim.coupon_id !== couponId)
     return rejected('CLAIM_COUPON_MISMATCH', 'The claim belongs to another coupon.');
 
-  const coupon = await trx('coupons').where({ id: couponId, brand_id: device.brandId }).first();
+  const coupon = (await trx('coupons').where({ id: couponId, brand_id: device.brandId }).first()) as
+    Row | undefined;
   if (!coupon) return rejected('COUPON_NOT_FOUND', 'No such coupon in this brand.');
   const branchIds = JSON.parse(String(coupon.branch_ids)) as string[];
   if (branchIds.length > 0 && !branchIds.includes(device.branchId)) {
@@ -68,44 +73,64 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     received_at: ctx.clock.now().toISOString(),
   };
 
-  if (claim.redeemed_at) {
-    const holder: Holder = {
-      redeemedAt: String(claim.redeemed_at),
-      deviceId: String(claim.redeemed_device_id ?? ''),
-      branchId: String(claim.redeemed_branch_id ?? ''),
-      staffId: String(claim.redeemed_staff_id ?? ''),
-    };
-    if (!winsOver(mine, holder)) {
-      await trx('redemptions').insert({ ...redemption, status: 'conflict' });
-      return {
-        outcome: {
-          status: 'conflict',
-          code: 'ALREADY_REDEEMED',
-          message: 'This claim was redeemed earlier on another till.',
-          details: { ...holder, claimId },
-        },
-        changed: false,
-      };
-    }
-    if (claim.redemption_id) {
-      await trx('redemptions').where({ id: claim.redemption_id }).update({ status: 'conflict' });
-    }
+  if (!claim.redeemed_at) {
+    await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
+    await recordRedemptionChange(ctx, mutation.id);
+    await tagCustomerOnRedeem(ctx, mutation.id, claim, coupon, staffId);
+    await takeClaim(ctx, claimId, mine, mutation.id, branchIds);
+    return applied(true);
   }
 
-  await trx('redemptions').insert({ ...redemption, status: 'applied' });
-  await trx('claims').where({ id: claimId }).update({
-    redeemed_at: mine.redeemedAt,
-    redeemed_branch_id: mine.branchId,
-    redeemed_device_id: mine.deviceId,
-    redeemed_staff_id: mine.staffId,
-    redemption_id: mutation.id,
-  });
-  await recordClaimChange(ctx, claimId, branchIds);
+  const holder: Holder = {
+    redeemedAt: String(claim.redeemed_at),
+    deviceId: String(claim.redeemed_device_id ?? ''),
+    branchId: String(claim.redeemed_branch_id ?? ''),
+    staffId: String(claim.redeemed_staff_id ?? ''),
+  };
+  const holderId = claim.redemption_id ? String(claim.redemption_id) : null;
+  if (!winsOver(mine, holder)) {
+    await trx('redemptions').insert({ ...redemption, status: 'conflict', winner_id: holderId });
+    await recordRedemptionChange(ctx, mutation.id);
+    return {
+      outcome: {
+        status: 'conflict',
+        code: 'ALREADY_REDEEMED',
+        message: 'This claim was redeemed earlier on another till.',
+        details: { ...holder, claimId, redemptionId: holderId },
+      },
+      changed: true,
+    };
+  }
+
+  // An earlier redemption arrived late: it takes the claim, and every open conflict of the claim
+  // (the previous holder included) now names it as the winner. The customer was tagged when the
+  // claim was first redeemed, so no second tag.
+  await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
+  if (holderId) await trx('redemptions').where({ id: holderId }).update({ status: 'conflict' });
+  const losers = (await trx('redemptions')
+    .where({ claim_id: claimId, status: 'conflict' })
+    .pluck('id')) as string[];
+  if (losers.length > 0) await trx('redemptions').whereIn('id', losers).update({ winner_id: mutation.id });
+  for (const id of [mutation.id, ...losers]) await recordRedemptionChange(ctx, id);
+  await takeClaim(ctx, claimId, mine, mutation.id, branchIds);
   return applied(true);
 };
 
-async function recordClaimChange(ctx: ApplyContext, claimId: string, branchIds: string[]): Promise<void> {
-  const row = await ctx.trx('claims').where({ id: claimId }).first();
+async function takeClaim(
+  ctx: ApplyContext,
+  claimId: string,
+  holder: Holder,
+  redemptionId: string,
+  branchIds: string[],
+): Promise<void> {
+  await ctx.trx('claims').where({ id: claimId }).update({
+    redeemed_at: holder.redeemedAt,
+    redeemed_branch_id: holder.branchId,
+    redeemed_device_id: holder.deviceId,
+    redeemed_staff_id: holder.staffId,
+    redemption_id: redemptionId,
+  });
+  const row = (await ctx.trx('claims').where({ id: claimId }).first()) as Row;
   const customer = row.customer_id
     ? await ctx.trx('customers').where({ id: row.customer_id }).first('display_name')
     : undefined;
@@ -117,5 +142,27 @@ async function recordClaimChange(ctx: ApplyContext, claimId: string, branchIds: 
     op: 'upsert',
     data: toClaimRow(row, customer ? String(customer.display_name) : null),
     at: ctx.clock.now(),
+  });
+}
+
+/**
+ * "Tag on redeem" (SPEC §3.3): the customer gets the coupon's redeem tag when the claim is first
+ * redeemed. The hub has no customer-tags table yet, so this event is the record. A claim issued to
+ * nobody has no one to tag.
+ */
+async function tagCustomerOnRedeem(
+  ctx: ApplyContext,
+  redemptionId: string,
+  claim: Row,
+  coupon: Row,
+  staffId: string,
+): Promise<void> {
+  if (!coupon.redeem_tag || !claim.customer_id) return;
+  await recordEvent(ctx, 'tag.redeem', staffId, {
+    customerId: String(claim.customer_id),
+    tag: String(coupon.redeem_tag),
+    claimId: String(claim.id),
+    couponId: String(coupon.id),
+    redemptionId,
   });
 }
