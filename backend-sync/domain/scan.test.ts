@@ -7,7 +7,10 @@ describe('parseScan', () => {
     expect(parseScan('K7PX-2M9Q\t')).toEqual({ kind: 'code', code: 'K7PX-2M9Q' });
   });
   it('recognises a claim-token QR', () => {
-    expect(parseScan(claimTokenQr('AbC_def-0123456789xyz'))).toEqual({ kind: 'claim_token', token: 'AbC_def-0123456789xyz' });
+    expect(parseScan(claimTokenQr('AbC_def-0123456789xyz'))).toEqual({
+      kind: 'claim_token',
+      token: 'AbC_def-0123456789xyz',
+    });
     expect(parseScan('OMO-CT1-short')).toEqual({ kind: 'invalid', problem: 'CLAIM_TOKEN_MALFORMED' });
   });
   it('gives a specific reason for empty, overlong, unprintable input and EAN-13 misreads', () => {

@@ -10,7 +10,8 @@ import { isValidEan13 } from './symbology';
 export const CLAIM_TOKEN_PREFIX = 'OMO-CT1-';
 export const MAX_SCAN_LENGTH = 128;
 
-export type ScanProblem = 'EMPTY' | 'TOO_LONG' | 'UNPRINTABLE' | 'EAN13_CHECK_DIGIT' | 'CLAIM_TOKEN_MALFORMED';
+export type ScanProblem =
+  'EMPTY' | 'TOO_LONG' | 'UNPRINTABLE' | 'EAN13_CHECK_DIGIT' | 'CLAIM_TOKEN_MALFORMED';
 
 export type ParsedScan =
   | { kind: 'claim_token'; token: string }
@@ -34,6 +35,7 @@ export function parseScan(raw: string): ParsedScan {
       : { kind: 'invalid', problem: 'CLAIM_TOKEN_MALFORMED' };
   }
   // A 13-digit number is an EAN-13 read; a wrong check digit means a misread, not an unknown code.
-  if (/^\d{13}$/.test(input) && !isValidEan13(input)) return { kind: 'invalid', problem: 'EAN13_CHECK_DIGIT' };
+  if (/^\d{13}$/.test(input) && !isValidEan13(input))
+    return { kind: 'invalid', problem: 'EAN13_CHECK_DIGIT' };
   return { kind: 'code', code: input };
 }

@@ -11,12 +11,17 @@ describe('EAN-13', () => {
   });
   it('catches every single-digit misread', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{12}$/), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 9 }), (body, pos, delta) => {
-        const code = body + String(ean13CheckDigit(body));
-        const misread = code.slice(0, pos) + String((Number(code[pos]) + delta) % 10) + code.slice(pos + 1);
-        expect(isValidEan13(code)).toBe(true);
-        expect(isValidEan13(misread)).toBe(false);
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{12}$/),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 9 }),
+        (body, pos, delta) => {
+          const code = body + String(ean13CheckDigit(body));
+          const misread = code.slice(0, pos) + String((Number(code[pos]) + delta) % 10) + code.slice(pos + 1);
+          expect(isValidEan13(code)).toBe(true);
+          expect(isValidEan13(misread)).toBe(false);
+        },
+      ),
     );
   });
 });

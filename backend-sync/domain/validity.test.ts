@@ -43,7 +43,9 @@ describe('countdown from claim, in the brand time zone', () => {
   });
   it('counts days differently in another zone (Hong Kong shares +08:00; London does not)', () => {
     // In London the claim is still on the 23rd (15:30), ending at London midnight after 7 days.
-    expect(countdownEnd(new Date(c.claimedAt), 7, 'Europe/London').toISOString()).toBe('2026-11-30T00:00:00.000Z');
+    expect(countdownEnd(new Date(c.claimedAt), 7, 'Europe/London').toISOString()).toBe(
+      '2026-11-30T00:00:00.000Z',
+    );
   });
   it('is not yet valid before the claim existed', () => {
     expect(validityAt(coupon, c, new Date('2026-11-23T15:29:59Z'), TPE).state).toBe('not_yet_valid');
@@ -69,7 +71,11 @@ describe('countdown from first open', () => {
 });
 
 describe('properties', () => {
-  const instant = fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true });
+  const instant = fc.date({
+    min: new Date('2024-01-01T00:00:00Z'),
+    max: new Date('2030-01-01T00:00:00Z'),
+    noInvalidDate: true,
+  });
   const zone = fc.constantFrom('Asia/Taipei', 'Asia/Hong_Kong', 'Europe/London', 'America/New_York');
 
   it('a countdown claim is valid at its start and expired at its end, for any start, length and zone', () => {
@@ -93,7 +99,12 @@ describe('properties', () => {
         // DST shifts a day by up to an hour.
         expect(hours).toBeGreaterThan((days - 1) * 24 - 1);
         expect(hours).toBeLessThanOrEqual(days * 24 + 1);
-        const local = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(end);
+        const local = new Intl.DateTimeFormat('en-GB', {
+          timeZone: tz,
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }).format(end);
         expect(local).toBe('00:00');
       }),
     );
@@ -104,7 +115,11 @@ describe('properties', () => {
       fc.property(instant, instant, instant, (a, b, t) => {
         fc.pre(a.getTime() !== b.getTime());
         const [from, until] = a < b ? [a, b] : [b, a];
-        const state = validityAt(fixed(from.toISOString(), until.toISOString()), claim(from.toISOString()), t).state;
+        const state = validityAt(
+          fixed(from.toISOString(), until.toISOString()),
+          claim(from.toISOString()),
+          t,
+        ).state;
         const expected = t < from ? 'not_yet_valid' : t >= until ? 'expired' : 'valid';
         expect(state).toBe(expected);
       }),

@@ -31,8 +31,10 @@ export type ValidityState =
 
 const toDate = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
 
-const later = (a: Date | null, b: Date | null): Date | null => (a === null ? b : b === null ? a : a > b ? a : b);
-const earlier = (a: Date | null, b: Date | null): Date | null => (a === null ? b : b === null ? a : a < b ? a : b);
+const later = (a: Date | null, b: Date | null): Date | null =>
+  a === null ? b : b === null ? a : a > b ? a : b;
+const earlier = (a: Date | null, b: Date | null): Date | null =>
+  a === null ? b : b === null ? a : a < b ? a : b;
 
 /** Local midnight after `days` calendar days, counting the start's own day as day 1. */
 export function countdownEnd(start: Date, days: number, timeZone: string): Date {
@@ -48,7 +50,8 @@ export function validityWindow(
   const outer = { from: toDate(coupon.validFrom), until: toDate(coupon.validUntil) };
   if (coupon.validityMode === 'fixed') return outer;
 
-  const start = coupon.validityMode === 'from_claim' ? new Date(claim.claimedAt) : (toDate(claim.openedAt) ?? now);
+  const start =
+    coupon.validityMode === 'from_claim' ? new Date(claim.claimedAt) : (toDate(claim.openedAt) ?? now);
   const end = coupon.durationDays === null ? null : countdownEnd(start, coupon.durationDays, timeZone);
   return { from: later(outer.from, start), until: earlier(outer.until, end) };
 }
@@ -60,7 +63,9 @@ export function validityAt(
   timeZone: string = DEFAULT_TIME_ZONE,
 ): ValidityState {
   const window = validityWindow(coupon, claim, now, timeZone);
-  if (window.from !== null && now < window.from) return { state: 'not_yet_valid', window, startsAt: window.from };
-  if (window.until !== null && now >= window.until) return { state: 'expired', window, endedAt: window.until };
+  if (window.from !== null && now < window.from)
+    return { state: 'not_yet_valid', window, startsAt: window.from };
+  if (window.until !== null && now >= window.until)
+    return { state: 'expired', window, endedAt: window.until };
   return { state: 'valid', window };
 }

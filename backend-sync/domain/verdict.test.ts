@@ -29,14 +29,27 @@ describe('judgeClaim', () => {
     expect(judgeClaim({ ...base, coupon: { ...base.coupon, branchIds: ['TPE'] } }).kind).toBe('valid');
   });
   it('refuses drafts and other branches before looking at dates', () => {
-    const expiredDraft = { ...base, coupon: { ...base.coupon, status: 'draft' as const }, now: new Date('2027-01-01T00:00:00Z') };
+    const expiredDraft = {
+      ...base,
+      coupon: { ...base.coupon, status: 'draft' as const },
+      now: new Date('2027-01-01T00:00:00Z'),
+    };
     expect(judgeClaim(expiredDraft).kind).toBe('draft');
-    expect(judgeClaim({ ...base, coupon: { ...base.coupon, branchIds: ['TXG'] } })).toEqual({ kind: 'wrong_branch', branchIds: ['TXG'] });
+    expect(judgeClaim({ ...base, coupon: { ...base.coupon, branchIds: ['TXG'] } })).toEqual({
+      kind: 'wrong_branch',
+      branchIds: ['TXG'],
+    });
   });
   it('says when, where and by whom a claim was redeemed, even once expired', () => {
     const redeemed = {
       ...base,
-      claim: { ...base.claim, redeemedAt: '2026-11-20T03:00:00Z', redeemedBranchId: 'TPE', redeemedDeviceId: 'D1', redeemedStaffId: 'S1' },
+      claim: {
+        ...base.claim,
+        redeemedAt: '2026-11-20T03:00:00Z',
+        redeemedBranchId: 'TPE',
+        redeemedDeviceId: 'D1',
+        redeemedStaffId: 'S1',
+      },
       now: new Date('2027-01-01T00:00:00Z'),
     };
     expect(judgeClaim(redeemed)).toEqual({

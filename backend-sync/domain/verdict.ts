@@ -24,7 +24,10 @@ export type Verdict =
 export type VerdictKind = Verdict['kind'];
 
 export interface VerdictInput {
-  coupon: Pick<CouponRow, 'status' | 'branchIds' | 'validityMode' | 'validFrom' | 'validUntil' | 'durationDays'>;
+  coupon: Pick<
+    CouponRow,
+    'status' | 'branchIds' | 'validityMode' | 'validFrom' | 'validUntil' | 'durationDays'
+  >;
   claim: Pick<
     ClaimRow,
     'claimedAt' | 'openedAt' | 'redeemedAt' | 'redeemedBranchId' | 'redeemedDeviceId' | 'redeemedStaffId'

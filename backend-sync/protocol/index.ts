@@ -86,7 +86,12 @@ export const BrandRow = z.object({
 });
 export type BrandRow = z.infer<typeof BrandRow>;
 
-export const BranchRow = z.object({ id: z.string(), brandId: z.string(), name: z.string(), code: z.string() });
+export const BranchRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  name: z.string(),
+  code: z.string(),
+});
 export type BranchRow = z.infer<typeof BranchRow>;
 
 export const StaffRow = z.object({
@@ -170,7 +175,12 @@ export const CustomerRow = z.object({
 export type CustomerRow = z.infer<typeof CustomerRow>;
 
 /** Device names, so a till can say which device redeemed a claim. Brand-wide. */
-export const DeviceRow = z.object({ id: z.string(), brandId: z.string(), branchId: z.string(), name: z.string() });
+export const DeviceRow = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  branchId: z.string(),
+  name: z.string(),
+});
 export type DeviceRow = z.infer<typeof DeviceRow>;
 
 export const RedemptionStatus = z.enum(['applied', 'conflict', 'voided']);
@@ -202,12 +212,27 @@ export const RedemptionRow = z.object({
 });
 export type RedemptionRow = z.infer<typeof RedemptionRow>;
 
-export const EntityName = z.enum(['brand', 'branch', 'staff', 'device', 'coupon', 'claim', 'customer', 'redemption']);
+export const EntityName = z.enum([
+  'brand',
+  'branch',
+  'staff',
+  'device',
+  'coupon',
+  'claim',
+  'customer',
+  'redemption',
+]);
 export type EntityName = z.infer<typeof EntityName>;
 
 const change = <E extends EntityName, S extends z.ZodType>(entity: E, row: S) =>
   z.discriminatedUnion('op', [
-    z.object({ seq: z.number().int(), entity: z.literal(entity), op: z.literal('upsert'), id: z.string(), data: row }),
+    z.object({
+      seq: z.number().int(),
+      entity: z.literal(entity),
+      op: z.literal('upsert'),
+      id: z.string(),
+      data: row,
+    }),
     z.object({ seq: z.number().int(), entity: z.literal(entity), op: z.literal('delete'), id: z.string() }),
   ]);
 

@@ -20,7 +20,9 @@ export type HubDbKind = 'sqlite' | 'postgres';
 export const dbKind = (db: Knex): HubDbKind => (db.client.config.client === 'pg' ? 'postgres' : 'sqlite');
 
 export async function openHubDb(options: HubDbOptions): Promise<Knex> {
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl, options.searchPath) : openSqlite(options.dataDir);
+  const db = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.searchPath)
+    : openSqlite(options.dataDir);
   if (options.searchPath && options.databaseUrl) {
     await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [options.searchPath]);
   }
@@ -48,7 +50,10 @@ function openSqlite(dataDir: string): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (
+        conn: { pragma(s: string): unknown },
+        done: (err: Error | null, conn: unknown) => void,
+      ) => {
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = FULL');
         conn.pragma('foreign_keys = ON');

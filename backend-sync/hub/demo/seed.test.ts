@@ -108,7 +108,11 @@ describe.each(testDbKinds())('demo seed on %s', (kind) => {
     const after = await countRows(t.db);
     // Only the used code was issued again, on a new device; nothing else was made. (Enrolling
     // announced the brand's devices to the tills: one `device` change each.)
-    expect(after).toEqual({ ...counts, devices: counts.devices + 1, changes: counts.changes + counts.devices });
+    expect(after).toEqual({
+      ...counts,
+      devices: counts.devices + 1,
+      changes: counts.changes + counts.devices,
+    });
 
     for (const { code } of second.pairingCodes) {
       const device = await t.db('devices').where({ pairing_code: code }).first();

@@ -137,7 +137,15 @@ export async function replicateUnannouncedDevices(trx: Knex.Transaction, brandId
     .orderBy('id')) as Record<string, unknown>[];
   for (const device of devices) {
     const data = toDeviceRow(device);
-    await recordChange(trx, { brandId, scopes: ['brand'], entity: 'device', id: data.id, op: 'upsert', data, at });
+    await recordChange(trx, {
+      brandId,
+      scopes: ['brand'],
+      entity: 'device',
+      id: data.id,
+      op: 'upsert',
+      data,
+      at,
+    });
   }
 }
 

@@ -18,7 +18,8 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export const testDbKinds = (): HubDbKind[] => (process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite']);
+export const testDbKinds = (): HubDbKind[] =>
+  process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export async function openTestDb(kind: HubDbKind): Promise<TestDb> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omo-hub-test-'));

@@ -64,7 +64,6 @@ export const AppInfo = z.object({
 export const Settings = z.object({ locale: Locale });
 export type Settings = z.infer<typeof Settings>;
 
-
 // ---------------------------------------------------------------------------------------------
 // Till (SPEC §2.1): scan → verdict → redeem, history, needs attention, scanner settings.
 
@@ -194,7 +193,12 @@ export const ScannerState = z.object({
   message: z.string().nullable(),
 });
 
-export const HidDevice = z.object({ path: z.string(), product: z.string(), vendorId: z.number(), productId: z.number() });
+export const HidDevice = z.object({
+  path: z.string(),
+  product: z.string(),
+  vendorId: z.number(),
+  productId: z.number(),
+});
 
 const none = z.object({}).strict().optional();
 
@@ -247,7 +251,9 @@ export const consoleApi = {
   ),
   'attention.list': call(none, z.array(RedemptionView)),
   'attention.resolve': call(
-    z.object({ redemptionId: z.string().min(1).max(100), decision: z.enum(['acknowledge', 'void']) }).strict(),
+    z
+      .object({ redemptionId: z.string().min(1).max(100), decision: z.enum(['acknowledge', 'void']) })
+      .strict(),
     RedemptionView,
   ),
   'scanner.settings': call(none, ScannerSettings),

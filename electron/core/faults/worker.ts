@@ -13,7 +13,7 @@
  *   CONFIRMED <claimId> <redemptionId>  only after till.redeem resolved (the cashier saw "redeemed")
  *   REFUSED <claimId> <code>            till.redeem answered an error
  *   KILLING <point> <hit>               about to SIGKILL itself
- *   DRAINED                             the outbox is empty and the hub connected
+ *   DRAINED                             the outbox is empty and a last sync round went through
  *   ERROR <message>                     anything unexpected (exit code 2; 3 = drain timed out)
  */
 import { writeSync } from 'node:fs';
@@ -94,6 +94,10 @@ async function main(plan: WorkerPlan): Promise<void> {
   }
 
   await whenStatus((s) => online(s) && s.queued === 0, plan.drainTimeoutMs, () => new DrainTimeout());
+  // One more full round (push, then pull until the hub has nothing more) before leaving, as a
+  // till left running would: it brings the hub's word on what was just pushed.
+  const round = await core.dispatch('sync.now');
+  if (!round.ok) throw new Error(`sync.now failed: ${round.error.code}`);
   say('DRAINED');
   await core.close();
 }

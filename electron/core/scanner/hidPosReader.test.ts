@@ -15,8 +15,20 @@ function fakeUsb() {
       return Object.assign(e, { close: async () => void open.delete(path) }) as unknown as HidHandle;
     },
   };
-  const scanner: HidDeviceInfo = { path: '/dev/hidraw3', vendorId: 0x0c2e, productId: 0x0b61, product: 'Xenon 1900', usagePage: 0x8c };
-  const keyboard: HidDeviceInfo = { path: '/dev/hidraw0', vendorId: 1, productId: 2, product: 'Keyboard', usagePage: 0x01 };
+  const scanner: HidDeviceInfo = {
+    path: '/dev/hidraw3',
+    vendorId: 0x0c2e,
+    productId: 0x0b61,
+    product: 'Xenon 1900',
+    usagePage: 0x8c,
+  };
+  const keyboard: HidDeviceInfo = {
+    path: '/dev/hidraw0',
+    vendorId: 1,
+    productId: 2,
+    product: 'Keyboard',
+    usagePage: 0x01,
+  };
   return {
     backend,
     scanner,
@@ -40,7 +52,12 @@ function fakeUsb() {
 describe('HID POS reader', () => {
   it('opens the 0x8C scanner, reports scans, shows unplug as waiting and reopens on replug', async () => {
     const usb = fakeUsb();
-    const reader = createHidPosReader({ backend: usb.backend, devicePath: null, setInterval: () => 1, clearInterval: () => {} });
+    const reader = createHidPosReader({
+      backend: usb.backend,
+      devicePath: null,
+      setInterval: () => 1,
+      clearInterval: () => {},
+    });
     const states: ScannerState['state'][] = [];
     const scans: ScanEvent[] = [];
     reader.onState((s) => states.push(s.state));
@@ -74,7 +91,12 @@ describe('HID POS reader', () => {
   it('waits for the device chosen in Settings rather than taking another', async () => {
     const usb = fakeUsb();
     usb.plug();
-    const reader = createHidPosReader({ backend: usb.backend, devicePath: '/dev/hidraw9', setInterval: () => 1, clearInterval: () => {} });
+    const reader = createHidPosReader({
+      backend: usb.backend,
+      devicePath: '/dev/hidraw9',
+      setInterval: () => 1,
+      clearInterval: () => {},
+    });
     const states: ScannerState[] = [];
     reader.onState((s) => states.push(s));
     await reader.poll();

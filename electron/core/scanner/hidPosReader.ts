@@ -62,7 +62,8 @@ export function createHidPosReader(options: HidPosReaderOptions): ScannerSource 
   const events = new EventEmitter();
   const pollMs = options.pollMs ?? 2000;
   const setIntervalFn = options.setInterval ?? ((fn, ms) => setInterval(fn, ms));
-  const clearIntervalFn = options.clearInterval ?? ((h) => clearInterval(h as ReturnType<typeof setInterval>));
+  const clearIntervalFn =
+    options.clearInterval ?? ((h) => clearInterval(h as ReturnType<typeof setInterval>));
   let handle: HidHandle | null = null;
   let openPath: string | null = null;
   let ticker: unknown = null;

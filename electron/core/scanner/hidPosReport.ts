@@ -58,7 +58,9 @@ export function createReportAssembler(onScan: (code: string, symbologyId: string
       if (!decoded.more) {
         // Codes are bytes; UTF-8 covers ASCII codes and QR payloads alike. Trailing CR/LF
         // (some readers append a suffix in HID mode too) is not part of the code.
-        const code = Buffer.concat(parts).toString('utf8').replace(/[\r\n]+$/, '');
+        const code = Buffer.concat(parts)
+          .toString('utf8')
+          .replace(/[\r\n]+$/, '');
         parts = [];
         if (code.length > 0) onScan(code, symbology);
       }

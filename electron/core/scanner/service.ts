@@ -111,7 +111,10 @@ export function createScannerService(deps: ScannerServiceDeps) {
     'scanner.updateSettings': async (patch) => {
       const before = await readScannerSettings(deps.db);
       const after = await updateScannerSettings(deps.db, patch as Partial<ScannerSettings>);
-      if (after.hidDevicePath !== before.hidDevicePath) await restart(after.hidDevicePath);
+      // Saving again after an error (e.g. the driver was installed since) tries once more.
+      if (after.hidDevicePath !== before.hidDevicePath || state.state === 'error') {
+        await restart(after.hidDevicePath);
+      }
       return after;
     },
     'scanner.devices': async () => {

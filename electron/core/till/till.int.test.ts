@@ -124,7 +124,7 @@ describe.each(testDbKinds())('till against the real hub (%s)', (kind) => {
         const list = await c.call('attention.list');
         return list.length === 1 ? list : null;
       }, 'needs attention to list the conflict');
-      expect(attention[0]).toMatchObject({
+      expect(attention?.[0]).toMatchObject({
         id: second.id,
         syncState: 'conflict',
         conflict: { winnerDeviceName: a1Name, resolution: null },

@@ -1,4 +1,5 @@
 /** English. Same keys as zh-TW.ts (enforced by the Messages type). */
+import tillEn from './till/en';
 import type { Messages } from './zh-TW';
 
 const en: Messages = {
@@ -53,6 +54,7 @@ const en: Messages = {
     myQr: 'My QR',
     history: 'History',
     settings: 'Settings',
+    attention: 'Needs attention',
   },
   shell: {
     signedInAs: 'Signed in: {name} ({role})',
@@ -125,6 +127,7 @@ const en: Messages = {
     CONSOLE_TIMEOUT: 'The console service did not answer. Please try again.',
     UNKNOWN: 'Something went wrong (code {code}).',
   },
+  ...tillEn,
 };
 
 export default en;

@@ -1,4 +1,6 @@
 /** Traditional Chinese (default). Keys must match en.ts (checked by the type of `en`). */
+import tillZhTW from './till/zh-TW';
+
 const zhTW = {
   app: {
     title: 'OMO 門市主控台',
@@ -50,6 +52,7 @@ const zhTW = {
     myQr: '我的 QR 碼',
     history: '紀錄',
     settings: '設定',
+    attention: '需要處理',
   },
   shell: {
     signedInAs: '目前登入：{name}（{role}）',
@@ -122,6 +125,7 @@ const zhTW = {
     CONSOLE_TIMEOUT: '主控台服務沒有回應，請再試一次。',
     UNKNOWN: '發生錯誤（代碼 {code}）。',
   },
+  ...tillZhTW,
 };
 
 export default zhTW;

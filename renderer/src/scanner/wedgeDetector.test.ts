@@ -12,7 +12,11 @@ function harness(settings = DEFAULT_WEDGE_SETTINGS) {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: () => (pending = null),
   };
-  const d = createWedgeDetector(settings, { scan: (c) => scans.push(c), release: (t) => released.push(t) }, timers);
+  const d = createWedgeDetector(
+    settings,
+    { scan: (c) => scans.push(c), release: (t) => released.push(t) },
+    timers,
+  );
   const advanceTo = (t: number) => {
     while (pending && pending.at <= t) {
       const p = pending;
@@ -102,7 +106,10 @@ describe('wedge detector', () => {
   it('property: any text typed with gaps ≥ 80 ms is released unchanged and never scanned', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-ABC '), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-ABC '), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         fc.array(fc.integer({ min: 80, max: 400 }), { minLength: 31, maxLength: 31 }),
         (chars, gaps) => {
           const h = harness();

@@ -45,7 +45,10 @@ describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
     h.clock.set('2026-03-01T09:30:00.000Z');
     const ack = resolve(loser.id, f.staff.managerA.id, 'acknowledge', 'customer was served twice, fine');
     expect((await push(a2, [ack])).results[0]).toEqual({ id: ack.id, status: 'applied' });
-    expect((await push(a2, [ack])).results[0]).toMatchObject({ status: 'duplicate', first: { status: 'applied' } });
+    expect((await push(a2, [ack])).results[0]).toMatchObject({
+      status: 'duplicate',
+      first: { status: 'applied' },
+    });
 
     for (const device of [a1, a2, b1]) {
       expect((await pulledSince(device)).get(loser.id)).toMatchObject({
@@ -133,6 +136,8 @@ describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
       staffCode: 'B100',
       pin: '2100',
     });
-    expect((await push(b1, [resolve(loser.id, managerB.id, 'acknowledge')])).results[0]!.status).toBe('applied');
+    expect((await push(b1, [resolve(loser.id, managerB.id, 'acknowledge')])).results[0]!.status).toBe(
+      'applied',
+    );
   });
 });

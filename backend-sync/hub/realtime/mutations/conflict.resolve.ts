@@ -24,7 +24,10 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
 
   const staff = await trx('staff').where({ id: staffId, brand_id: device.brandId }).first();
   if (!staff || !isActive(staff.active) || !canResolveConflicts(String(staff.role) as Role)) {
-    return rejected(ErrorCode.FORBIDDEN, 'Only an active sales manager, supervisor or admin may resolve conflicts.');
+    return rejected(
+      ErrorCode.FORBIDDEN,
+      'Only an active sales manager, supervisor or admin may resolve conflicts.',
+    );
   }
 
   // The redemptions table has no brand column: its claim says which brand it belongs to.
@@ -38,7 +41,7 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
 
   const branches = await involvedBranches(ctx, redemption);
   if (staff.role === 'sales_manager' && !branches.includes(String(staff.branch_id))) {
-    return rejected(ErrorCode.FORBIDDEN, "A sales manager may only resolve conflicts of their own branch.");
+    return rejected(ErrorCode.FORBIDDEN, 'A sales manager may only resolve conflicts of their own branch.');
   }
   if (redemption.status === 'voided') {
     return rejected('CONFLICT_ALREADY_RESOLVED', 'This redemption has already been voided.');

@@ -45,7 +45,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     }
   });
 
-  it("shows a conflict between branches to both branches, whichever arrives first", async () => {
+  it('shows a conflict between branches to both branches, whichever arrives first', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
@@ -70,8 +70,16 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     const atA = redemptionsIn((await pullAll(a1)).changes);
     const atB = redemptionsIn((await pullAll(b1)).changes);
     for (const seen of [atA, atB]) {
-      expect(seen.get(bLate.id)).toMatchObject({ status: 'conflict', winnerId: aEarly.id, branchId: f.branchB });
-      expect(seen.get(aLate.id)).toMatchObject({ status: 'conflict', winnerId: bEarly.id, branchId: f.branchA });
+      expect(seen.get(bLate.id)).toMatchObject({
+        status: 'conflict',
+        winnerId: aEarly.id,
+        branchId: f.branchB,
+      });
+      expect(seen.get(aLate.id)).toMatchObject({
+        status: 'conflict',
+        winnerId: bEarly.id,
+        branchId: f.branchA,
+      });
     }
     // A branch sees other branches' redemptions only when they are in a conflict with its own.
     expect([...atA.keys()].sort()).toEqual([aEarly.id, aLate.id, bLate.id].sort());
@@ -94,7 +102,10 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
     const atB = redemptionsIn((await pullAll(b1)).changes);
     expect(atB.get(last.id)).toMatchObject({ status: 'conflict', winnerId: earliest.id });
-    const rows = await h.t.db('redemptions').where({ claim_id: claim.id }).select('id', 'status', 'winner_id');
+    const rows = await h.t
+      .db('redemptions')
+      .where({ claim_id: claim.id })
+      .select('id', 'status', 'winner_id');
     expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.winner_id]]))).toEqual({
       [earliest.id]: ['applied', null],
       [middle.id]: ['conflict', earliest.id],

@@ -1,6 +1,12 @@
 /** Helpers shared by the mutation tests: build mutations, push them, pull everything in scope. */
 import { uuidV7 } from '../../../domain/clock';
-import { SyncEvent, type Change, type PullResponse, type PushResponse, type RedemptionRow } from '../../../protocol';
+import {
+  SyncEvent,
+  type Change,
+  type PullResponse,
+  type PushResponse,
+  type RedemptionRow,
+} from '../../../protocol';
 import type { FixtureClaim } from '../../testing/fixtures';
 import { request, type DeviceClient } from '../testing';
 

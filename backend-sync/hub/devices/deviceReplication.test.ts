@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnrollResponse, PROTOCOL_VERSION } from '../../protocol';
+import { pullAll } from '../realtime/mutations/testSupport';
+import { connectDevice, startTestHub, type TestHub } from '../realtime/testing';
+import { testDbKinds } from '../testing/databases';
+import { ENROLL_PATH } from './enroll';
+
+describe.each(testDbKinds())('device names replicated at enrollment on %s', (kind) => {
+  let h: TestHub | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const enroll = async (pairingCode: string) => {
+    const res = await fetch(`${h!.hub.url}${ENROLL_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pairingCode, deviceName: 'Counter PC', protocolVersion: PROTOCOL_VERSION }),
+    });
+    expect(res.status).toBe(200);
+    return EnrollResponse.parse(await res.json());
+  };
+
+  it("gives every till of the brand the names of the brand's devices, once each", async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    // A device made outside the admin API (like the demo's seed-only till) is announced too.
+    await h.t.db('devices').insert({
+      id: 'device-seeded',
+      brand_id: f.brandId,
+      branch_id: f.branchB,
+      name: 'Seeded till',
+      created_at: '2026-03-01T00:00:00.000Z',
+    });
+    const b1 = await enroll(f.devices.b1.pairingCode);
+    await enroll(f.devices.a1.pairingCode);
+
+    const socket = await connectDevice(h, {
+      deviceId: b1.deviceId,
+      deviceToken: b1.deviceToken,
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    const { changes } = await pullAll({ socket, deviceId: b1.deviceId, token: b1.deviceToken });
+    const devices = changes.filter((c) => c.entity === 'device');
+    expect(
+      devices.map((c) => c.op === 'upsert' && c.data).sort((x, y) => (x && y && x.id < y.id ? -1 : 1)),
+    ).toEqual([
+      { id: 'device-a1', brandId: f.brandId, branchId: f.branchA, name: 'Till device-a1' },
+      { id: 'device-a2', brandId: f.brandId, branchId: f.branchA, name: 'Till device-a2' },
+      { id: 'device-b1', brandId: f.brandId, branchId: f.branchB, name: 'Till device-b1' },
+      { id: 'device-seeded', brandId: f.brandId, branchId: f.branchB, name: 'Seeded till' },
+    ]);
+  });
+});
