@@ -83,8 +83,25 @@ export const BrandRow = z.object({
   verifyLockSeconds: z.number().int().positive(),
   /** Redemption is refused when the device has been offline longer than this. */
   offlineRedeemLimitHours: z.number().int().positive(),
+  /**
+   * What a console needs to draw an associate's binding QR codes (SPEC §2.3): the brand's channel
+   * handles (never secrets or tokens) and the binding message's prefix and suffix. Optional so a
+   * hub without channels configured, and older hubs, still replicate brands.
+   */
+  channels: z
+    .object({
+      /** LINE Official Account basic id, with its '@' (line.me/R/oaMessage/{basicId}/?…). */
+      line: z.object({ basicId: z.string() }).nullable(),
+      /** WhatsApp business number in international format, digits only (wa.me/{phoneNumber}). */
+      whatsapp: z.object({ phoneNumber: z.string() }).nullable(),
+      /** Binding message = prefix + staff code + suffix; defaults 聯絡專員 and ''. */
+      bindingPrefix: z.string(),
+      bindingSuffix: z.string(),
+    })
+    .optional(),
 });
 export type BrandRow = z.infer<typeof BrandRow>;
+export type BrandChannels = NonNullable<BrandRow['channels']>;
 
 export const BranchRow = z.object({
   id: z.string(),

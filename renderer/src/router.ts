@@ -23,6 +23,7 @@ export const router = createRouter({
         { path: 'customers', name: 'customers', component: () => import('./views/CustomersView.vue') },
         { path: 'my-qr', name: 'my-qr', component: () => import('./views/MyQrView.vue') },
         { path: 'history', name: 'history', component: () => import('./views/HistoryView.vue') },
+        { path: 'attention', name: 'attention', component: () => import('./views/AttentionView.vue') },
         { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
       ],
     },

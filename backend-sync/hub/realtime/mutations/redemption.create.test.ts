@@ -93,15 +93,19 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
     const b1 = await connectFixtureDevice(h, f.devices.b1.id);
     const claim = f.claims.everywhere[0]!;
-    const middle = redeem(claim, f.staff.associateA.id, '2026-03-01T05:00:00.000Z');
-    const last = redeem(claim, f.staff.associateB.id, '2026-03-01T06:00:00.000Z');
+    const middle = redeem(claim, f.staff.associateB.id, '2026-03-01T05:00:00.000Z');
+    const last = redeem(claim, f.staff.associateA.id, '2026-03-01T06:00:00.000Z');
     const earliest = redeem(claim, f.staff.managerA.id, '2026-03-01T04:00:00.000Z');
-    await push(a1, [middle]);
-    expect((await push(b1, [last])).results[0]).toMatchObject({ status: 'conflict' });
+    await push(b1, [middle]);
+    expect((await push(a1, [last])).results[0]).toMatchObject({ status: 'conflict' });
     expect((await push(a2, [earliest])).results[0]!.status).toBe('applied');
 
+    // Branch B saw A's conflict while B's redemption held the claim; it sees it move on too.
     const atB = redemptionsIn((await pullAll(b1)).changes);
     expect(atB.get(last.id)).toMatchObject({ status: 'conflict', winnerId: earliest.id });
+    expect(atB.get(middle.id)).toMatchObject({ status: 'conflict', winnerId: earliest.id });
+    const atA = redemptionsIn((await pullAll(a1)).changes);
+    expect(atA.get(middle.id)).toMatchObject({ status: 'conflict', winnerId: earliest.id });
     const rows = await h.t
       .db('redemptions')
       .where({ claim_id: claim.id })

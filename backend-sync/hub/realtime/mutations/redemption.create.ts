@@ -111,7 +111,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     .where({ claim_id: claimId, status: 'conflict' })
     .pluck('id')) as string[];
   if (losers.length > 0) await trx('redemptions').whereIn('id', losers).update({ winner_id: mutation.id });
-  for (const id of [mutation.id, ...losers]) await recordRedemptionChange(ctx, id);
+  await recordRedemptionChange(ctx, mutation.id);
+  // The old winner's branch saw these conflicts; it must see them move on.
+  for (const id of losers) await recordRedemptionChange(ctx, id, [holder.branchId].filter(Boolean));
   await takeClaim(ctx, claimId, mine, mutation.id, branchIds);
   return applied(true);
 };

@@ -19,11 +19,18 @@ export async function involvedBranches(ctx: ApplyContext, redemption: Row): Prom
   return branches;
 }
 
-/** Appends the redemption's current row to the change log (same transaction as its write). */
-export async function recordRedemptionChange(ctx: ApplyContext, redemptionId: string): Promise<void> {
+/**
+ * Appends the redemption's current row to the change log (same transaction as its write).
+ * `alsoTo`: branches that received the row before and must see it change (its old winner's).
+ */
+export async function recordRedemptionChange(
+  ctx: ApplyContext,
+  redemptionId: string,
+  alsoTo: readonly string[] = [],
+): Promise<void> {
   const row = (await ctx.trx('redemptions').where({ id: redemptionId }).first()) as Row | undefined;
   if (!row) throw new Error(`redemption ${redemptionId} vanished inside its own transaction`);
-  const scopes: Scope[] = (await involvedBranches(ctx, row)).map(branchScope);
+  const scopes: Scope[] = [...(await involvedBranches(ctx, row)), ...alsoTo].map(branchScope);
   await recordChange(ctx.trx, {
     brandId: ctx.device.brandId,
     scopes,

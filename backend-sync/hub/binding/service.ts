@@ -1,0 +1,179 @@
+/**
+ * The binding service: a customer who wrote to a channel is upserted, and a binding message
+ * (prefix + staff code + suffix) binds, moves or keeps them per the brand's settings. Everything
+ * is written in the caller's transaction — customer, binding, binding_history and the change log
+ * (new branch, and the old branch when the customer moved) — so a console never sees half of it.
+ */
+import type { Knex } from 'knex';
+import {
+  changesBinding,
+  decideBinding,
+  parseBindingMessage,
+  replyFor,
+  type Associate,
+  type BindingOutcome,
+  type ReplyMessage,
+} from '../../domain/binding';
+import type { Clock, IdGenerator } from '../../domain/clock';
+import { recordChanges } from '../catalog/changeLog';
+import { branchScope, type ChangeInput } from '../db/changes';
+import { toCustomerRow } from '../db/rows';
+import { repliesFor, type BindingSettings } from './settings';
+
+type Row = Record<string, unknown>;
+
+export interface ServiceDeps {
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface ChannelContact {
+  brandId: string;
+  channel: 'line' | 'whatsapp';
+  channelUserId: string;
+  displayName?: string | null;
+  avatarUrl?: string | null;
+  /** E.164 (WhatsApp: '+' + wa_id). */
+  phone?: string | null;
+}
+
+const BINDABLE_ROLES = ['sales_associate', 'sales_manager'];
+
+export interface UpsertResult {
+  customer: Row;
+  /** The customer is bound and something consoles show changed. */
+  changed: boolean;
+}
+
+/** Finds or creates the channel's customer; refreshes name, avatar and phone when given. */
+export async function upsertChannelCustomer(
+  trx: Knex.Transaction,
+  deps: ServiceDeps,
+  contact: ChannelContact,
+): Promise<UpsertResult> {
+  const at = deps.clock.now();
+  const key = { brand_id: contact.brandId, channel: contact.channel, channel_user_id: contact.channelUserId };
+  const existing: Row | undefined = await trx('customers').where(key).first();
+  if (!existing) {
+    const row: Row = {
+      id: deps.ids(),
+      ...key,
+      display_name: contact.displayName || fallbackName(contact),
+      phone: contact.phone ?? null,
+      avatar_url: contact.avatarUrl ?? null,
+      bound_staff_id: null,
+      bound_branch_id: null,
+      bound_at: null,
+      created_at: at.toISOString(),
+    };
+    await trx('customers').insert(row);
+    return { customer: row, changed: false };
+  }
+  const update: Row = {};
+  if (contact.displayName && contact.displayName !== existing.display_name) update.display_name = contact.displayName;
+  if (contact.avatarUrl && contact.avatarUrl !== existing.avatar_url) update.avatar_url = contact.avatarUrl;
+  if (contact.phone && contact.phone !== existing.phone) update.phone = contact.phone;
+  if (Object.keys(update).length === 0) return { customer: existing, changed: false };
+  await trx('customers').where({ id: existing.id }).update(update);
+  const customer = { ...existing, ...update };
+  const bound = !!customer.bound_branch_id;
+  if (bound) await recordChanges(trx, [customerUpsert(customer, at)]);
+  return { customer, changed: bound };
+}
+
+const fallbackName = (c: ChannelContact): string =>
+  c.phone ?? (c.channel === 'line' ? `LINE 用戶 ${c.channelUserId.slice(-4)}` : c.channelUserId);
+
+export interface BindingResult {
+  /** null: the text was not a binding message (an ordinary chat message). */
+  outcome: BindingOutcome | null;
+  replies: ReplyMessage[];
+  /** The binding changed (history and change log written). */
+  changed: boolean;
+  customer: Row;
+}
+
+/** Applies a text message from the customer: binding rules, history, change log. */
+export async function applyBindingMessage(
+  trx: Knex.Transaction,
+  deps: ServiceDeps,
+  args: { customer: Row; text: string; settings: BindingSettings },
+): Promise<BindingResult> {
+  const { customer, settings } = args;
+  const staffCode = parseBindingMessage(args.text, settings);
+  if (!staffCode) return { outcome: null, replies: [], changed: false, customer };
+
+  const brandId = String(customer.brand_id);
+  const named = await findAssociate(trx, brandId, (q) => q.whereRaw('upper(staff.staff_code) = ?', [staffCode]));
+  const current = customer.bound_staff_id
+    ? await findAssociate(trx, brandId, (q) => q.where('staff.id', String(customer.bound_staff_id)), false)
+    : null;
+  const outcome = decideBinding({ staffCode, current, named, mode: settings.mode });
+  const branchId = outcome.kind === 'repeat' ? outcome.current.branchId : 'to' in outcome ? outcome.to.branchId : null;
+  const replies = replyFor(outcome, repliesFor(settings, branchId));
+  if (!changesBinding(outcome)) return { outcome, replies, changed: false, customer };
+
+  const now = deps.clock.now();
+  const bound = {
+    bound_staff_id: outcome.to.staffId,
+    bound_branch_id: outcome.to.branchId,
+    bound_at: now.toISOString(),
+  };
+  await trx('customers').where({ id: customer.id }).update(bound);
+  await trx('binding_history').insert({
+    customer_id: customer.id,
+    from_staff_id: customer.bound_staff_id ?? null,
+    to_staff_id: outcome.to.staffId,
+    channel: customer.channel,
+    source: 'webhook',
+    at: bound.bound_at,
+  });
+  const row = { ...customer, ...bound };
+  const changes: ChangeInput[] = [customerUpsert(row, now)];
+  const previousBranch = customer.bound_branch_id ? String(customer.bound_branch_id) : null;
+  if (previousBranch && previousBranch !== outcome.to.branchId) {
+    changes.push({
+      brandId,
+      scopes: [branchScope(previousBranch)],
+      entity: 'customer',
+      id: String(customer.id),
+      op: 'delete',
+      at: now,
+    });
+  }
+  await recordChanges(trx, changes);
+  return { outcome, replies, changed: true, customer: row };
+}
+
+const customerUpsert = (row: Row, at: Date): ChangeInput => ({
+  brandId: String(row.brand_id),
+  scopes: [branchScope(String(row.bound_branch_id))],
+  entity: 'customer',
+  id: String(row.id),
+  op: 'upsert',
+  data: toCustomerRow(row),
+  at,
+});
+
+/** An associate with their branch; `bindable` = active sales staff of a branch (may be bound to). */
+async function findAssociate(
+  trx: Knex.Transaction,
+  brandId: string,
+  where: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  bindable = true,
+): Promise<Associate | null> {
+  let query = trx('staff')
+    .join('branches', 'branches.id', 'staff.branch_id')
+    .where('staff.brand_id', brandId)
+    .select('staff.id', 'staff.display_name', 'staff.branch_id', 'branches.name as branch_name');
+  if (bindable) query = query.where('staff.active', true).whereIn('staff.role', BINDABLE_ROLES);
+  const row: Row | undefined = await where(query).first();
+  return row
+    ? {
+        staffId: String(row.id),
+        displayName: String(row.display_name),
+        branchId: String(row.branch_id),
+        branchName: String(row.branch_name),
+      }
+    : null;
+}

@@ -1,0 +1,155 @@
+/**
+ * A brand's OMO binding settings (SPEC §3.2): mode, the message's prefix and suffix, the success,
+ * repeat and default (unknown staff code) replies, and per-branch success overrides. A brand that
+ * never saved any gets the documented defaults.
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import {
+  DEFAULT_BINDING_PREFIX,
+  DEFAULT_BINDING_SUFFIX,
+  type BindingMode,
+  type BindingReplies,
+  type Reply,
+} from '../../domain/binding';
+
+export const ReplyMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text'), text: z.string().min(1).max(5000) }),
+  z.strictObject({
+    type: z.literal('image'),
+    url: z.url({ protocol: /^https?$/ }).max(2000),
+    previewUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  }),
+]);
+
+export const ReplySchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('text'), text: z.string().max(5000) }),
+    z.strictObject({
+      kind: z.literal('module'),
+      // LINE answers a reply token with at most 5 messages.
+      messages: z.array(ReplyMessageSchema).min(1).max(5),
+    }),
+  ])
+  .meta({
+    description: 'Plain text, or a bot module (an ordered list of messages). Text may use {店員姓名} and {分店名稱}.',
+  });
+
+export const BindingModeSchema = z.enum(['fixed', 'free']).meta({
+  description: 'fixed (固定): a bound customer stays with their associate; free (自由): they move to the new one',
+});
+
+export const BindingSettingsView = z.object({
+  brandId: z.string(),
+  mode: BindingModeSchema,
+  prefix: z.string(),
+  suffix: z.string(),
+  successMessage: ReplySchema,
+  repeatMessage: ReplySchema,
+  defaultReply: ReplySchema.nullable(),
+  branchSuccessMessages: z.array(z.object({ branchId: z.string(), successMessage: ReplySchema })),
+  updatedAt: z.string().nullable(),
+});
+export type BindingSettingsView = z.infer<typeof BindingSettingsView>;
+
+export const DEFAULT_SUCCESS: Reply = { kind: 'text', text: '您好，我是{分店名稱}的{店員姓名}，很高興為您服務！' };
+export const DEFAULT_REPEAT: Reply = { kind: 'text', text: '您已由{分店名稱}的{店員姓名}為您服務。' };
+export const DEFAULT_UNKNOWN: Reply = { kind: 'text', text: '抱歉，找不到這位專員，請確認 QR Code 是否正確。' };
+
+export interface BindingSettings {
+  brandId: string;
+  mode: BindingMode;
+  prefix: string;
+  suffix: string;
+  success: Reply;
+  repeat: Reply;
+  unknownStaff: Reply | null;
+  /** branch id → success reply */
+  branchSuccess: Map<string, Reply>;
+  updatedAt: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+const parseReply = (v: unknown): Reply => ReplySchema.parse(JSON.parse(String(v))) as Reply;
+
+export async function loadBindingSettings(db: Knex | Knex.Transaction, brandId: string): Promise<BindingSettings> {
+  const row: Row | undefined = await db('binding_settings').where({ brand_id: brandId }).first();
+  const overrides: Row[] = await db('binding_branch_messages').where({ brand_id: brandId });
+  return {
+    brandId,
+    mode: row ? (String(row.mode) as BindingMode) : 'fixed',
+    prefix: row ? String(row.prefix) : DEFAULT_BINDING_PREFIX,
+    suffix: row ? String(row.suffix) : DEFAULT_BINDING_SUFFIX,
+    success: row ? parseReply(row.success_message) : DEFAULT_SUCCESS,
+    repeat: row ? parseReply(row.repeat_message) : DEFAULT_REPEAT,
+    unknownStaff: row ? (row.default_reply ? parseReply(row.default_reply) : null) : DEFAULT_UNKNOWN,
+    branchSuccess: new Map(overrides.map((o) => [String(o.branch_id), parseReply(o.success_message)])),
+    updatedAt: row ? String(row.updated_at) : null,
+  };
+}
+
+/** The replies for a binding to an associate of `branchId` (its override, else the brand's). */
+export const repliesFor = (settings: BindingSettings, branchId: string | null): BindingReplies => ({
+  success: (branchId && settings.branchSuccess.get(branchId)) || settings.success,
+  repeat: settings.repeat,
+  unknownStaff: settings.unknownStaff,
+});
+
+export function toBindingSettingsView(s: BindingSettings): BindingSettingsView {
+  return {
+    brandId: s.brandId,
+    mode: s.mode,
+    prefix: s.prefix,
+    suffix: s.suffix,
+    successMessage: s.success,
+    repeatMessage: s.repeat,
+    defaultReply: s.unknownStaff,
+    branchSuccessMessages: [...s.branchSuccess].map(([branchId, successMessage]) => ({ branchId, successMessage })),
+    updatedAt: s.updatedAt,
+  };
+}
+
+export const BindingSettingsInput = z.strictObject({
+  mode: BindingModeSchema,
+  prefix: z.string().trim().min(1).max(50).default(DEFAULT_BINDING_PREFIX),
+  suffix: z.string().max(50).default(DEFAULT_BINDING_SUFFIX),
+  successMessage: ReplySchema,
+  repeatMessage: ReplySchema,
+  defaultReply: ReplySchema.nullable().meta({ description: 'Reply to an unknown staff code; null = no reply' }),
+  branchSuccessMessages: z
+    .array(z.strictObject({ branchId: z.string().min(1), successMessage: ReplySchema }))
+    .max(1000)
+    .default([])
+    .meta({ description: 'Per-branch overrides of the success message (replaces the whole list)' }),
+});
+export type BindingSettingsInput = z.input<typeof BindingSettingsInput>;
+
+/** Replaces the brand's settings and overrides (the caller validated and checked branches). */
+export async function saveBindingSettings(
+  trx: Knex.Transaction,
+  brandId: string,
+  data: z.output<typeof BindingSettingsInput>,
+  at: string,
+): Promise<void> {
+  const row = {
+    brand_id: brandId,
+    mode: data.mode,
+    prefix: data.prefix,
+    suffix: data.suffix,
+    success_message: JSON.stringify(data.successMessage),
+    repeat_message: JSON.stringify(data.repeatMessage),
+    default_reply: data.defaultReply ? JSON.stringify(data.defaultReply) : null,
+    updated_at: at,
+  };
+  await trx('binding_settings').insert(row).onConflict('brand_id').merge();
+  await trx('binding_branch_messages').where({ brand_id: brandId }).delete();
+  for (const o of data.branchSuccessMessages) {
+    await trx('binding_branch_messages').insert({
+      branch_id: o.branchId,
+      brand_id: brandId,
+      success_message: JSON.stringify(o.successMessage),
+      updated_at: at,
+    });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Channel rows → typed channels. Secrets live only in these objects on their way to a signature
+ * check or an API call; views for the admin API are made elsewhere (http/admin/channels.ts) and
+ * say only whether a secret is set.
+ */
+import type { Knex } from 'knex';
+
+type Row = Record<string, unknown>;
+
+export interface LineChannel {
+  kind: 'line';
+  id: string;
+  brandId: string;
+  name: string;
+  channelId: string | null;
+  /** The bot's user id (a webhook's `destination`); null until configured or first seen. */
+  destination: string | null;
+  channelSecret: string;
+  accessToken: string;
+  basicId: string | null;
+}
+
+export interface WhatsappChannel {
+  kind: 'whatsapp';
+  id: string;
+  brandId: string;
+  name: string;
+  phoneNumberId: string;
+  displayNumber: string | null;
+  businessAccountId: string | null;
+  appSecret: string;
+  verifyToken: string;
+  accessToken: string;
+}
+
+export type Channel = LineChannel | WhatsappChannel;
+
+const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function toChannel(row: Row): Channel {
+  if (row.kind === 'line') {
+    return {
+      kind: 'line',
+      id: s(row.id),
+      brandId: s(row.brand_id),
+      name: s(row.name),
+      channelId: sn(row.line_channel_id),
+      destination: sn(row.line_destination),
+      channelSecret: s(row.line_channel_secret),
+      accessToken: s(row.line_access_token),
+      basicId: sn(row.line_basic_id),
+    };
+  }
+  return {
+    kind: 'whatsapp',
+    id: s(row.id),
+    brandId: s(row.brand_id),
+    name: s(row.name),
+    phoneNumberId: s(row.wa_phone_number_id),
+    displayNumber: sn(row.wa_display_number),
+    businessAccountId: sn(row.wa_business_account_id),
+    appSecret: s(row.wa_app_secret),
+    verifyToken: s(row.wa_verify_token),
+    accessToken: s(row.wa_access_token),
+  };
+}
+
+export async function listLineChannels(db: Knex): Promise<LineChannel[]> {
+  const rows: Row[] = await db('channels').where({ kind: 'line' }).orderBy('created_at');
+  return rows.map(toChannel) as LineChannel[];
+}
+
+export async function listWhatsappChannels(db: Knex): Promise<WhatsappChannel[]> {
+  const rows: Row[] = await db('channels').where({ kind: 'whatsapp' }).orderBy('created_at');
+  return rows.map(toChannel) as WhatsappChannel[];
+}
+
+export async function findWhatsappChannel(db: Knex, phoneNumberId: string): Promise<WhatsappChannel | null> {
+  const row: Row | undefined = await db('channels')
+    .where({ kind: 'whatsapp', wa_phone_number_id: phoneNumberId })
+    .first();
+  return row ? (toChannel(row) as WhatsappChannel) : null;
+}
+
+export async function getChannel(db: Knex, id: string): Promise<Channel | null> {
+  const row: Row | undefined = await db('channels').where({ id }).first();
+  return row ? toChannel(row) : null;
+}

@@ -1,0 +1,166 @@
+/**
+ * Drains the webhook inbox in receipt order, after the webhook was answered. Kicked by every
+ * webhook and once at start (so events a crash left unprocessed are done then).
+ *
+ * A batch of events shares one transaction (group commit); each event runs in its own savepoint,
+ * and marking it processed is part of that savepoint — so an event's effects (binding, history,
+ * change log, queued reply) and "processed" commit together or not at all. A failing event is
+ * rolled back alone, its error kept, and tried again on later passes up to MAX_ATTEMPTS.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock } from '../../domain/clock';
+import { getChannel, type Channel } from '../channels/store';
+
+export const MAX_ATTEMPTS = 5;
+const BATCH = 100;
+
+export interface InboxRecord {
+  id: number;
+  platform: 'line' | 'whatsapp';
+  eventKey: string;
+  channelId: string;
+  kind: string;
+  payload: unknown;
+  receivedAt: string;
+}
+
+export interface ApplyResult {
+  /** A replicated row changed: poke this brand's consoles after commit. */
+  changedBrandId?: string | undefined;
+  /** Outbound messages were queued: kick the sender after commit. */
+  queued?: boolean;
+}
+
+export interface EventHandler {
+  /** Outside any transaction, before it: slow reads such as fetching a LINE profile. */
+  prepare?(record: InboxRecord, channel: Channel): Promise<unknown>;
+  apply(trx: Knex.Transaction, record: InboxRecord, channel: Channel, prepared: unknown): Promise<ApplyResult>;
+}
+
+export interface InboxProcessorDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  handlers: Record<InboxRecord['platform'], EventHandler>;
+  /** After each committed batch. */
+  onCommitted(result: { changedBrandIds: Set<string>; queued: boolean }): void;
+}
+
+export interface InboxProcessor {
+  kick(): void;
+  /** Resolves when the inbox has nothing left to do right now. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+
+const toRecord = (row: Row): InboxRecord => ({
+  id: Number(row.id),
+  platform: String(row.platform) as InboxRecord['platform'],
+  eventKey: String(row.event_key),
+  channelId: String(row.channel_id),
+  kind: String(row.kind),
+  payload: JSON.parse(String(row.payload)) as unknown,
+  receivedAt: String(row.received_at),
+});
+
+export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
+  const log = deps.logger.child({ component: 'inbox' });
+  let running: Promise<void> | null = null;
+  let again = false;
+  let closed = false;
+
+  const pass = async (tried: Set<number>): Promise<boolean> => {
+    let query = deps.db('webhook_inbox')
+      .whereNull('processed_at')
+      .where('attempts', '<', MAX_ATTEMPTS)
+      .orderBy('id')
+      .limit(BATCH);
+    if (tried.size > 0) query = query.whereNotIn('id', [...tried]);
+    const rows: Row[] = await query;
+    if (rows.length === 0) return false;
+    const records = rows.map(toRecord);
+    for (const r of records) tried.add(r.id);
+
+    const channels = new Map<string, Channel | null>();
+    const prepared = new Map<number, unknown>();
+    const failed = new Map<number, unknown>();
+    for (const record of records) {
+      if (!channels.has(record.channelId)) channels.set(record.channelId, await getChannel(deps.db, record.channelId));
+      const channel = channels.get(record.channelId);
+      const handler = deps.handlers[record.platform];
+      if (!channel || !handler.prepare) continue;
+      try {
+        prepared.set(record.id, await handler.prepare(record, channel));
+      } catch (error) {
+        prepared.set(record.id, undefined); // prepare is best effort (e.g. no profile)
+        log.warn({ err: error, inboxId: record.id }, 'webhook event preparation failed');
+      }
+    }
+
+    const changedBrandIds = new Set<string>();
+    let queued = false;
+    const now = deps.clock.now().toISOString();
+    await deps.db.transaction(async (trx) => {
+      for (const record of records) {
+        const channel = channels.get(record.channelId);
+        try {
+          await trx.transaction(async (sp) => {
+            const result: ApplyResult = channel
+              ? await deps.handlers[record.platform].apply(sp, record, channel, prepared.get(record.id))
+              : {};
+            await sp('webhook_inbox')
+              .where({ id: record.id })
+              .update({ processed_at: now, attempts: sp.raw('attempts + 1'), error: channel ? null : 'channel removed' });
+            if (result.changedBrandId) changedBrandIds.add(result.changedBrandId);
+            if (result.queued) queued = true;
+          });
+        } catch (error) {
+          failed.set(record.id, error);
+        }
+      }
+      for (const [id, error] of failed) {
+        await trx('webhook_inbox')
+          .where({ id })
+          .update({ attempts: trx.raw('attempts + 1'), error: String(error instanceof Error ? error.message : error).slice(0, 1000) });
+      }
+    });
+    for (const [id, error] of failed) log.error({ err: error, inboxId: id }, 'webhook event failed');
+    deps.onCommitted({ changedBrandIds, queued });
+    return true;
+  };
+
+  const drain = async () => {
+    do {
+      again = false;
+      const tried = new Set<number>();
+      while (!closed && (await pass(tried))) {
+        // keep going while there is work
+      }
+    } while (again && !closed);
+  };
+
+  return {
+    kick: () => {
+      if (closed) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = drain()
+        .catch((err: unknown) => log.error({ err }, 'inbox drain failed'))
+        .finally(() => {
+          running = null;
+        });
+    },
+    idle: async () => {
+      while (running) await running;
+    },
+    close: async () => {
+      closed = true;
+      await running;
+    },
+  };
+}

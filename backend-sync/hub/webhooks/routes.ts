@@ -1,0 +1,164 @@
+/**
+ * POST /webhooks/line, GET + POST /webhooks/whatsapp.
+ *
+ * These routes live in their own fastify scope whose only body parser keeps the raw bytes: the
+ * signature is checked over exactly what the platform signed, before any JSON parsing. Order:
+ * signature (401, nothing stored) → JSON (400) → shape (400) → channel from destination /
+ * phone_number_id → events committed to the inbox → 200. The work happens after the answer.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Knex } from 'knex';
+import { ErrorCode } from '../../domain/errors';
+import type { Clock } from '../../domain/clock';
+import { listLineChannels, listWhatsappChannels } from '../channels/store';
+import { sendError } from '../http/errors';
+import type { Inbox, InboxEvent } from './inbox';
+import { LineWebhookBody } from './lineEvents';
+import { sameSecret, verifyLineSignature, verifyWhatsappSignature } from './signature';
+import { WhatsappWebhookBody, type WhatsappMessageItem } from './whatsappEvents';
+
+export const LINE_WEBHOOK_PATH = '/webhooks/line';
+export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
+export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+export interface WebhookRouteDeps {
+  db: Knex;
+  clock: Clock;
+  inbox: Inbox;
+  bodyLimit: number;
+  /** Called after events were committed to the inbox. */
+  received(): void;
+}
+
+const SIGNATURE_INVALID = 'SIGNATURE_INVALID';
+
+export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post(LINE_WEBHOOK_PATH, { bodyLimit: deps.bodyLimit }, (request, reply) => lineWebhook(deps, request, reply));
+    scope.post(WHATSAPP_WEBHOOK_PATH, { bodyLimit: deps.bodyLimit }, (request, reply) =>
+      whatsappWebhook(deps, request, reply),
+    );
+    scope.get(WHATSAPP_WEBHOOK_PATH, (request, reply) => whatsappHandshake(deps, request, reply));
+  });
+}
+
+const rawOf = (request: FastifyRequest): Buffer =>
+  Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+async function lineWebhook(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+  const raw = rawOf(request);
+  const signature = header(request, 'x-line-signature');
+  // The destination names the channel, but it is inside the body we may not trust yet: the
+  // channel is the one whose secret verifies the signature, and must then match the destination.
+  const channel = signature
+    ? (await listLineChannels(deps.db)).find((c) => verifyLineSignature(raw, signature, c.channelSecret))
+    : undefined;
+  if (!channel) {
+    request.log.warn({ hasSignature: !!signature }, 'LINE webhook refused: signature');
+    return sendError(reply, 401, SIGNATURE_INVALID, 'X-Line-Signature is missing or does not match.');
+  }
+  const json = parseJson(raw);
+  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not JSON.');
+  const body = LineWebhookBody.safeParse(json.value);
+  if (!body.success) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a LINE webhook body.');
+
+  const { destination, events } = body.data;
+  if (channel.destination === null) {
+    // First webhook of a channel configured without its bot user id: learn it.
+    await deps.db('channels').where({ id: channel.id }).whereNull('line_destination').update({ line_destination: destination });
+  } else if (channel.destination !== destination) {
+    request.log.warn({ channelId: channel.id, destination }, 'LINE webhook for an unknown destination ignored');
+    return reply.status(200).send({});
+  }
+  const inboxEvents: InboxEvent[] = events
+    .filter((e) => typeof e.webhookEventId === 'string' && e.webhookEventId.length > 0)
+    .map((e) => ({
+      platform: 'line',
+      eventKey: e.webhookEventId!,
+      channelId: channel.id,
+      kind: String(e.type ?? 'unknown'),
+      payload: e,
+    }));
+  await deps.inbox.record(inboxEvents, deps.clock.now());
+  if (inboxEvents.length > 0) deps.received();
+  return reply.status(200).send({});
+}
+
+async function whatsappWebhook(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+  const raw = rawOf(request);
+  const signature = header(request, 'x-hub-signature-256');
+  const channels = signature ? await listWhatsappChannels(deps.db) : [];
+  // One Meta app (one app secret) may serve several numbers.
+  const verified = channels.filter((c) => verifyWhatsappSignature(raw, signature!, c.appSecret));
+  if (verified.length === 0) {
+    request.log.warn({ hasSignature: !!signature }, 'WhatsApp webhook refused: signature');
+    return sendError(reply, 401, SIGNATURE_INVALID, 'X-Hub-Signature-256 is missing or does not match.');
+  }
+  const json = parseJson(raw);
+  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not JSON.');
+  const body = WhatsappWebhookBody.safeParse(json.value);
+  if (!body.success) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a WhatsApp webhook body.');
+
+  const events: InboxEvent[] = [];
+  for (const entry of body.data.entry) {
+    for (const change of entry.changes) {
+      const phoneNumberId = change.value.metadata?.phone_number_id;
+      const channel = verified.find((c) => c.phoneNumberId === phoneNumberId);
+      if (!channel) {
+        if (change.field === 'messages') {
+          request.log.warn({ phoneNumberId }, 'WhatsApp webhook for an unknown phone number id ignored');
+        }
+        continue;
+      }
+      for (const message of change.value.messages ?? []) {
+        const contact = change.value.contacts?.find((c) => c.wa_id === message.from) ?? change.value.contacts?.[0] ?? null;
+        const payload: WhatsappMessageItem = { message, contact };
+        events.push({ platform: 'whatsapp', eventKey: message.id, channelId: channel.id, kind: 'message', payload });
+      }
+      for (const status of change.value.statuses ?? []) {
+        events.push({
+          platform: 'whatsapp',
+          eventKey: `status:${status.id}:${status.status}`,
+          channelId: channel.id,
+          kind: 'status',
+          payload: status,
+        });
+      }
+    }
+  }
+  await deps.inbox.record(events, deps.clock.now());
+  if (events.length > 0) deps.received();
+  return reply.status(200).send({});
+}
+
+async function whatsappHandshake(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+  const query = request.query as Record<string, unknown>;
+  const mode = query['hub.mode'];
+  const token = query['hub.verify_token'];
+  const challenge = query['hub.challenge'];
+  if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string') {
+    const channels = await listWhatsappChannels(deps.db);
+    if (channels.some((c) => sameSecret(c.verifyToken, token))) {
+      return reply.status(200).type('text/plain').send(challenge);
+    }
+  }
+  request.log.warn('WhatsApp webhook verification refused');
+  return sendError(reply, 403, ErrorCode.FORBIDDEN, 'hub.verify_token does not match.');
+}
