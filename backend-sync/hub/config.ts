@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, IdGenerator } from '../domain/clock';
 import { systemClock, uuidV7 } from '../domain/clock';
+import { DEFAULT_LINE_API_BASE_URL, DEFAULT_LINE_DATA_API_BASE_URL } from './channels/line';
+import type { RetryPolicy } from './channels/retry';
+import { DEFAULT_WHATSAPP_API_BASE_URL } from './channels/whatsapp';
 
 export interface HubOptions {
   /** 0 = a free port chosen by the OS. */
@@ -34,6 +37,16 @@ export interface HubOptions {
    * synchronously at `push:after-commit-before-ack` (see realtime/push.ts). Never set in production.
    */
   faults?: (point: string) => void;
+  /** LINE Messaging API base URL (default https://api.line.me, env LINE_API_BASE_URL): the emulator in dev. */
+  lineApiBaseUrl?: string;
+  /** LINE content API base URL (default https://api-data.line.me, env LINE_DATA_API_BASE_URL). */
+  lineDataApiBaseUrl?: string;
+  /** WhatsApp Cloud API base URL (default https://graph.facebook.com, env WHATSAPP_API_BASE_URL). */
+  whatsappApiBaseUrl?: string;
+  /** Largest webhook body accepted, in bytes (default 1 MiB); larger → 413. */
+  webhookBodyLimit?: number;
+  /** Outbound retry policy overrides (tests inject sleep and randomness). */
+  outboundRetry?: Partial<RetryPolicy>;
 }
 
 /** The admin token the demo uses, so docs/demo.md can name it. Never used outside demo mode. */
@@ -54,6 +67,10 @@ export interface HubConfig {
   ids: IdGenerator;
   logLevel: string;
   socketPath: string;
+  lineApiBaseUrl: string;
+  lineDataApiBaseUrl: string;
+  whatsappApiBaseUrl: string;
+  webhookBodyLimit: number;
 }
 
 export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -72,6 +89,11 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     ids: options.ids ?? uuidV7,
     logLevel: options.logLevel ?? env.LOG_LEVEL ?? 'info',
     socketPath: options.socketPath ?? '/socket.io',
+    lineApiBaseUrl: options.lineApiBaseUrl ?? (env.LINE_API_BASE_URL || DEFAULT_LINE_API_BASE_URL),
+    lineDataApiBaseUrl:
+      options.lineDataApiBaseUrl ?? (env.LINE_DATA_API_BASE_URL || DEFAULT_LINE_DATA_API_BASE_URL),
+    whatsappApiBaseUrl: options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
+    webhookBodyLimit: options.webhookBodyLimit ?? 1024 * 1024,
   };
 }
 

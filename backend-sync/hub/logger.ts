@@ -17,6 +17,10 @@ const REDACT_PATHS = [
   'pin',
   'pairingCode',
   'adminToken',
+  // channels (LINE / WhatsApp): secrets and access tokens, wherever they appear
+  ...['channelSecret', 'accessToken', 'appSecret', 'verifyToken', 'channelAccessToken'].flatMap((f) => [f, `*.${f}`]),
+  'req.headers["x-line-signature"]',
+  'req.headers["x-hub-signature-256"]',
 ];
 
 export function createHubLogger(level: string, options: { pretty?: boolean } = {}): Logger {

@@ -16,6 +16,7 @@ import { installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
+import { registerChannels, type HubChannels } from './webhooks';
 
 export type { HubOptions } from './config';
 
@@ -32,6 +33,8 @@ export interface Hub {
   logger: Logger;
   /** Poke the brand's connected devices (after a write made outside the hub's own handlers). */
   notifyChanges(brandId: string): void;
+  /** LINE/WhatsApp webhooks, their inbox and the outbound sender. */
+  channels: HubChannels;
   close(): Promise<void>;
 }
 
@@ -78,7 +81,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       notifyChanges: realtime.notifyChanges,
     });
 
+    const channels = await registerChannels(server, {
+      db,
+      clock: config.clock,
+      ids: config.ids,
+      logger,
+      notifyChanges: realtime.notifyChanges,
+      lineApiBaseUrl: config.lineApiBaseUrl,
+      whatsappApiBaseUrl: config.whatsappApiBaseUrl,
+      webhookBodyLimit: config.webhookBodyLimit,
+      ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
+    });
+
     await server.listen({ port: config.port, host: config.host });
+    channels.start();
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${urlHost(config.host)}:${port}`;
@@ -96,8 +112,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       adminTokenSource: config.adminTokenSource,
       logger,
       notifyChanges: realtime.notifyChanges,
+      channels,
       close: () => {
         closing ??= (async () => {
+          await channels.close();
           await realtime.settle();
           await closeSockets(started.io);
           await started.app.close();

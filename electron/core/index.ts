@@ -17,6 +17,7 @@ import { noFaults, type Faults } from './sync/hooks';
 import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
 import { createTill } from './till';
+import { createCustomers } from './customers';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -159,6 +160,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     ...till.handlers,
     ...scanner.handlers,
+    ...createCustomers({ db, currentStaff: () => sessions.current() }).handlers,
   };
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),

@@ -7,7 +7,7 @@
  * Imports zod and the sync protocol only: the renderer bundles this file.
  */
 import { z } from 'zod';
-import { Role } from '../../../backend-sync/protocol';
+import { Channel, Role } from '../../../backend-sync/protocol';
 
 const isoDateTime = z.string();
 
@@ -42,7 +42,7 @@ export const SyncStatus = z.object({
   lastSyncAt: isoDateTime.nullable(),
   /** Mutations waiting in the outbox. */
   queued: z.number().int().nonnegative(),
-  /** Mutations the hub answered with `conflict`, not yet resolved. */
+  /** Open redemption conflicts of this branch (the "needs attention" count). */
   conflicts: z.number().int().nonnegative(),
   /** Mutations the hub rejected (shown, never retried). */
   rejected: z.number().int().nonnegative(),
@@ -200,6 +200,32 @@ export const HidDevice = z.object({
   productId: z.number(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Bound customers (SPEC §2.2) and the binding QR codes (SPEC §2.3).
+
+export const BoundCustomer = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  channel: Channel,
+  /** Partly masked (country code and last digits); the full number never leaves the core. */
+  phoneMasked: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  boundAt: isoDateTime.nullable(),
+});
+export type BoundCustomer = z.infer<typeof BoundCustomer>;
+
+export const MyQrInfo = z.object({
+  staffCode: z.string(),
+  displayName: z.string(),
+  /** prefix + staff code + suffix, as the customer's message will read. */
+  message: z.string(),
+  /** null when the brand has no LINE official account configured. */
+  line: z.object({ basicId: z.string(), url: z.string() }).nullable(),
+  /** null when the brand has no WhatsApp number configured. */
+  whatsapp: z.object({ phoneNumber: z.string(), url: z.string() }).nullable(),
+});
+export type MyQrInfo = z.infer<typeof MyQrInfo>;
+
 const none = z.object({}).strict().optional();
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -260,6 +286,10 @@ export const consoleApi = {
   'scanner.updateSettings': call(ScannerSettings.partial().strict(), ScannerSettings),
   'scanner.devices': call(none, z.array(HidDevice)),
   'scanner.state': call(none, ScannerState),
+  /** The signed-in associate's bound customers, newest binding first. */
+  'customers.mine': call(none, z.array(BoundCustomer)),
+  /** What the signed-in associate's binding QR codes encode. */
+  'myQr.info': call(none, MyQrInfo),
 } as const;
 
 export type ConsoleApi = typeof consoleApi;

@@ -1,5 +1,6 @@
 /** English. Same keys as zh-TW.ts (enforced by the Messages type). */
 import tillEn from './till/en';
+import customersEn from './customers/en';
 import type { Messages } from './zh-TW';
 
 const en: Messages = {
@@ -128,6 +129,7 @@ const en: Messages = {
     UNKNOWN: 'Something went wrong (code {code}).',
   },
   ...tillEn,
+  ...customersEn,
 };
 
 export default en;

@@ -1,5 +1,6 @@
 /** Traditional Chinese (default). Keys must match en.ts (checked by the type of `en`). */
 import tillZhTW from './till/zh-TW';
+import customersZhTW from './customers/zh-TW';
 
 const zhTW = {
   app: {
@@ -126,6 +127,7 @@ const zhTW = {
     UNKNOWN: '發生錯誤（代碼 {code}）。',
   },
   ...tillZhTW,
+  ...customersZhTW,
 };
 
 export default zhTW;
