@@ -37,15 +37,37 @@ const id = z.string().trim().min(1).max(100);
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
+/** A brand's till settings, with their bounds: set at creation, changed by PATCH …/settings. */
+export const BrandTillSettingsFields = {
+  verifyMaxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .meta({ description: 'Wrong verification codes before the coupon locks on a device (default 5)' }),
+  verifyLockSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(86_400)
+    .meta({ description: 'How long the coupon stays locked on that device (default 300)' }),
+  offlineRedeemLimitHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(720)
+    .meta({ description: 'A device offline longer than this refuses to redeem (default 72)' }),
+};
+
 export const CreateBrandInput = z.strictObject({
   name: name(100),
   timeZone: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei')
     .default('Asia/Taipei'),
-  verifyMaxAttempts: z.number().int().min(1).max(20).default(5),
-  verifyLockSeconds: z.number().int().min(10).max(86_400).default(300),
-  offlineRedeemLimitHours: z.number().int().min(1).max(720).default(72),
+  verifyMaxAttempts: BrandTillSettingsFields.verifyMaxAttempts.default(5),
+  verifyLockSeconds: BrandTillSettingsFields.verifyLockSeconds.default(300),
+  offlineRedeemLimitHours: BrandTillSettingsFields.offlineRedeemLimitHours.default(72),
 });
 export type CreateBrandInput = z.input<typeof CreateBrandInput>;
 

@@ -16,6 +16,8 @@ export interface FakeCall {
 
 export interface FakeRefusal {
   status: number;
+  /** Accept the message but answer with the refusal anyway (a response lost on the way back). */
+  acceptAnyway?: boolean;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -75,7 +77,9 @@ export async function startFakePlatform(
         return send(409, { message: 'The retry key is already accepted' }, { 'x-line-accepted-request-id': acceptedKeys.get(retryKey)! });
       }
       const refusal = refusals.shift();
-      if (refusal) return send(refusal.status, refusal.body ?? { message: 'refused' }, refusal.headers);
+      if (refusal && !refusal.acceptAnyway) {
+        return send(refusal.status, refusal.body ?? { message: 'refused' }, refusal.headers);
+      }
 
       seq += 1;
       const id = `${seq}`;
@@ -83,6 +87,7 @@ export async function startFakePlatform(
       const b = body as { to?: unknown; replyToken?: string };
       delivered.push({ path, to: b.to ?? b.replyToken, body, ...(retryKey ? { retryKey } : {}) });
       for (const w of waiters.splice(0)) w();
+      if (refusal) return send(refusal.status, refusal.body ?? { message: 'lost' }, refusal.headers);
       if (path.endsWith('/messages')) {
         return send(200, { messaging_product: 'whatsapp', contacts: [{ input: b.to, wa_id: b.to }], messages: [{ id: `wamid.${id}` }] });
       }

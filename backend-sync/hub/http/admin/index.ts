@@ -9,7 +9,6 @@ import type { Clock, IdGenerator } from '../../../domain/clock';
 import { isAppError } from '../../../domain/errors';
 import { sendError, statusForCode } from '../errors';
 import { adminAuthHook } from './auth';
-import { registerBrandSettingsRoutes } from './brandSettings';
 import { ADMIN_PREFIX, buildOpenApiDocument, OPENAPI_PATH } from './openapi';
 import { adminRoutes } from './routes';
 
@@ -26,7 +25,6 @@ export interface AdminDeps {
 export async function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const document = buildOpenApiDocument(adminRoutes);
   app.get(OPENAPI_PATH, async () => document);
-  await registerBrandSettingsRoutes(app, deps, document);
 
   const catalog = { clock: deps.clock, ids: deps.ids };
   await app.register(

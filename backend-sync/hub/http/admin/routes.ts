@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { CatalogDeps } from '../../catalog/support';
 import { createBrand, listBrands } from '../../catalog/brands';
+import { BrandTillSettingsInput, updateBrandTillSettings } from '../../catalog/brandSettings';
 import { createBranch, listBranches } from '../../catalog/branches';
 import { createClaim, listClaims } from '../../catalog/claims';
 import { createCoupon, listCoupons, publishCoupon } from '../../catalog/coupons';
@@ -49,7 +50,7 @@ export interface RouteOutcome {
 }
 
 export interface AdminRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Relative to /api/admin, in fastify syntax (`:brandId`). */
   path: string;
   operationId: string;
@@ -98,6 +99,21 @@ export const adminRoutes: readonly AdminRoute[] = [
     response: listOf(BrandView),
     errors: [],
     run: async (ctx) => ({ result: { items: await listBrands(ctx.db) } }),
+  },
+  {
+    method: 'PATCH',
+    path: '/brands/:brandId/settings',
+    operationId: 'updateBrandSettings',
+    summary: "Change a brand's till settings (verification lock, offline redemption limit)",
+    tag: 'brands',
+    body: BrandTillSettingsInput,
+    status: 200,
+    response: BrandView,
+    errors: [400, 404],
+    run: async (ctx) => {
+      const brand = await updateBrandTillSettings(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body);
+      return { result: brand, changedBrandId: brand.id };
+    },
   },
   {
     method: 'POST',

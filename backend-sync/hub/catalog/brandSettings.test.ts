@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEvent, type BrandRow } from '../../../protocol';
-import { pullAll } from '../../realtime/mutations/testSupport';
-import { connectFixtureDevice, nextEvent, startTestHub, type TestHub } from '../../realtime/testing';
-import { testDbKinds } from '../../testing/databases';
+import { SyncEvent, type BrandRow } from '../../protocol';
+import { pullAll } from '../realtime/mutations/testSupport';
+import { connectFixtureDevice, nextEvent, startTestHub, type TestHub } from '../realtime/testing';
+import { testDbKinds } from '../testing/databases';
 
 describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', (kind) => {
   let h: TestHub | undefined;

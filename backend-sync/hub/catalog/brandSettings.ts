@@ -1,0 +1,58 @@
+/**
+ * A brand's till settings: wrong verification codes before a coupon locks on a device, how long
+ * it stays locked, and how long a device may redeem while offline. They are brand columns
+ * replicated in the `brand` row, so a change is recorded (scope 'brand'); tills apply it at their
+ * next pull. Served as PATCH /api/admin/brands/:brandId/settings (http/admin/routes.ts).
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { Clock } from '../../domain/clock';
+import { recordChange } from '../db/changes';
+import { toBrandRow } from '../db/rows';
+import { requireBrand, toBrandView } from './brands';
+import { BrandTillSettingsFields, type BrandView } from './schemas';
+import { inTransaction, parseInput } from './support';
+
+export const BrandTillSettingsInput = z
+  .strictObject(BrandTillSettingsFields)
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: 'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours',
+  });
+export type BrandTillSettingsInput = z.input<typeof BrandTillSettingsInput>;
+
+const COLUMNS = {
+  verifyMaxAttempts: 'verify_max_attempts',
+  verifyLockSeconds: 'verify_lock_seconds',
+  offlineRedeemLimitHours: 'offline_redeem_limit_hours',
+} as const;
+
+/** Validates everything before touching the database, so bad input writes nothing. */
+export async function updateBrandTillSettings(
+  db: Knex,
+  deps: { clock: Clock },
+  brandId: string,
+  input: unknown,
+): Promise<BrandView> {
+  const data = parseInput(BrandTillSettingsInput, input);
+  const update: Record<string, number> = {};
+  for (const [key, column] of Object.entries(COLUMNS)) {
+    const value = data[key as keyof typeof COLUMNS];
+    if (value !== undefined) update[column] = value;
+  }
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    await trx('brands').where({ id: brandId }).update(update);
+    const row = (await trx('brands').where({ id: brandId }).first()) as Record<string, unknown>;
+    await recordChange(trx, {
+      brandId,
+      scopes: ['brand'],
+      entity: 'brand',
+      id: brandId,
+      op: 'upsert',
+      data: toBrandRow(row),
+      at: deps.clock.now(),
+    });
+    return toBrandView(row);
+  });
+}

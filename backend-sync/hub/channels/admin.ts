@@ -1,0 +1,182 @@
+/**
+ * Channel administration: create, list, update. Secrets (channel secret, access tokens, app
+ * secret, verify token) are write-only: views say only whether each is set.
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { Clock, IdGenerator } from '../../domain/clock';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { requireBrand } from '../catalog/brands';
+import { inTransaction, notFound, parseInput } from '../catalog/support';
+
+const secret = (what: string) => z.string().trim().min(1).max(1000).meta({ description: `${what} (write-only)` });
+
+const LineFields = {
+  name: z.string().trim().min(1).max(100),
+  channelId: z.string().trim().regex(/^\d{1,20}$/).optional().meta({ description: 'LINE Channel ID' }),
+  destination: z
+    .string()
+    .trim()
+    .regex(/^U[0-9a-f]{32}$/)
+    .optional()
+    .meta({ description: "The bot's user id (a webhook's destination); learnt from the first webhook when absent" }),
+  basicId: z.string().trim().regex(/^@[\w.-]{1,40}$/).optional().meta({ description: 'Basic id, e.g. @omo-demo' }),
+};
+
+const WhatsappFields = {
+  name: z.string().trim().min(1).max(100),
+  phoneNumberId: z.string().trim().regex(/^\d{5,30}$/).meta({ description: 'Cloud API phone number id' }),
+  displayNumber: z.string().trim().regex(/^\d{6,20}$/).meta({ description: 'The number, digits only (wa.me form)' }),
+  businessAccountId: z.string().trim().regex(/^\d{5,30}$/).optional(),
+};
+
+export const CreateChannelInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('line'),
+    ...LineFields,
+    channelSecret: secret('Channel secret (signs webhooks)'),
+    accessToken: secret('Channel access token'),
+  }),
+  z.strictObject({
+    kind: z.literal('whatsapp'),
+    ...WhatsappFields,
+    appSecret: secret('Meta app secret (signs webhooks)'),
+    verifyToken: secret('Webhook verify token'),
+    accessToken: secret('Access token'),
+  }),
+]);
+
+export const UpdateChannelInput = z
+  .strictObject({
+    name: LineFields.name.optional(),
+    channelId: LineFields.channelId,
+    destination: LineFields.destination,
+    basicId: LineFields.basicId,
+    phoneNumberId: WhatsappFields.phoneNumberId.optional(),
+    displayNumber: WhatsappFields.displayNumber.optional(),
+    businessAccountId: WhatsappFields.businessAccountId,
+    channelSecret: secret('Channel secret').optional(),
+    appSecret: secret('App secret').optional(),
+    verifyToken: secret('Verify token').optional(),
+    accessToken: secret('Access token').optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one field to change' });
+
+export const ChannelView = z.object({
+  id: z.string(),
+  brandId: z.string(),
+  kind: z.enum(['line', 'whatsapp']),
+  name: z.string(),
+  channelId: z.string().nullable(),
+  destination: z.string().nullable(),
+  basicId: z.string().nullable(),
+  phoneNumberId: z.string().nullable(),
+  displayNumber: z.string().nullable(),
+  businessAccountId: z.string().nullable(),
+  hasChannelSecret: z.boolean(),
+  hasAppSecret: z.boolean(),
+  hasVerifyToken: z.boolean(),
+  hasAccessToken: z.boolean(),
+  /** Where the platform must post webhooks (relative to the hub URL). */
+  webhookPath: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ChannelView = z.infer<typeof ChannelView>;
+
+type Row = Record<string, unknown>;
+const sn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const has = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+
+export const toChannelView = (r: Row): ChannelView => ({
+  id: String(r.id),
+  brandId: String(r.brand_id),
+  kind: r.kind === 'line' ? 'line' : 'whatsapp',
+  name: String(r.name),
+  channelId: sn(r.line_channel_id),
+  destination: sn(r.line_destination),
+  basicId: sn(r.line_basic_id),
+  phoneNumberId: sn(r.wa_phone_number_id),
+  displayNumber: sn(r.wa_display_number),
+  businessAccountId: sn(r.wa_business_account_id),
+  hasChannelSecret: has(r.line_channel_secret),
+  hasAppSecret: has(r.wa_app_secret),
+  hasVerifyToken: has(r.wa_verify_token),
+  hasAccessToken: has(r.line_access_token) || has(r.wa_access_token),
+  webhookPath: r.kind === 'line' ? '/webhooks/line' : '/webhooks/whatsapp',
+  createdAt: String(r.created_at),
+  updatedAt: String(r.updated_at),
+});
+
+const COLUMNS: Record<string, Record<string, string>> = {
+  line: {
+    name: 'name',
+    channelId: 'line_channel_id',
+    destination: 'line_destination',
+    basicId: 'line_basic_id',
+    channelSecret: 'line_channel_secret',
+    accessToken: 'line_access_token',
+  },
+  whatsapp: {
+    name: 'name',
+    phoneNumberId: 'wa_phone_number_id',
+    displayNumber: 'wa_display_number',
+    businessAccountId: 'wa_business_account_id',
+    appSecret: 'wa_app_secret',
+    verifyToken: 'wa_verify_token',
+    accessToken: 'wa_access_token',
+  },
+};
+
+function columnsOf(kind: string, data: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [field, value] of Object.entries(data)) {
+    if (field === 'kind' || value === undefined) continue;
+    const column = COLUMNS[kind]![field];
+    if (!column) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The input is not valid.', {
+        issues: [{ path: field, message: `not a field of a ${kind} channel` }],
+      });
+    }
+    out[column] = value;
+  }
+  return out;
+}
+
+export async function createChannel(
+  db: Knex,
+  deps: { clock: Clock; ids: IdGenerator },
+  brandId: string,
+  input: unknown,
+): Promise<ChannelView> {
+  const data = parseInput(CreateChannelInput, input);
+  const at = deps.clock.now().toISOString();
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    const row = { id: deps.ids(), brand_id: brandId, kind: data.kind, ...columnsOf(data.kind, data), created_at: at, updated_at: at };
+    await trx('channels').insert(row);
+    return toChannelView((await trx('channels').where({ id: row.id }).first()) as Row);
+  });
+}
+
+export async function listChannels(db: Knex, brandId: string): Promise<ChannelView[]> {
+  await requireBrand(db, brandId);
+  const rows: Row[] = await db('channels').where({ brand_id: brandId }).orderBy('created_at');
+  return rows.map(toChannelView);
+}
+
+export async function updateChannel(
+  db: Knex,
+  deps: { clock: Clock },
+  channelId: string,
+  input: unknown,
+): Promise<ChannelView> {
+  const data = parseInput(UpdateChannelInput, input);
+  return inTransaction(db, async (trx) => {
+    const existing: Row | undefined = await trx('channels').where({ id: channelId }).first();
+    if (!existing) throw notFound('Channel', channelId);
+    const update = { ...columnsOf(String(existing.kind), data), updated_at: deps.clock.now().toISOString() };
+    await trx('channels').where({ id: channelId }).update(update);
+    return toChannelView({ ...existing, ...update });
+  });
+}
