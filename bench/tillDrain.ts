@@ -22,7 +22,13 @@ import { systemClock, uuidV7 } from '../backend-sync/domain/clock';
 import { openHubDb } from '../backend-sync/hub/db';
 import { createHub } from '../backend-sync/hub/server';
 import { insertClaims, seedFixture } from '../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../electron/core/api/contract';
+import type {
+  ApiResult,
+  ConsoleInput,
+  ConsoleMethod,
+  ConsoleOutput,
+  SyncStatus,
+} from '../electron/core/api/contract';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME } from '../electron/core/store/db';
@@ -51,7 +57,13 @@ async function drainPerSecond(): Promise<number> {
       count: QUEUED,
     });
     await seedDb.destroy();
-    const hub = await createHub({ port: 0, dataDir: hubDir, databaseUrl: '', logLevel: 'silent', adminToken: 'bench' });
+    const hub = await createHub({
+      port: 0,
+      dataDir: hubDir,
+      databaseUrl: '',
+      logLevel: 'silent',
+      adminToken: 'bench',
+    });
     const core = await createConsoleCore({
       dataDir: consoleDir,
       secretStore: createKeyfileSecretStore(consoleDir),
@@ -59,6 +71,8 @@ async function drainPerSecond(): Promise<number> {
       appVersion: '0.0.0-bench',
       logger: pino({ level: 'silent' }),
     });
+    const call = <M extends ConsoleMethod>(method: M, input?: ConsoleInput<M>) =>
+      core.dispatch(method, input) as Promise<ApiResult<ConsoleOutput<M>>>;
     const statuses = new Set<(s: SyncStatus) => void>();
     core.onEvent((name, payload) => {
       if (name === 'sync.status') for (const l of statuses) l(payload as SyncStatus);
@@ -73,16 +87,19 @@ async function drainPerSecond(): Promise<number> {
           resolve();
         };
         statuses.add(check);
-        void core.dispatch('sync.status').then((r) => r.ok && check(r.value));
+        void call('sync.status').then((r) => r.ok && check(r.value));
       });
     try {
-      const enrolled = await core.dispatch('enrollment.enroll', {
+      const enrolled = await call('enrollment.enroll', {
         hubUrl: hub.url,
         pairingCode: fixture.devices.a1.pairingCode,
         deviceName: 'Bench till',
       });
       if (!enrolled.ok) throw new Error(`bench: enrollment failed: ${enrolled.error.code}`);
-      await until((s) => s.connection === 'online' && s.firstSync === null && s.lastSyncAt !== null, 'the first sync');
+      await until(
+        (s) => s.connection === 'online' && s.firstSync === null && s.lastSyncAt !== null,
+        'the first sync',
+      );
 
       queueRedemptions(consoleDir, {
         deviceId: fixture.devices.a1.id,
@@ -91,11 +108,12 @@ async function drainPerSecond(): Promise<number> {
         claims,
       });
       const started = performance.now();
-      void core.dispatch('sync.now');
+      void call('sync.now');
       await until((s) => s.queued === 0, 'the queue to drain');
       const seconds = (performance.now() - started) / 1000;
       const applied = await hub.db('redemptions').count({ n: '*' }).first();
-      if (Number(applied?.n) !== QUEUED) throw new Error(`bench: the hub holds ${applied?.n} redemptions, not ${QUEUED}`);
+      if (Number(applied?.n) !== QUEUED)
+        throw new Error(`bench: the hub holds ${applied?.n} redemptions, not ${QUEUED}`);
       return QUEUED / seconds;
     } finally {
       await core.close();
@@ -110,7 +128,12 @@ async function drainPerSecond(): Promise<number> {
 /** Writes `claims.length` queued redemptions as till/redeem.ts would (outbox + till row + claim mirror). */
 function queueRedemptions(
   dataDir: string,
-  who: { deviceId: string; branchId: string; staffId: string; claims: { id: string; code: string; couponId: string }[] },
+  who: {
+    deviceId: string;
+    branchId: string;
+    staffId: string;
+    claims: { id: string; code: string; couponId: string }[];
+  },
 ): void {
   const db = new Database(path.join(dataDir, DB_FILE_NAME));
   try {
@@ -130,9 +153,24 @@ function queueRedemptions(
       for (const claim of who.claims) {
         const id = uuidV7();
         const at = new Date().toISOString();
-        const payload = { claimId: claim.id, couponId: claim.couponId, staffId: who.staffId, scannedCode: claim.code };
+        const payload = {
+          claimId: claim.id,
+          couponId: claim.couponId,
+          staffId: who.staffId,
+          scannedCode: claim.code,
+        };
         outbox.run(id, `claim:${claim.id}`, JSON.stringify(payload), at, at);
-        tillRow.run(id, claim.id, claim.couponId, who.branchId, who.deviceId, who.staffId, claim.code, claim.code, at);
+        tillRow.run(
+          id,
+          claim.id,
+          claim.couponId,
+          who.branchId,
+          who.deviceId,
+          who.staffId,
+          claim.code,
+          claim.code,
+          at,
+        );
         const row = readClaim.get(claim.id) as { data: string } | undefined;
         if (!row) throw new Error(`bench: claim ${claim.id} has not synced to the console`);
         const data = {
@@ -153,9 +191,13 @@ function queueRedemptions(
 async function emitWithAckPerSecond(): Promise<number> {
   const http = createServer();
   const server = new Server(http, { serveClient: false });
-  server.on('connection', (socket) => socket.on('echo', (payload: unknown, ack: (x: unknown) => void) => ack(payload)));
+  server.on('connection', (socket) =>
+    socket.on('echo', (payload: unknown, ack: (x: unknown) => void) => ack(payload)),
+  );
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  const client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    transports: ['websocket'],
+  });
   try {
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     const payload = { mutations: [{ id: uuidV7(), kind: 'redemption.create', payload: { claimId: 'x' } }] };

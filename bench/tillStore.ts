@@ -12,7 +12,12 @@ import type { BranchRow, BrandRow, ClaimRow, CouponRow, DeviceRow, StaffRow } fr
 import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
 import { staffCodeKey } from '../electron/core/store/mirrors';
 
-export const BENCH_IDS = { brand: 'brand-bench', branch: 'branch-bench', device: 'device-bench', coupon: 'coupon-bench' };
+export const BENCH_IDS = {
+  brand: 'brand-bench',
+  branch: 'branch-bench',
+  device: 'device-bench',
+  coupon: 'coupon-bench',
+};
 export const BENCH_STAFF = { staffCode: 'B001', pin: '2468' };
 
 /** Every REDEEMED_EVERY-th claim is already redeemed (by another till of the branch). */
@@ -38,7 +43,12 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
       offlineRedeemLimitHours: 72,
     };
     const branch: BranchRow = { id: BENCH_IDS.branch, brandId: brand.id, name: 'Bench Branch', code: 'BB' };
-    const device: DeviceRow = { id: BENCH_IDS.device, brandId: brand.id, branchId: branch.id, name: 'Bench Till' };
+    const device: DeviceRow = {
+      id: BENCH_IDS.device,
+      brandId: brand.id,
+      branchId: branch.id,
+      name: 'Bench Till',
+    };
     const otherDevice: DeviceRow = { ...device, id: 'device-bench-2', name: 'Bench Till 2' };
     const staff: StaffRow = {
       id: 'staff-bench',
@@ -86,7 +96,11 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
     db.transaction(() => {
       const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
       for (const [key, value] of Object.entries(meta)) insertMeta.run(key, value);
-      db.prepare('INSERT INTO brand (id, name, data) VALUES (?, ?, ?)').run(brand.id, brand.name, JSON.stringify(brand));
+      db.prepare('INSERT INTO brand (id, name, data) VALUES (?, ?, ?)').run(
+        brand.id,
+        brand.name,
+        JSON.stringify(brand),
+      );
       db.prepare('INSERT INTO branches (id, brand_id, name, code, data) VALUES (?, ?, ?, ?, ?)').run(
         branch.id,
         brand.id,
@@ -94,18 +108,25 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
         branch.code,
         JSON.stringify(branch),
       );
-      const insertDevice = db.prepare('INSERT INTO devices (id, brand_id, branch_id, name, data) VALUES (?, ?, ?, ?, ?)');
-      for (const d of [device, otherDevice]) insertDevice.run(d.id, d.brandId, d.branchId, d.name, JSON.stringify(d));
+      const insertDevice = db.prepare(
+        'INSERT INTO devices (id, brand_id, branch_id, name, data) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const d of [device, otherDevice])
+        insertDevice.run(d.id, d.brandId, d.branchId, d.name, JSON.stringify(d));
       db.prepare(
         `INSERT INTO staff (id, brand_id, branch_id, staff_code, staff_code_key, active, data)
          VALUES (?, ?, ?, ?, ?, 1, ?)`,
-      ).run(staff.id, brand.id, branch.id, staff.staffCode, staffCodeKey(staff.staffCode), JSON.stringify(staff));
-      db.prepare('INSERT INTO coupons (id, brand_id, status, fixed_code, data) VALUES (?, ?, ?, NULL, ?)').run(
-        coupon.id,
+      ).run(
+        staff.id,
         brand.id,
-        coupon.status,
-        JSON.stringify(coupon),
+        branch.id,
+        staff.staffCode,
+        staffCodeKey(staff.staffCode),
+        JSON.stringify(staff),
       );
+      db.prepare(
+        'INSERT INTO coupons (id, brand_id, status, fixed_code, data) VALUES (?, ?, ?, NULL, ?)',
+      ).run(coupon.id, brand.id, coupon.status, JSON.stringify(coupon));
       for (let i = 1; i <= claims; i += 1) {
         const redeemed = isRedeemed(i);
         const row: ClaimRow = {
@@ -123,7 +144,15 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
           redeemedDeviceId: redeemed ? otherDevice.id : null,
           redeemedStaffId: redeemed ? staff.id : null,
         };
-        insertClaim.run(row.id, brand.id, coupon.id, row.code, row.claimToken, row.redeemedAt, JSON.stringify(row));
+        insertClaim.run(
+          row.id,
+          brand.id,
+          coupon.id,
+          row.code,
+          row.claimToken,
+          row.redeemedAt,
+          JSON.stringify(row),
+        );
       }
     })();
   } finally {

@@ -1,6 +1,7 @@
 /**
  * `npm run start:web`: the console in a browser. Builds the renderer when needed, starts an embedded
- * demo hub unless one is named (--hub-url / OMO_HUB_URL), the console core with a key-file secret
+ * demo hub unless one is named (--hub-url / OMO_HUB_URL) — with the LINE / WhatsApp channel
+ * emulator it sends through and a person can play customers with —, the console core with a key-file secret
  * store, and the web host on loopback; prints the URL to open and, for the embedded hub, the demo
  * pairing codes and sign-ins.
  *
@@ -77,10 +78,23 @@ async function main() {
 
   let suggestedHubUrl = options.hubUrl;
   let demo: DemoSummary | null = null;
+  let emulatorUrl: string | null = null;
   if (!suggestedHubUrl) {
+    // The channel emulator first: the hub is created with its LINE / WhatsApp base URLs pointing
+    // at it, and it learns the hub's URL (for webhooks) once the hub listens.
+    const { startDemoEmulator } = await import('../backend-sync/emulator/embedded');
+    const emulator = await startDemoEmulator();
+    started.push(emulator);
+    emulatorUrl = emulator.url;
     const { createHub } = await import('../backend-sync/hub/server');
-    const hub = await createHub({ port: 0, dataDir: path.join(options.dataDir, 'hub'), demo: true });
+    const hub = await createHub({
+      port: 0,
+      dataDir: path.join(options.dataDir, 'hub'),
+      demo: true,
+      ...emulator.hubChannelOptions,
+    });
     started.push(hub);
+    emulator.setHubUrl(hub.url);
     suggestedHubUrl = hub.url;
     demo = hub.demo;
   }
@@ -107,6 +121,12 @@ async function main() {
   console.log(`  Hub:   ${suggestedHubUrl}${demo ? ' (embedded, demo data)' : ''}`);
   console.log(`  Data:  ${options.dataDir}`);
   if (demo) printDemo(demo);
+  if (emulatorUrl) {
+    const { exampleSayCommand } = await import('../backend-sync/emulator/cli');
+    console.log(`\nChannel emulator (LINE / WhatsApp stand-in): ${emulatorUrl}`);
+    console.log(`  What the hub sent: ${emulatorUrl}/emulator/sent`);
+    console.log(`  Play a customer:   ${exampleSayCommand(emulatorUrl)}`);
+  }
   console.log('\nPress Ctrl+C to stop.');
 }
 

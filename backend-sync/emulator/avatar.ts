@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto';
 
 const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 export function avatarSvg(userId: string, name: string): string {
   const hue = createHash('sha256').update(userId).digest()[0]! * (360 / 256);

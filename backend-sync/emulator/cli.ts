@@ -56,7 +56,8 @@ async function serve(args: string[]): Promise<void> {
   console.log(`  LINE API base URL:      ${emulator.url}`);
   console.log(`  WhatsApp API base URL:  ${emulator.url}`);
   for (const c of emulator.channels.line) console.log(`  LINE channel ${c.channelId} ${c.basicId}`);
-  for (const c of emulator.channels.whatsapp) console.log(`  WhatsApp number +${c.displayPhoneNumber} (${c.phoneNumberId})`);
+  for (const c of emulator.channels.whatsapp)
+    console.log(`  WhatsApp number +${c.displayPhoneNumber} (${c.phoneNumberId})`);
   console.log(`  Sent messages:          ${emulator.url}/emulator/sent`);
   console.log(`\nPlay a customer:\n  ${exampleSayCommand(emulator.url)}\n\nPress Ctrl-C to stop.`);
   const stop = () => void emulator.close().then(() => process.exit(0));
@@ -64,7 +65,10 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-async function readSent(emulatorUrl: string, query: Record<string, string>): Promise<{ items: SentRecord[]; lastSeq: number }> {
+async function readSent(
+  emulatorUrl: string,
+  query: Record<string, string>,
+): Promise<{ items: SentRecord[]; lastSeq: number }> {
   const response = await fetch(`${emulatorUrl}/emulator/sent?${new URLSearchParams(query).toString()}`, {
     signal: AbortSignal.timeout(3_000),
   });
@@ -111,10 +115,14 @@ async function say(args: string[]): Promise<void> {
   if (!running) {
     // No emulator: post straight to the hub with the demo secrets. The hub's replies then go to
     // whatever its channel base URLs say, so they cannot be shown here.
-    console.log(`No emulator at ${values.emulator}; posting directly to ${values.hub} with the demo secrets.`);
+    console.log(
+      `No emulator at ${values.emulator}; posting directly to ${values.hub} with the demo secrets.`,
+    );
     const local = await createEmulator({ channels: demoEmulatorChannels, hubUrl: values.hub, port: 0 });
     try {
       printSaid(await local.say(request as never));
+    } catch (err) {
+      throw new Error(`Could not post to the hub at ${values.hub}: ${(err as Error).message}`);
     } finally {
       await local.close();
     }
@@ -147,7 +155,9 @@ async function say(args: string[]): Promise<void> {
 
 function printSaid(result: SayResult): void {
   console.log(`Posted ${result.channel} webhook (${result.eventId}) to ${result.hub.url}`);
-  console.log(`Hub answered ${result.hub.status}${result.hub.body ? `: ${result.hub.body.slice(0, 300)}` : ''}`);
+  console.log(
+    `Hub answered ${result.hub.status}${result.hub.body ? `: ${result.hub.body.slice(0, 300)}` : ''}`,
+  );
 }
 
 async function sent(args: string[]): Promise<void> {

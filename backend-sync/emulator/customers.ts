@@ -72,8 +72,14 @@ export function createPretendCustomers(deps: CustomerDeps) {
   const lastWhatsApp = new Map<string, WhatsAppWebhook>();
 
   function lineChannel(via: string | undefined) {
-    const c = via ? deps.channels.line.find((l) => l.channelId === via || l.botUserId === via) : deps.channels.line[0];
-    if (!c) throw new SayError('UNKNOWN_CHANNEL', via ? `No LINE channel ${via}.` : 'No LINE channel is configured.');
+    const c = via
+      ? deps.channels.line.find((l) => l.channelId === via || l.botUserId === via)
+      : deps.channels.line[0];
+    if (!c)
+      throw new SayError(
+        'UNKNOWN_CHANNEL',
+        via ? `No LINE channel ${via}.` : 'No LINE channel is configured.',
+      );
     return c;
   }
   function whatsAppChannel(via: string | undefined) {
@@ -81,7 +87,10 @@ export function createPretendCustomers(deps: CustomerDeps) {
       ? deps.channels.whatsapp.find((w) => w.phoneNumberId === via || w.displayPhoneNumber === via)
       : deps.channels.whatsapp[0];
     if (!c) {
-      throw new SayError('UNKNOWN_CHANNEL', via ? `No WhatsApp number ${via}.` : 'No WhatsApp number is configured.');
+      throw new SayError(
+        'UNKNOWN_CHANNEL',
+        via ? `No WhatsApp number ${via}.` : 'No WhatsApp number is configured.',
+      );
     }
     return c;
   }
@@ -92,13 +101,18 @@ export function createPretendCustomers(deps: CustomerDeps) {
     let payload: LineWebhook;
     if (input.redeliver) {
       const last = lastLine.get(key);
-      if (!last) throw new SayError('NOTHING_TO_REDELIVER', `Customer ${input.user} has sent nothing to redeliver.`);
+      if (!last)
+        throw new SayError('NOTHING_TO_REDELIVER', `Customer ${input.user} has sent nothing to redeliver.`);
       payload = {
         ...last,
         events: last.events.map((e) => ({ ...e, deliveryContext: { isRedelivery: true } })),
       };
     } else {
-      state.rememberName('line', input.user, input.displayName ?? state.nameOf('line', input.user) ?? defaultName(input.user));
+      state.rememberName(
+        'line',
+        input.user,
+        input.displayName ?? state.nameOf('line', input.user) ?? defaultName(input.user),
+      );
       const now = clock.now().getTime();
       const base = {
         mode: 'active' as const,
@@ -119,7 +133,12 @@ export function createPretendCustomers(deps: CustomerDeps) {
                 ...base,
                 type: 'message',
                 replyToken,
-                message: { id: lineMessageId(), type: 'text', quoteToken: opaqueToken(32), text: input.text ?? '' },
+                message: {
+                  id: lineMessageId(),
+                  type: 'text',
+                  quoteToken: opaqueToken(32),
+                  text: input.text ?? '',
+                },
               };
       }
       payload = { destination: channel.botUserId, events: [event] };
@@ -143,7 +162,8 @@ export function createPretendCustomers(deps: CustomerDeps) {
     let payload: WhatsAppWebhook;
     if (input.redeliver) {
       const last = lastWhatsApp.get(key);
-      if (!last) throw new SayError('NOTHING_TO_REDELIVER', `Customer ${waId} has sent nothing to redeliver.`);
+      if (!last)
+        throw new SayError('NOTHING_TO_REDELIVER', `Customer ${waId} has sent nothing to redeliver.`);
       payload = last;
     } else {
       const name = input.displayName ?? state.nameOf('whatsapp', waId) ?? defaultName(waId);
@@ -158,7 +178,10 @@ export function createPretendCustomers(deps: CustomerDeps) {
                 field: 'messages',
                 value: {
                   messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: channel.displayPhoneNumber, phone_number_id: channel.phoneNumberId },
+                  metadata: {
+                    display_phone_number: channel.displayPhoneNumber,
+                    phone_number_id: channel.phoneNumberId,
+                  },
                   contacts: [{ profile: { name }, wa_id: waId }],
                   messages: [
                     {
@@ -179,13 +202,19 @@ export function createPretendCustomers(deps: CustomerDeps) {
     }
     state.noteInbound(channel.phoneNumberId, waId);
     const hub = await deps.poster.whatsapp(payload, channel.appSecret);
-    return { channel: 'whatsapp', payload, hub, eventId: payload.entry[0]!.changes[0]!.value.messages![0]!.id };
+    return {
+      channel: 'whatsapp',
+      payload,
+      hub,
+      eventId: payload.entry[0]!.changes[0]!.value.messages![0]!.id,
+    };
   }
 
   return {
     async say(request: SayRequest): Promise<SayResult> {
       const input = SayRequest.parse(request);
-      if (!deps.poster.hubUrl()) throw new SayError('NO_HUB', 'The emulator has no hub URL (start it with --hub).');
+      if (!deps.poster.hubUrl())
+        throw new SayError('NO_HUB', 'The emulator has no hub URL (start it with --hub).');
       return input.channel === 'line' ? sayLine(input) : sayWhatsApp(input);
     },
   };

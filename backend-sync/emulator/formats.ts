@@ -52,10 +52,12 @@ export type LineWebhook = z.infer<typeof LineWebhook>;
 // LINE API requests
 
 /** A message object; only `type` is checked (text needs its text). */
-export const LineMessage = z.looseObject({ type: z.string().min(1) }).refine(
-  (m) => m.type !== 'text' || (typeof m.text === 'string' && m.text.length > 0 && m.text.length <= 5000),
-  { message: 'text messages need a text of 1–5000 characters' },
-);
+export const LineMessage = z
+  .looseObject({ type: z.string().min(1) })
+  .refine(
+    (m) => m.type !== 'text' || (typeof m.text === 'string' && m.text.length > 0 && m.text.length <= 5000),
+    { message: 'text messages need a text of 1–5000 characters' },
+  );
 const LineMessages = z.array(LineMessage).min(1).max(5);
 
 export const LineReplyRequest = z.looseObject({
@@ -95,7 +97,11 @@ export const WhatsAppStatus = z.object({
   timestamp: unixSeconds,
   recipient_id: z.string(),
   conversation: z
-    .object({ id: z.string(), origin: z.object({ type: z.string() }), expiration_timestamp: z.string().optional() })
+    .object({
+      id: z.string(),
+      origin: z.object({ type: z.string() }),
+      expiration_timestamp: z.string().optional(),
+    })
     .optional(),
   pricing: z.object({ billable: z.boolean(), pricing_model: z.string(), category: z.string() }).optional(),
   errors: z
@@ -116,7 +122,9 @@ export const WhatsAppWebhook = z.object({
               value: z.object({
                 messaging_product: z.literal('whatsapp'),
                 metadata: WhatsAppMetadata,
-                contacts: z.array(z.object({ profile: z.object({ name: z.string() }), wa_id: z.string() })).optional(),
+                contacts: z
+                  .array(z.object({ profile: z.object({ name: z.string() }), wa_id: z.string() }))
+                  .optional(),
                 messages: z.array(WhatsAppInboundText).optional(),
                 statuses: z.array(WhatsAppStatus).optional(),
               }),

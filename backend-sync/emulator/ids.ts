@@ -21,7 +21,8 @@ export function ulid(timeMs: number): string {
 }
 
 /** LINE message ids are 18-digit decimal strings. */
-export const lineMessageId = (): string => `5${String(randomInt(10 ** 8, 10 ** 9 - 1))}${String(randomInt(10 ** 8, 10 ** 9 - 1))}`;
+export const lineMessageId = (): string =>
+  `5${String(randomInt(10 ** 8, 10 ** 9 - 1))}${String(randomInt(10 ** 8, 10 ** 9 - 1))}`;
 
 export const opaqueToken = (bytes = 24): string => randomBytes(bytes).toString('hex');
 

@@ -28,7 +28,11 @@ const api = (token = line.channelAccessToken) =>
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${emulator.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${line.channelAccessToken}`, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${line.channelAccessToken}`,
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 
@@ -47,7 +51,9 @@ describe('pretend LINE customers', () => {
 
     const [webhook] = hub.received;
     expect(webhook?.path).toBe('/webhooks/line');
-    const expected = createHmac('sha256', line.channelSecret).update(Buffer.from(webhook!.raw, 'utf8')).digest('base64');
+    const expected = createHmac('sha256', line.channelSecret)
+      .update(Buffer.from(webhook!.raw, 'utf8'))
+      .digest('base64');
     expect(webhook!.headers['x-line-signature']).toBe(expected);
 
     const payload = LineWebhook.parse(webhook!.json);
@@ -73,7 +79,9 @@ describe('pretend LINE customers', () => {
     expect(events[2]!.deliveryContext.isRedelivery).toBe(true);
     expect('replyToken' in events[3]!).toBe(false);
     for (const w of hub.received) {
-      expect(w.headers['x-line-signature']).toBe(createHmac('sha256', line.channelSecret).update(w.raw).digest('base64'));
+      expect(w.headers['x-line-signature']).toBe(
+        createHmac('sha256', line.channelSecret).update(w.raw).digest('base64'),
+      );
     }
   });
 
@@ -100,7 +108,11 @@ describe('the LINE Messaging API, through the official SDK', () => {
       items: { api: string; to: string[]; messages: unknown[] }[];
     };
     expect(sent.items).toEqual([
-      expect.objectContaining({ api: 'reply', to: ['U1'], messages: [{ type: 'text', text: '您好！我是林小美' }] }),
+      expect.objectContaining({
+        api: 'reply',
+        to: ['U1'],
+        messages: [{ type: 'text', text: '您好！我是林小美' }],
+      }),
     ]);
   });
 
@@ -117,9 +129,13 @@ describe('the LINE Messaging API, through the official SDK', () => {
   });
 
   it('answers a wrong token with 401 and LINE’s error shape', async () => {
-    const response = await post('/v2/bot/message/push', { to: 'U1', messages: [{ type: 'text', text: 'x' }] }, {
-      authorization: 'Bearer wrong',
-    });
+    const response = await post(
+      '/v2/bot/message/push',
+      { to: 'U1', messages: [{ type: 'text', text: 'x' }] },
+      {
+        authorization: 'Bearer wrong',
+      },
+    );
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: expect.stringContaining('Authentication failed') });
     expect(emulator.state.sent()).toEqual([]);
@@ -128,7 +144,10 @@ describe('the LINE Messaging API, through the official SDK', () => {
   it('answers a bad body with 400 and details', async () => {
     const response = await post('/v2/bot/message/push', { to: 'U1', messages: [] });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ message: expect.any(String), details: [expect.any(Object)] });
+    expect(await response.json()).toMatchObject({
+      message: expect.any(String),
+      details: [expect.any(Object)],
+    });
   });
 
   it('answers a repeated X-Line-Retry-Key with 409 and the first request id, sending nothing new', async () => {
@@ -170,14 +189,16 @@ describe('the sent record', () => {
     await push('Ub');
     await push('Ua');
     const read = async (query: string) =>
-      ((await (await fetch(`${emulator.url}/emulator/sent${query}`)).json()) as { items: { seq: number }[] }).items.map(
-        (r) => r.seq,
-      );
+      (
+        (await (await fetch(`${emulator.url}/emulator/sent${query}`)).json()) as { items: { seq: number }[] }
+      ).items.map((r) => r.seq);
     expect(await read('')).toEqual([1, 2, 3]);
     expect(await read('?to=Ua')).toEqual([1, 3]);
     expect(await read('?since=1')).toEqual([2, 3]);
     expect(await read('?channel=whatsapp')).toEqual([]);
-    expect(await (await fetch(`${emulator.url}/emulator/sent`, { method: 'DELETE' })).json()).toEqual({ cleared: 3 });
+    expect(await (await fetch(`${emulator.url}/emulator/sent`, { method: 'DELETE' })).json()).toEqual({
+      cleared: 3,
+    });
     expect(await read('')).toEqual([]);
   });
 });

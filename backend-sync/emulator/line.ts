@@ -94,7 +94,14 @@ export function registerLineRoutes(app: FastifyInstance, deps: LineRouteDeps): v
     const userId = state.useReplyToken(body.replyToken, channel.channelId);
     if (!userId) return fail(reply, 400, 'Invalid reply token');
     const requestId = String(reply.getHeader('x-line-request-id'));
-    state.record({ channel: 'line', api: 'reply', from: channel.channelId, to: [userId], messages: body.messages, requestId });
+    state.record({
+      channel: 'line',
+      api: 'reply',
+      from: channel.channelId,
+      to: [userId],
+      messages: body.messages,
+      requestId,
+    });
     return { sentMessages: sentMessages(body.messages.length) };
   });
 
@@ -142,7 +149,11 @@ export function registerLineRoutes(app: FastifyInstance, deps: LineRouteDeps): v
   app.get<{ Params: { userId: string } }>('/v2/bot/profile/:userId', async (request, reply) => {
     reply.header('x-line-request-id', newRequestId());
     if (!channelFor(deps, request)) {
-      return fail(reply, 401, 'Authentication failed. Confirm that the access token in the authorization header is valid.');
+      return fail(
+        reply,
+        401,
+        'Authentication failed. Confirm that the access token in the authorization header is valid.',
+      );
     }
     const { userId } = request.params;
     const displayName = state.nameOf('line', userId);
@@ -154,7 +165,11 @@ export function registerLineRoutes(app: FastifyInstance, deps: LineRouteDeps): v
     reply.header('x-line-request-id', newRequestId());
     const channel = channelFor(deps, request);
     if (!channel) {
-      return fail(reply, 401, 'Authentication failed. Confirm that the access token in the authorization header is valid.');
+      return fail(
+        reply,
+        401,
+        'Authentication failed. Confirm that the access token in the authorization header is valid.',
+      );
     }
     return {
       userId: channel.botUserId,

@@ -98,7 +98,11 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   app.post('/emulator/faults', async (request, reply) => {
     const parsed = FaultRequest.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send(badRequest(parsed.error));
-    state.addFault({ remaining: parsed.data.count, channel: parsed.data.channel, status: parsed.data.status });
+    state.addFault({
+      remaining: parsed.data.count,
+      channel: parsed.data.channel,
+      status: parsed.data.status,
+    });
     return { faults: state.faults() };
   });
   app.delete('/emulator/faults', async () => {
@@ -111,7 +115,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
       return await customers.say(request.body as SayRequest);
     } catch (err) {
       if (err instanceof z.ZodError) return reply.code(400).send(badRequest(err));
-      if (err instanceof SayError) return reply.code(err.code === 'UNKNOWN_CHANNEL' ? 404 : 409).send({ error: { code: err.code, message: err.message } });
+      if (err instanceof SayError)
+        return reply
+          .code(err.code === 'UNKNOWN_CHANNEL' ? 404 : 409)
+          .send({ error: { code: err.code, message: err.message } });
       return reply.code(502).send({ error: { code: 'HUB_UNREACHABLE', message: (err as Error).message } });
     }
   });
@@ -120,7 +127,9 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   app.post('/emulator/whatsapp/verify', async (_request, reply) => {
     const channel = channels.whatsapp.find((c) => c.verifyToken);
     if (!channel?.verifyToken || !hubUrl) {
-      return reply.code(409).send({ error: { code: 'NOT_CONFIGURED', message: 'No hub URL or verify token.' } });
+      return reply
+        .code(409)
+        .send({ error: { code: 'NOT_CONFIGURED', message: 'No hub URL or verify token.' } });
     }
     const challenge = String(Date.now());
     const url = new URL(WHATSAPP_WEBHOOK_PATH, hubUrl);
@@ -150,7 +159,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   });
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  const port = app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : 0;
+  const port =
+    app.server.address() && typeof app.server.address() === 'object'
+      ? (app.server.address() as { port: number }).port
+      : 0;
   baseUrl = address.replace('[::1]', '127.0.0.1');
 
   return {

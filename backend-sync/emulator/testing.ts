@@ -52,7 +52,8 @@ export async function startFakeHub() {
   }
   app.get('/webhooks/whatsapp', async (request, reply) => {
     const q = request.query as Record<string, string>;
-    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === 'wa-test-verify') return q['hub.challenge'];
+    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === 'wa-test-verify')
+      return q['hub.challenge'];
     return reply.code(403).send('forbidden');
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -29,20 +29,38 @@ const send = (body: unknown, token = wa.accessToken, phoneNumberId = wa.phoneNum
     body: JSON.stringify(body),
   });
 
-const text = (to: string, body: string) => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body } });
-const signatureOf = (raw: string) => `sha256=${createHmac('sha256', wa.appSecret).update(raw, 'utf8').digest('hex')}`;
+const text = (to: string, body: string) => ({
+  messaging_product: 'whatsapp',
+  to,
+  type: 'text',
+  text: { body },
+});
+const signatureOf = (raw: string) =>
+  `sha256=${createHmac('sha256', wa.appSecret).update(raw, 'utf8').digest('hex')}`;
 
 describe('pretend WhatsApp customers', () => {
   it('post a text message webhook signed like Meta, in the Cloud API’s shape', async () => {
-    const said = await emulator.say({ channel: 'whatsapp', user: '+85291234567', text: '聯絡專員 S001', displayName: 'Ada' });
+    const said = await emulator.say({
+      channel: 'whatsapp',
+      user: '+85291234567',
+      text: '聯絡專員 S001',
+      displayName: 'Ada',
+    });
     expect(said.hub.status).toBe(200);
     const [webhook] = hub.received;
     expect(webhook?.path).toBe('/webhooks/whatsapp');
     expect(webhook!.headers['x-hub-signature-256']).toBe(signatureOf(webhook!.raw));
     const value = WhatsAppWebhook.parse(webhook!.json).entry[0]!.changes[0]!.value;
-    expect(value.metadata).toEqual({ display_phone_number: wa.displayPhoneNumber, phone_number_id: wa.phoneNumberId });
+    expect(value.metadata).toEqual({
+      display_phone_number: wa.displayPhoneNumber,
+      phone_number_id: wa.phoneNumberId,
+    });
     expect(value.contacts).toEqual([{ profile: { name: 'Ada' }, wa_id: '85291234567' }]);
-    expect(value.messages![0]).toMatchObject({ from: '85291234567', type: 'text', text: { body: '聯絡專員 S001' } });
+    expect(value.messages![0]).toMatchObject({
+      from: '85291234567',
+      type: 'text',
+      text: { body: '聯絡專員 S001' },
+    });
     expect(said.eventId).toBe(value.messages![0]!.id);
   });
 });

@@ -54,7 +54,10 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: channel.displayPhoneNumber, phone_number_id: channel.phoneNumberId },
+                metadata: {
+                  display_phone_number: channel.displayPhoneNumber,
+                  phone_number_id: channel.phoneNumberId,
+                },
                 statuses: [
                   {
                     id: status.id,
@@ -127,7 +130,10 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
       if (fault) {
         return fault.status === 429
           ? graphError(reply, 429, 130429, '(#130429) Rate limit hit', {
-              error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' },
+              error_data: {
+                messaging_product: 'whatsapp',
+                details: 'Cloud API message throughput has been reached.',
+              },
             })
           : graphError(reply, 500, 131000, 'Something went wrong');
       }
@@ -138,7 +144,10 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
       if (!parsed.success) {
         const details = issueList(parsed.error);
         return graphError(reply, 400, 100, '(#100) Invalid parameter', {
-          error_data: { messaging_product: 'whatsapp', details: details.map((d) => `${d.property}: ${d.message}`).join('; ') },
+          error_data: {
+            messaging_product: 'whatsapp',
+            details: details.map((d) => `${d.property}: ${d.message}`).join('; '),
+          },
         });
       }
       const body = parsed.data;
@@ -157,7 +166,11 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
       const inWindow = lastInbound !== undefined && clock.now().getTime() - lastInbound < WINDOW_MS;
       const refused = deps.enforceWindow && body.type !== 'template' && !inWindow;
       tellStatuses(channel, id, waId, refused ? ['failed'] : ['sent', 'delivered', 'read']);
-      return { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: waId }], messages: [{ id }] };
+      return {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: body.to, wa_id: waId }],
+        messages: [{ id }],
+      };
     },
   );
 

@@ -1,17 +1,21 @@
 /**
  * Which hub the console talks to. A configured hub (env OMO_HUB_URL, or `hubUrl` in
  * <userData>/config.json) is only suggested on the enrollment screen. With none, the app starts an
- * embedded hub with demo data on loopback and enrolls to it, so `npm start` works out of the box.
+ * embedded hub with demo data on loopback and enrolls to it, so `npm start` works out of the box;
+ * the embedded hub sends LINE / WhatsApp messages through the channel emulator started beside it.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { createHub } from '../../backend-sync/hub/server';
+import { startDemoEmulator, type DemoEmulator } from '../../backend-sync/emulator/embedded';
+import { exampleSayCommand } from '../../backend-sync/emulator/cli';
+import { createHub, type Hub } from '../../backend-sync/hub/server';
 import type { EnrollmentInfo } from '../core/api/contract';
 import type { ConsoleCore } from '../core';
 
-export type EmbeddedHub = Awaited<ReturnType<typeof createHub>>;
+/** The embedded demo hub, with the channel emulator it sends LINE / WhatsApp messages through. */
+export type EmbeddedHub = Hub & { emulator: DemoEmulator };
 
 const AppConfig = z.looseObject({ hubUrl: z.url({ protocol: /^https?$/ }).optional() });
 const RememberedPort = z.object({ port: z.number().int().min(1).max(65535) });
@@ -36,17 +40,33 @@ export async function startEmbeddedHub(userData: string): Promise<EmbeddedHub> {
   const remembered = await readFile(portFile, 'utf8')
     .then((raw) => RememberedPort.parse(JSON.parse(raw)).port)
     .catch(() => 0);
+  const emulator = await startDemoEmulator();
   // Always a SQLite file in userData, even if DATABASE_URL happens to be set on this machine.
-  const options = { dataDir, demo: true, databaseUrl: null };
-  let hub: EmbeddedHub;
+  const options = { dataDir, demo: true, databaseUrl: null, ...emulator.hubChannelOptions };
+  let hub: Hub;
   try {
-    hub = await createHub({ ...options, port: remembered });
+    try {
+      hub = await createHub({ ...options, port: remembered });
+    } catch (err) {
+      if (remembered === 0) throw err;
+      hub = await createHub({ ...options, port: 0 });
+    }
   } catch (err) {
-    if (remembered === 0) throw err;
-    hub = await createHub({ ...options, port: 0 });
+    await emulator.close();
+    throw err;
   }
+  emulator.setHubUrl(hub.url);
   await writeFile(portFile, JSON.stringify({ port: hub.port }));
-  return hub;
+  console.log(`Channel emulator (LINE / WhatsApp stand-in): ${emulator.url}`);
+  console.log(`  Play a customer: ${exampleSayCommand(emulator.url)}`);
+  const closeHub = hub.close.bind(hub);
+  return Object.assign(hub, {
+    emulator,
+    async close() {
+      await closeHub();
+      await emulator.close();
+    },
+  });
 }
 
 /** Enrolls with the demo's first pairing code unless the console is enrolled already. */

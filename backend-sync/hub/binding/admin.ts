@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../domain/clock';
 import { requireBrand } from '../catalog/brands';
+import { recordBrandRow } from './brandRow';
 import { inTransaction, parseInput, validationFailed } from '../catalog/support';
 import {
   BindingSettingsInput,
@@ -36,6 +37,7 @@ export async function putBindingSettings(
     );
     if (issues.length > 0) throw validationFailed('The input is not valid.', issues);
     await saveBindingSettings(trx, brandId, data, deps.clock.now().toISOString());
+    await recordBrandRow(trx, brandId, deps.clock.now()); // prefix/suffix reach the QR screens
     return toBindingSettingsView(await loadBindingSettings(trx, brandId));
   });
 }

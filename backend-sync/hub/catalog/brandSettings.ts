@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { recordChange } from '../db/changes';
-import { toBrandRow } from '../db/rows';
+import { brandRowOf } from '../binding/brandRow';
 import { requireBrand, toBrandView } from './brands';
 import { BrandTillSettingsFields, type BrandView } from './schemas';
 import { inTransaction, parseInput } from './support';
@@ -50,7 +50,7 @@ export async function updateBrandTillSettings(
       entity: 'brand',
       id: brandId,
       op: 'upsert',
-      data: toBrandRow(row),
+      data: await brandRowOf(trx, row), // with the channel handles consoles draw QR codes from
       at: deps.clock.now(),
     });
     return toBrandView(row);

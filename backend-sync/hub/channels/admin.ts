@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Clock, IdGenerator } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { requireBrand } from '../catalog/brands';
+import { recordBrandRow } from '../binding/brandRow';
 import { inTransaction, notFound, parseInput } from '../catalog/support';
 
 const secret = (what: string) => z.string().trim().min(1).max(1000).meta({ description: `${what} (write-only)` });
@@ -155,6 +156,7 @@ export async function createChannel(
     await requireBrand(trx, brandId);
     const row = { id: deps.ids(), brand_id: brandId, kind: data.kind, ...columnsOf(data.kind, data), created_at: at, updated_at: at };
     await trx('channels').insert(row);
+    await recordBrandRow(trx, brandId, deps.clock.now());
     return toChannelView((await trx('channels').where({ id: row.id }).first()) as Row);
   });
 }
@@ -177,6 +179,7 @@ export async function updateChannel(
     if (!existing) throw notFound('Channel', channelId);
     const update = { ...columnsOf(String(existing.kind), data), updated_at: deps.clock.now().toISOString() };
     await trx('channels').where({ id: channelId }).update(update);
+    await recordBrandRow(trx, String(existing.brand_id), deps.clock.now());
     return toChannelView({ ...existing, ...update });
   });
 }

@@ -33,6 +33,7 @@ import {
   type DemoBranchCode,
 } from './data';
 import { demoCustomers } from './people';
+import { ensureDemoChannels } from './seedChannels';
 import { seededPrng, type Prng } from './prng';
 
 export interface DemoSummary {
@@ -55,6 +56,7 @@ export async function seedDemo(db: Knex, opts: { clock: Clock; ids: IdGenerator 
       .orderBy('created_at')
       .first();
     const brandId = existing ? String(existing.id) : await seedEverything(trx, deps);
+    await ensureDemoChannels(trx, deps, brandId);
     const branches: Row[] = await trx('branches').where({ brand_id: brandId }).orderBy('code');
     return {
       brandId,

@@ -169,7 +169,7 @@ export const lineBody = (events: unknown[], destination = TEST_LINE.destination)
 
 export async function postLine(
   hub: Hub,
-  body: string | Buffer,
+  body: string,
   signature: string | null = lineSignature(body, TEST_LINE.channelSecret),
 ): Promise<Response> {
   return fetch(`${hub.url}/webhooks/line`, {

@@ -74,7 +74,14 @@ describe('customers.mine', () => {
   it('lists only my customers, newest binding first, phones masked', async () => {
     await pull([
       upsert('customer', customer('c-old', { boundAt: '2026-01-01T00:00:00.000Z' })),
-      upsert('customer', customer('c-new', { channel: 'whatsapp', phone: '+85291234567', boundAt: '2026-03-09T00:00:00.000Z' })),
+      upsert(
+        'customer',
+        customer('c-new', {
+          channel: 'whatsapp',
+          phone: '+85291234567',
+          boundAt: '2026-03-09T00:00:00.000Z',
+        }),
+      ),
       upsert('customer', customer('c-other', { boundStaffId: 'staff-s002' })),
     ]);
     const mine = await api()['customers.mine'](undefined);

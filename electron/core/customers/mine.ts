@@ -7,7 +7,9 @@ import { maskPhone } from './mask';
 
 export async function myCustomers(db: Knex, staff: SessionStaff | null): Promise<BoundCustomer[]> {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to see your customers.');
-  const rows = (await db('customers').where({ bound_staff_id: staff.id }).select('data')) as { data: string }[];
+  const rows = (await db('customers').where({ bound_staff_id: staff.id }).select('data')) as {
+    data: string;
+  }[];
   const customers: BoundCustomer[] = [];
   for (const row of rows) {
     const parsed = CustomerRow.safeParse(JSON.parse(row.data));
@@ -23,5 +25,7 @@ export async function myCustomers(db: Knex, staff: SessionStaff | null): Promise
     });
   }
   // ISO-8601 UTC strings sort as times; unknown binding times last.
-  return customers.sort((a, b) => (b.boundAt ?? '').localeCompare(a.boundAt ?? '') || a.id.localeCompare(b.id));
+  return customers.sort(
+    (a, b) => (b.boundAt ?? '').localeCompare(a.boundAt ?? '') || a.id.localeCompare(b.id),
+  );
 }

@@ -44,7 +44,8 @@ describe.each(testDbKinds())('hub answers as the console sees them (%s)', (kind)
     const c = await openFaultConsole(enrolled.dataDir, (point) => {
       if (!loseAnswers) return;
       if (point === 'sync:before-push') pushes += 1;
-      if (point === 'sync:after-push-ack' && pushes === 1) throw new Error('answers lost before they were stored');
+      if (point === 'sync:after-push-ack' && pushes === 1)
+        throw new Error('answers lost before they were stored');
     });
     cleanups.push(() => c.close());
     const { staffCode, pin } = h.fixture.staff.associateA;
@@ -57,7 +58,7 @@ describe.each(testDbKinds())('hub answers as the console sees them (%s)', (kind)
     await c.waitForStatus(drained, 'the redemption to sync after the retry');
 
     expect(pushes).toBe(2);
-    expect(await h.t.db('mutations').where({ id: redeemed.id }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    expect(await h.t.db('mutations').where({ id: redeemed.id }).pluck('id')).toEqual([redeemed.id]);
     expect(await h.t.db('redemptions').where({ claim_id: target.id }).select('id', 'status')).toEqual([
       { id: redeemed.id, status: 'applied' },
     ]);
@@ -88,12 +89,20 @@ describe.each(testDbKinds())('hub answers as the console sees them (%s)', (kind)
     const behind = h.everywhere.slice(0, 2);
     const rejected = await c.call('till.redeem', { claimId: first.id, scannedCode: first.code });
     const synced = [];
-    for (const claim of behind) synced.push(await c.call('till.redeem', { claimId: claim.id, scannedCode: claim.code }));
+    for (const claim of behind)
+      synced.push(await c.call('till.redeem', { claimId: claim.id, scannedCode: claim.code }));
     // …while an admin moved that coupon to branch B (the till has not heard of it yet).
-    await h.t.db('coupons').where({ id: h.fixture.coupons.onlyA }).update({ branch_ids: JSON.stringify([h.fixture.branchB]) });
+    await h.t
+      .db('coupons')
+      .where({ id: h.fixture.coupons.onlyA })
+      .update({ branch_ids: JSON.stringify([h.fixture.branchB]) });
 
     await h.start();
-    const after = await c.waitForStatus((s) => drained(s) && s.rejected === 1, 'drained with one rejection', 15_000);
+    const after = await c.waitForStatus(
+      (s) => drained(s) && s.rejected === 1,
+      'drained with one rejection',
+      15_000,
+    );
     expect(after).toMatchObject({ queued: 0, rejected: 1 });
 
     const history = await c.call('till.history', { scope: 'device' });
@@ -107,10 +116,15 @@ describe.each(testDbKinds())('hub answers as the console sees them (%s)', (kind)
     );
     expect(answer!.status).toBe('rejected');
     expect(JSON.parse(answer!.outcome)).toMatchObject({ status: 'rejected', code: 'BRANCH_MISMATCH' });
-    expect(await h.t.db('redemptions').whereIn('claim_id', behind.map((b) => b.id)).pluck('status')).toEqual([
-      'applied',
-      'applied',
-    ]);
+    expect(
+      await h.t
+        .db('redemptions')
+        .whereIn(
+          'claim_id',
+          behind.map((b) => b.id),
+        )
+        .pluck('status'),
+    ).toEqual(['applied', 'applied']);
 
     // Another full round does not send it again.
     const received = await h.t.db('mutations').where({ id: rejected.id }).first('received_at');

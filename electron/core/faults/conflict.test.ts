@@ -86,7 +86,7 @@ describe.each(testDbKinds())('two branches redeem one claim offline (%s)', (kind
       const list = await tillB.call('attention.list');
       return list.length === 1 ? list : null;
     }, 'B: needs attention to list the conflict');
-    expect(attention[0]).toMatchObject({
+    expect(attention![0]).toMatchObject({
       id: later.id,
       ownDevice: true,
       syncState: 'conflict',

@@ -104,7 +104,10 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
         if (word === 'CONFIRMED') confirmed.set(redemptionId!, { claimId: claimId!, till: what });
       }
       const context = `${what} (FAULT_SEED=${SEED})\n${exit.lines.join('\n')}\n${exit.stderr}`;
-      expect(exit.lines.filter((l) => /^(REFUSED|ERROR)/.test(l)), context).toEqual([]);
+      expect(
+        exit.lines.filter((l) => /^(REFUSED|ERROR)/.test(l)),
+        context,
+      ).toEqual([]);
       return { exit, context };
     };
 
@@ -132,7 +135,14 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
           kills.set(point, (kills.get(point) ?? 0) + 1);
           // The next start, without faults, must drain what the killed one left queued.
           const drain = await live(
-            { dataDir: till.dataDir, staff: null, claims: [], redeemWhen: 'at-once', kill: null, drainTimeoutMs: 15_000 },
+            {
+              dataDir: till.dataDir,
+              staff: null,
+              claims: [],
+              redeemWhen: 'at-once',
+              kill: null,
+              drainTimeoutMs: 15_000,
+            },
             `${what}, then the drain`,
           );
           expect(drain.exit.code, drain.context).toBe(0);
@@ -141,9 +151,13 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
           expect(exit.code, context).toBe(0);
         }
         // After every drain, everything this till confirmed so far is at the hub.
-        const mine = [...confirmed].filter(([, c]) => c.till.startsWith(`till ${till.name} `)).map(([id]) => id);
+        const mine = [...confirmed]
+          .filter(([, c]) => c.till.startsWith(`till ${till.name} `))
+          .map(([id]) => id);
         const atHub = new Set(
-          ((await hubDb.t.db('redemptions').whereIn('id', mine).select('id')) as { id: string }[]).map((r) => r.id),
+          ((await hubDb.t.db('redemptions').whereIn('id', mine).select('id')) as { id: string }[]).map(
+            (r) => r.id,
+          ),
         );
         expect(
           mine.filter((id) => !atHub.has(id)),
@@ -189,7 +203,10 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
         till.dataDir,
         'SELECT id, kind, status FROM outbox ORDER BY seq',
       );
-      expect(outbox.filter((o) => o.status !== 'synced'), `${till.name}: outbox not synced`).toEqual([]);
+      expect(
+        outbox.filter((o) => o.status !== 'synced'),
+        `${till.name}: outbox not synced`,
+      ).toEqual([]);
       const local = peekConsole<{ id: string; state: string }>(
         till.dataDir,
         'SELECT id, state FROM till_redemptions WHERE own = 1',

@@ -14,7 +14,14 @@ import type { SyncStatus } from '../api/contract';
 import { bundleFaultScripts, endOf, startScript, type Bundles, type Child } from './processes';
 import type { HubPlan } from './hubProcess';
 import { startProxy, type Proxy } from './proxy';
-import { drained, enrolledConsole, peekConsole, replayOutbox, seedFaultHubDb, type FaultHubDb } from './setup';
+import {
+  drained,
+  enrolledConsole,
+  peekConsole,
+  replayOutbox,
+  seedFaultHubDb,
+  type FaultHubDb,
+} from './setup';
 
 const HUB_FAULT = 'push:after-commit-before-ack';
 
@@ -51,13 +58,22 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
       'SELECT id, kind, status FROM outbox ORDER BY seq',
     );
     expect(outbox.map((o) => o.status)).toEqual(outbox.map(() => 'synced'));
-    const atHub = (await hubDb.t.db('mutations').whereIn('id', outbox.map((o) => o.id)).select('id', 'outcome')) as {
+    const atHub = (await hubDb.t
+      .db('mutations')
+      .whereIn(
+        'id',
+        outbox.map((o) => o.id),
+      )
+      .select('id', 'outcome')) as {
       id: string;
       outcome: string;
     }[];
     expect(atHub.map((m) => m.id).sort()).toEqual(outbox.map((o) => o.id).sort());
     expect(atHub.map((m) => JSON.parse(m.outcome).status)).toEqual(atHub.map(() => 'applied'));
-    const redemptions = (await hubDb.t.db('redemptions').whereIn('claim_id', claimIds).select('claim_id', 'status')) as {
+    const redemptions = (await hubDb.t
+      .db('redemptions')
+      .whereIn('claim_id', claimIds)
+      .select('claim_id', 'status')) as {
       claim_id: string;
       status: string;
     }[];
@@ -106,14 +122,20 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     // Restarted on the same port and database: the console's retry drains the queue.
     await startHub(port, null);
     await c.waitForStatus(drained, 'the queue to drain after the hub restart', 15_000);
-    await expectExactlyOnce(hubDb, c.dataDir, claims.map((x) => x.id));
+    await expectExactlyOnce(
+      hubDb,
+      c.dataDir,
+      claims.map((x) => x.id),
+    );
     const history = await c.call('till.history', { scope: 'device' });
-    expect(history.items.map((i) => [i.id, i.syncState]).sort()).toEqual(confirmed.map((id) => [id, 'synced']).sort());
+    expect(history.items.map((i) => [i.id, i.syncState]).sort()).toEqual(
+      confirmed.map((id) => [id, 'synced']).sort(),
+    );
     // The hub remembers every answer: a further retry of the whole outbox is all duplicates.
     const again = await replayOutbox(url, c.dataDir);
-    expect(again.map((r) => (r.status === 'duplicate' ? r.first.status : `not duplicate: ${r.status}`))).toEqual(
-      again.map(() => 'applied'),
-    );
+    expect(
+      again.map((r) => (r.status === 'duplicate' ? r.first.status : `not duplicate: ${r.status}`)),
+    ).toEqual(again.map(() => 'applied'));
   });
 
   it('connection dropped after the hub committed, before its answer arrived: the retry gets duplicates, nothing applies twice', async () => {
@@ -151,7 +173,11 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     proxy.unblock();
     await c.waitForStatus(drained, 'the queue to drain after the drop', 15_000);
     expect(drops).toBe(1);
-    await expectExactlyOnce(hubDb, c.dataDir, claims.map((x) => x.id));
+    await expectExactlyOnce(
+      hubDb,
+      c.dataDir,
+      claims.map((x) => x.id),
+    );
     const again = await replayOutbox(proxy.url, c.dataDir);
     expect(again.every((r) => r.status === 'duplicate' && r.first.status === 'applied')).toBe(true);
   });

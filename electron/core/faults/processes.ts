@@ -52,7 +52,9 @@ export async function bundleFaultScripts(): Promise<Bundles> {
     target: 'node20',
     external: NOT_BUNDLED,
     // Bundled CommonJS packages still call require() for Node's own modules.
-    banner: { js: "import { createRequire as omoCreateRequire } from 'node:module'; const require = omoCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as omoCreateRequire } from 'node:module'; const require = omoCreateRequire(import.meta.url);",
+    },
     logLevel: 'error',
   });
   return {

@@ -9,9 +9,19 @@ import pino from 'pino';
 import { io } from 'socket.io-client';
 import { systemClock } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
-import { PROTOCOL_VERSION, PushResponse, SyncEvent, type MutationResult } from '../../../backend-sync/protocol';
+import {
+  PROTOCOL_VERSION,
+  PushResponse,
+  SyncEvent,
+  type MutationResult,
+} from '../../../backend-sync/protocol';
 import { openTestDb, type TestDb } from '../../../backend-sync/hub/testing/databases';
-import { insertClaims, seedFixture, type Fixture, type FixtureClaim } from '../../../backend-sync/hub/testing/fixtures';
+import {
+  insertClaims,
+  seedFixture,
+  type Fixture,
+  type FixtureClaim,
+} from '../../../backend-sync/hub/testing/fixtures';
 import type { SyncStatus } from '../api/contract';
 import { createConsoleCore } from '../index';
 import { openTestConsole, type TestConsole } from '../integration/harness';
@@ -49,7 +59,11 @@ export async function enrolledConsole(
   pairingCode: string,
   deviceName: string,
 ): Promise<TestConsole & { remove(): void }> {
-  const c = await openTestConsole(undefined, { reconnectDelayMs: 20, reconnectDelayMaxMs: 200, roundRetryMs: 50 });
+  const c = await openTestConsole(undefined, {
+    reconnectDelayMs: 20,
+    reconnectDelayMaxMs: 200,
+    roundRetryMs: 50,
+  });
   await c.call('enrollment.enroll', { hubUrl, pairingCode, deviceName });
   await c.waitForStatus(drained, `${deviceName} to finish its first sync`, 15_000);
   return c;
@@ -95,7 +109,9 @@ export async function openFaultConsole(
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         listeners.delete(check);
-        void call('sync.status').then((s) => reject(new Error(`Timed out waiting for ${what}: ${JSON.stringify(s)}`)));
+        void call('sync.status').then((s) =>
+          reject(new Error(`Timed out waiting for ${what}: ${JSON.stringify(s)}`)),
+        );
       }, timeoutMs);
       const check = (s: SyncStatus) => {
         if (!accept(s)) return;
@@ -116,7 +132,10 @@ export async function openFaultConsole(
  */
 export async function replayOutbox(hubUrl: string, dataDir: string): Promise<MutationResult[]> {
   const meta = new Map(
-    peekConsole<{ key: string; value: string }>(dataDir, 'SELECT key, value FROM meta').map((m) => [m.key, m.value]),
+    peekConsole<{ key: string; value: string }>(dataDir, 'SELECT key, value FROM meta').map((m) => [
+      m.key,
+      m.value,
+    ]),
   );
   const deviceToken = createKeyfileSecretStore(dataDir).open(meta.get('sealedDeviceToken')!);
   const outbox = peekConsole<{ id: string; kind: string; payload: string; device_time: string }>(
@@ -135,7 +154,12 @@ export async function replayOutbox(hubUrl: string, dataDir: string): Promise<Mut
       socket.once('connect_error', reject);
     });
     const answer = (await socket.timeout(5000).emitWithAck(SyncEvent.push, {
-      mutations: outbox.map((o) => ({ id: o.id, kind: o.kind, payload: JSON.parse(o.payload), deviceTime: o.device_time })),
+      mutations: outbox.map((o) => ({
+        id: o.id,
+        kind: o.kind,
+        payload: JSON.parse(o.payload),
+        deviceTime: o.device_time,
+      })),
     })) as unknown;
     return PushResponse.parse(answer).results;
   } finally {

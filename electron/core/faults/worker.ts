@@ -18,7 +18,7 @@
  */
 import { writeSync } from 'node:fs';
 import pino from 'pino';
-import type { SyncStatus } from '../api/contract';
+import type { ApiResult, ConsoleInput, ConsoleMethod, ConsoleOutput, SyncStatus } from '../api/contract';
 import { createConsoleCore } from '../index';
 import { createKeyfileSecretStore } from '../secrets/keyfile';
 
@@ -62,6 +62,8 @@ async function main(plan: WorkerPlan): Promise<void> {
     },
   });
 
+  const call = <M extends ConsoleMethod>(method: M, input?: ConsoleInput<M>) =>
+    core.dispatch(method, input) as Promise<ApiResult<ConsoleOutput<M>>>;
   const statuses: ((s: SyncStatus) => void)[] = [];
   core.onEvent((name, payload) => {
     if (name === 'sync.status') for (const l of statuses) l(payload as SyncStatus);
@@ -76,7 +78,7 @@ async function main(plan: WorkerPlan): Promise<void> {
         resolve();
       };
       statuses.push(check);
-      void core.dispatch('sync.status').then((r) => r.ok && check(r.value));
+      void call('sync.status').then((r) => r.ok && check(r.value));
     });
   const online = (s: SyncStatus) => s.connection === 'online';
 
@@ -84,19 +86,23 @@ async function main(plan: WorkerPlan): Promise<void> {
     await whenStatus(online, plan.drainTimeoutMs, () => new Error('never connected to the hub'));
   }
   if (plan.staff) {
-    const signedIn = await core.dispatch('session.signIn', plan.staff);
+    const signedIn = await call('session.signIn', plan.staff);
     if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.error.code}`);
   }
   for (const claim of plan.claims) {
-    const result = await core.dispatch('till.redeem', { claimId: claim.id, scannedCode: claim.code });
+    const result = await call('till.redeem', { claimId: claim.id, scannedCode: claim.code });
     if (result.ok) say(`CONFIRMED ${claim.id} ${result.value.id}`);
     else say(`REFUSED ${claim.id} ${result.error.code}`);
   }
 
-  await whenStatus((s) => online(s) && s.queued === 0, plan.drainTimeoutMs, () => new DrainTimeout());
+  await whenStatus(
+    (s) => online(s) && s.queued === 0,
+    plan.drainTimeoutMs,
+    () => new DrainTimeout(),
+  );
   // One more full round (push, then pull until the hub has nothing more) before leaving, as a
   // till left running would: it brings the hub's word on what was just pushed.
-  const round = await core.dispatch('sync.now');
+  const round = await call('sync.now');
   if (!round.ok) throw new Error(`sync.now failed: ${round.error.code}`);
   say('DRAINED');
   await core.close();

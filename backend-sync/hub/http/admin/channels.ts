@@ -5,29 +5,21 @@
  *   PATCH /channels/:channelId                 update (a secret given replaces the stored one)
  *   GET   /brands/:brandId/binding-settings    mode, prefix/suffix, replies, branch overrides
  *   PUT   /brands/:brandId/binding-settings    replace them
- * Registered from index.ts with one line, in their own fastify scope behind the same bearer check,
- * and added to the OpenAPI document by the same builder as the route table.
+ * Spread into the admin route table (routes.ts), so they share its bearer check, error handling
+ * and OpenAPI document. Writes re-record the brand row (channel handles, prefix/suffix) and poke.
  */
-import type { FastifyInstance } from 'fastify';
-import { isAppError } from '../../../domain/errors';
 import { getBindingSettings, putBindingSettings } from '../../binding/admin';
 import { BindingSettingsInput, BindingSettingsView } from '../../binding/settings';
 import { listOf } from '../../catalog/schemas';
 import { ChannelView, createChannel, CreateChannelInput, listChannels, updateChannel, UpdateChannelInput } from '../../channels/admin';
-import { sendError, statusForCode } from '../errors';
-import { adminAuthHook } from './auth';
-import type { AdminDeps } from './index';
-import { ADMIN_PREFIX, buildOpenApiDocument } from './openapi';
 import type { AdminRoute, RouteContext, RouteOutcome } from './routes';
 
-interface ChannelRoute extends Omit<AdminRoute, 'method' | 'tag'> {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
-  tag: 'channels' | 'binding';
-}
+/** Channel and binding changes re-record the brand row (QR handles): poke the brand's devices. */
+const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({ result, changedBrandId: result.brandId });
 
 const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
 
-export const channelRoutes: readonly ChannelRoute[] = [
+export const channelRoutes: readonly AdminRoute[] = [
   {
     method: 'POST',
     path: '/brands/:brandId/channels',
@@ -38,7 +30,7 @@ export const channelRoutes: readonly ChannelRoute[] = [
     status: 201,
     response: ChannelView,
     errors: [400, 404, 409],
-    run: async (ctx) => ({ result: await createChannel(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body) }),
+    run: async (ctx) => wrote(await createChannel(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
   },
   {
     method: 'GET',
@@ -61,7 +53,7 @@ export const channelRoutes: readonly ChannelRoute[] = [
     status: 200,
     response: ChannelView,
     errors: [400, 404, 409],
-    run: async (ctx) => ({ result: await updateChannel(ctx.db, ctx.catalog, p(ctx, 'channelId'), ctx.body) }),
+    run: async (ctx) => wrote(await updateChannel(ctx.db, ctx.catalog, p(ctx, 'channelId'), ctx.body)),
   },
   {
     method: 'GET',
@@ -84,53 +76,6 @@ export const channelRoutes: readonly ChannelRoute[] = [
     status: 200,
     response: BindingSettingsView,
     errors: [400, 404],
-    run: async (ctx): Promise<RouteOutcome> => ({
-      result: await putBindingSettings(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body),
-    }),
+    run: async (ctx) => wrote(await putBindingSettings(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
   },
 ];
-
-export async function registerChannelAdminRoutes(
-  app: FastifyInstance,
-  deps: AdminDeps,
-  openApiDocument: Record<string, unknown>,
-): Promise<void> {
-  // The builder reads `method` only as its lower-case name, so PUT/PATCH pass through the cast.
-  const ours = buildOpenApiDocument(channelRoutes as unknown as AdminRoute[]).paths as Record<string, Record<string, unknown>>;
-  const paths = openApiDocument.paths as Record<string, Record<string, unknown>>;
-  for (const [path, operations] of Object.entries(ours)) {
-    if (!path.startsWith(ADMIN_PREFIX)) continue;
-    paths[path] = { ...(paths[path] ?? {}), ...operations };
-  }
-
-  const catalog = { clock: deps.clock, ids: deps.ids };
-  await app.register(
-    async (scope) => {
-      scope.addHook('onRequest', adminAuthHook(deps.adminToken));
-      for (const route of channelRoutes) {
-        scope.route({
-          method: route.method,
-          url: route.path,
-          handler: async (request, reply) => {
-            try {
-              const outcome = await route.run({
-                db: deps.db,
-                catalog,
-                params: request.params as Record<string, string>,
-                query: request.query,
-                body: request.body,
-              });
-              // Never the body: it may hold a secret.
-              if (route.method !== 'GET') request.log.info({ op: route.operationId }, 'admin write');
-              return reply.status(route.status).send(outcome.result);
-            } catch (error) {
-              if (!isAppError(error)) throw error;
-              return sendError(reply, statusForCode(error.code), error.code, error.message, error.details);
-            }
-          },
-        });
-      }
-    },
-    { prefix: ADMIN_PREFIX },
-  );
-}

@@ -14,6 +14,7 @@ import { createCoupon, listCoupons, publishCoupon } from '../../catalog/coupons'
 import { createCustomer, listCustomers, ListCustomersQuery } from '../../catalog/customers';
 import { createDevice, listDevices } from '../../catalog/devices';
 import { createStaff, listStaff } from '../../catalog/staff';
+import { channelRoutes } from './channels';
 import {
   BranchView,
   BrandView,
@@ -50,12 +51,12 @@ export interface RouteOutcome {
 }
 
 export interface AdminRoute {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Relative to /api/admin, in fastify syntax (`:brandId`). */
   path: string;
   operationId: string;
   summary: string;
-  tag: 'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers';
+  tag: 'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers' | 'channels' | 'binding';
   query?: z.ZodObject;
   body?: z.ZodType;
   status: 200 | 201;
@@ -266,4 +267,5 @@ export const adminRoutes: readonly AdminRoute[] = [
     errors: [400, 404],
     run: async (ctx) => ({ result: await listCustomers(ctx.db, p(ctx, 'brandId'), ctx.query) }),
   },
+  ...channelRoutes,
 ];

@@ -30,6 +30,12 @@ const LOOKS: Record<TillVerdict['verdict'], { tone: Tone; icon: IconName }> = {
   needs_claim_qr: { tone: 'info', icon: 'qr' },
 };
 
+/**
+ * The core falls back to ids for names this device has not synced (e.g. staff of another branch);
+ * a cashier cannot use an id, so those read as "unknown".
+ */
+const ID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const KNOWN_PROBLEMS = new Set(['EMPTY', 'TOO_LONG', 'UNPRINTABLE', 'EAN13_CHECK_DIGIT', 'CLAIM_TOKEN_MALFORMED']);
 
 /** Date and minute, e.g. "2026/11/30 23:59" (zh-TW) or "11/30/2026, 23:59" (en). */
@@ -48,7 +54,7 @@ export function formatDateTime(locale: string, at: string | Date): string {
 export function verdictWords(t: T, locale: string, v: TillVerdict): VerdictWords {
   const look = LOOKS[v.verdict];
   const date = (iso: string | null) => (iso ? formatDateTime(locale, iso) : '');
-  const name = (n: string | null | undefined) => n ?? t('verdict.unknownName');
+  const name = (n: string | null | undefined) => (n && !ID_LIKE.test(n) ? n : t('verdict.unknownName'));
   const details: string[] = [];
   switch (v.verdict) {
     case 'valid':
@@ -62,11 +68,13 @@ export function verdictWords(t: T, locale: string, v: TillVerdict): VerdictWords
       break;
     case 'already_redeemed':
       if (v.redeemed) {
-        const place = [v.redeemed.branchName, v.redeemed.deviceName].filter(Boolean).join(' ');
+        const place = [v.redeemed.branchName, v.redeemed.deviceName]
+          .filter((n): n is string => n !== null && !ID_LIKE.test(n))
+          .join(' ');
         details.push(
           t('verdict.redeemedWhen', {
             time: date(v.redeemed.at),
-            place: place || t('verdict.unknownName'),
+            place: place || t('verdict.unknownPlace'),
             staff: name(v.redeemed.staffName),
           }),
         );

@@ -17,6 +17,7 @@ const tillEn: TillMessages = {
     redeeming: 'Redeeming…',
     clear: 'Clear',
     redeemed: 'Redeemed',
+    blocked: 'Cannot redeem now',
     redeemedDetail: '{time} by {staff}',
     coupon: 'Coupon',
     customer: 'Customer',
@@ -53,7 +54,8 @@ const tillEn: TillMessages = {
     needsClaimQrDetail:
       "This fixed code identifies the coupon only. Ask the customer to open the coupon's page and scan the QR code there.",
     offlineTooLong: 'This device has been offline too long to redeem. Reconnect first.',
-    unknownName: 'unknown',
+    unknownName: 'unknown staff',
+    unknownPlace: 'an unknown place',
     listSeparator: ', ',
     problems: {
       EMPTY: 'Nothing was read. Scan again.',

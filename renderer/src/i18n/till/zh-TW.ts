@@ -18,6 +18,7 @@ const tillZhTW = {
     redeeming: '兌換中…',
     clear: '清除',
     redeemed: '兌換成功',
+    blocked: '暫時無法兌換',
     redeemedDetail: '{time} 由 {staff} 兌換',
     coupon: '優惠券',
     customer: '顧客',
@@ -53,7 +54,8 @@ const tillZhTW = {
     needs_claim_qr: '請掃描顧客的優惠券 QR 碼',
     needsClaimQrDetail: '這是固定序號，只能辨識優惠券；請顧客開啟優惠券頁面，再掃描頁面上的 QR 碼。',
     offlineTooLong: '此裝置離線過久，恢復連線前無法兌換。',
-    unknownName: '未知',
+    unknownName: '未知人員',
+    unknownPlace: '未知地點',
     listSeparator: '、',
     problems: {
       EMPTY: '沒有讀到任何內容，請重新掃描。',

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDbKinds } from '../../testing/databases';
+import { startChannelHub, type ChannelHub } from '../../webhooks/testSupport';
+
+describe.each(testDbKinds())('admin API: channels and binding settings on %s', (kind) => {
+  let h: ChannelHub | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${h!.hub.url}/api/admin${path}`, {
+      method,
+      headers: { authorization: 'Bearer test-admin-token', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('creates, lists and updates channels without ever returning a secret', async () => {
+    h = await startChannelHub(kind);
+    const created = await api('POST', `/brands/${h.fixture.brandId}/channels`, {
+      kind: 'line',
+      name: 'Second LINE',
+      channelId: '1650000099',
+      basicId: '@second',
+      channelSecret: 'very-secret-value',
+      accessToken: 'very-secret-token',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'line', basicId: '@second', hasChannelSecret: true, hasAccessToken: true, destination: null });
+    // Consoles get the channel handles (never secrets) with the replicated brand row.
+    const brandChange = await h.t.db('changes').where({ entity: 'brand' }).orderBy('seq', 'desc').first();
+    expect(JSON.parse(brandChange.data).channels).toEqual({
+      line: { basicId: '@fixture' },
+      whatsapp: { phoneNumber: '85230001234' },
+      bindingPrefix: '聯絡專員',
+      bindingSuffix: '',
+    });
+    expect(brandChange.data).not.toMatch(/secret|token/i);
+    const listed = await api('GET', `/brands/${h.fixture.brandId}/channels`);
+    expect((listed.body.items as unknown[]).length).toBe(3);
+    expect(JSON.stringify(listed.body)).not.toMatch(/very-secret|wa-app-secret|wa-verify-token|line-token/);
+
+    const updated = await api('PATCH', `/channels/${String(created.body.id)}`, { name: 'Renamed', accessToken: 'new-token' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ name: 'Renamed', hasAccessToken: true });
+    expect(JSON.stringify(updated.body)).not.toMatch(/new-token/);
+    const stored = await h.t.db('channels').where({ id: created.body.id }).first();
+    expect(stored.line_access_token).toBe('new-token');
+
+    const wrongField = await api('PATCH', `/channels/${String(created.body.id)}`, { appSecret: 'x' });
+    expect(wrongField.status).toBe(400);
+    const missing = await api('POST', `/brands/${h.fixture.brandId}/channels`, { kind: 'whatsapp', name: 'x' });
+    expect(missing.status).toBe(400);
+    expect(await h.t.db('channels')).toHaveLength(3);
+  });
+
+  it('reads and replaces binding settings with branch overrides', async () => {
+    h = await startChannelHub(kind);
+    const settings = {
+      mode: 'free',
+      prefix: '找專員',
+      suffix: '',
+      successMessage: { kind: 'module', messages: [{ type: 'text', text: '{店員姓名}為您服務' }] },
+      repeatMessage: { kind: 'text', text: '已綁定{店員姓名}' },
+      defaultReply: null,
+      branchSuccessMessages: [{ branchId: h.fixture.branchB, successMessage: { kind: 'text', text: 'B!' } }],
+    };
+    const put = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, settings);
+    expect(put.status).toBe(200);
+    const got = await api('GET', `/brands/${h.fixture.brandId}/binding-settings`);
+    expect(got.body).toMatchObject({ ...settings, brandId: h.fixture.brandId });
+
+    const bad = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, {
+      ...settings,
+      mode: 'fixed',
+      branchSuccessMessages: [{ branchId: 'nope', successMessage: { kind: 'text', text: 'x' } }],
+    });
+    expect(bad.status).toBe(400);
+    expect((await api('GET', `/brands/${h.fixture.brandId}/binding-settings`)).body.mode).toBe('free');
+  });
+
+  it('documents the new routes in the OpenAPI document', async () => {
+    h = await startChannelHub(kind);
+    const doc = (await (await fetch(`${h.hub.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/admin/brands/{brandId}/channels']!)).toEqual(['post', 'get']);
+    expect(doc.paths['/api/admin/channels/{channelId}']).toHaveProperty('patch');
+    expect(Object.keys(doc.paths['/api/admin/brands/{brandId}/binding-settings']!)).toEqual(['get', 'put']);
+  });
+});

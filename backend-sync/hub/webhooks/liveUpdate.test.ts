@@ -1,0 +1,113 @@
+/**
+ * A binding made through a webhook reaches the consoles of the affected branches at once: every
+ * device of the brand gets a poke, and its pull shows the customer to the new branch (and a
+ * delete to the old one when the customer moved). One full console core shows it in the signed-in
+ * associate's own list.
+ */
+import pino from 'pino';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConsoleCore, type ConsoleCore } from '../../../electron/core';
+import { createKeyfileSecretStore } from '../../../electron/core/secrets/keyfile';
+import { tempDir, waitFor } from '../../../electron/core/testing/temp';
+import { PROTOCOL_VERSION, SyncEvent, type Change, type PullResponse } from '../../protocol';
+import { testDbKinds } from '../testing/databases';
+import { giveDeviceToken } from '../testing/fixtures';
+import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from './testSupport';
+
+const USER = 'U7777777777777777777777777777aaaa';
+
+describe.each(testDbKinds())('live binding updates on %s', (kind) => {
+  let h: ChannelHub | undefined;
+  const sockets: Socket[] = [];
+  let core: ConsoleCore | undefined;
+  const cleanups: (() => void)[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await core?.close();
+    core = undefined;
+    await h?.close();
+    h = undefined;
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  /** A device that pulls whenever poked and keeps every change it pulled. */
+  async function device(deviceId: string) {
+    const token = await giveDeviceToken(h!.t.db, deviceId);
+    const socket = connect(h!.hub.url, {
+      auth: { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const state = { cursor: 0, changes: [] as Change[] };
+    const pull = async () => {
+      for (;;) {
+        const page = (await socket.timeout(5000).emitWithAck(SyncEvent.pull, { cursor: state.cursor })) as PullResponse;
+        state.changes.push(...page.changes);
+        state.cursor = page.cursor;
+        if (!page.hasMore) return;
+      }
+    };
+    await pull();
+    socket.on(SyncEvent.poke, () => void pull());
+    const customerOps = () =>
+      state.changes.filter((c) => c.entity === 'customer').map((c) => `${c.op}`);
+    return { state, customerOps };
+  }
+
+  it('reaches every console of the new branch, and the old one when the customer moves, within 1 s', async () => {
+    h = await startChannelHub(kind);
+    await h.setSettings({ mode: 'free' });
+    const [a1, a2, b1] = [await device('device-a1'), await device('device-a2'), await device('device-b1')];
+
+    let sent = performance.now();
+    await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
+    await waitFor(() => a1.customerOps().length === 1 && a2.customerOps().length === 1, 'branch A devices', 1000);
+    expect(performance.now() - sent).toBeLessThan(1000);
+    expect(b1.customerOps()).toEqual([]); // another branch's customer never reaches b1
+
+    sent = performance.now();
+    await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員B201' })]));
+    await waitFor(() => b1.customerOps().length === 1 && a1.customerOps().length === 2, 'the move', 1000);
+    expect(performance.now() - sent).toBeLessThan(1000);
+    expect(a1.customerOps()).toEqual(['upsert', 'delete']);
+    expect(b1.customerOps()).toEqual(['upsert']);
+  });
+
+  it("shows the new customer in the associate's own list on a console", async () => {
+    h = await startChannelHub(kind, { profiles: { [USER]: { displayName: '張小華' } } });
+    const tmp = tempDir('omo-binding-console-');
+    cleanups.push(tmp.remove);
+    core = await createConsoleCore({
+      dataDir: tmp.dir,
+      secretStore: createKeyfileSecretStore(tmp.dir),
+      host: 'web',
+      appVersion: '0.0.0-test',
+      logger: pino({ level: 'silent' }),
+    });
+    const call = async (method: string, input?: unknown) => {
+      const result = await core!.dispatch(method as never, input as never);
+      if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
+      return result.value as unknown;
+    };
+    await call('enrollment.enroll', { hubUrl: h.hub.url, pairingCode: h.fixture.devices.a1.pairingCode, deviceName: 'Till A1' });
+    const { staffCode, pin } = h.fixture.staff.associateA;
+    await waitFor(async () => ((await call('sync.status')) as { connection: string }).connection === 'online', 'online');
+    await call('session.signIn', { staffCode, pin });
+
+    const sent = performance.now();
+    await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
+    const mine = await waitFor(async () => {
+      const list = (await call('customers.mine')) as { displayName: string; channel: string }[];
+      return list.length > 0 ? list : null;
+    }, "the associate's list", 1000);
+    expect(performance.now() - sent).toBeLessThan(1000);
+    expect(mine).toMatchObject([{ displayName: '張小華', channel: 'line' }]);
+  });
+});

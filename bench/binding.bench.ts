@@ -1,0 +1,290 @@
+/**
+ * binding: OMO binding through channel webhooks, on SQLite.
+ *
+ * - binding.webhook_per_s: signed LINE binding messages (each from a new customer) processed end to
+ *   end per second — signature verified over the raw body, event committed to the inbox, answered
+ *   200, then profile fetched, customer created and bound, history and change log written, reply
+ *   queued (and sent to a fake LINE API on loopback). Clients post with bounded concurrency; the
+ *   clock stops when every event is processed. Baseline: a bare fastify route doing the same raw
+ *   body + X-Line-Signature check and nothing else, same load. Target ratio ≥ 0.25.
+ * - binding.to_console_p99_ms: webhook posted → the customer in the signed-in associate's list
+ *   (`customers.mine`) of a full console core (createConsoleCore, enrolled over HTTP), with 50
+ *   consoles connected: that one core plus 49 lightweight socket.io clients that pull on every
+ *   poke (as consoles do). p99 over sequential bindings. Baseline: the 300 ms target.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { io as connect, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, SyncEvent, type PullResponse } from '../backend-sync/protocol';
+import { createHub, type Hub } from '../backend-sync/hub/server';
+import { openTestDb, type TestDb } from '../backend-sync/hub/testing/databases';
+import { giveDeviceToken, insertDevice, seedFixture, type Fixture } from '../backend-sync/hub/testing/fixtures';
+import { startFakePlatform, type FakePlatform } from '../backend-sync/hub/webhooks/fakePlatform';
+import { lineSignature, verifyLineSignature } from '../backend-sync/hub/webhooks/signature';
+import { lineBody, lineTextEvent, TEST_LINE } from '../backend-sync/hub/webhooks/testSupport';
+import { systemClock } from '../backend-sync/domain/clock';
+import { BindingSettingsInput, saveBindingSettings } from '../backend-sync/hub/binding/settings';
+import { createConsoleCore } from '../electron/core/index';
+import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
+import type { BenchGroup } from './types';
+
+const WEBHOOKS = Number(process.env.BENCH_BINDING_WEBHOOKS ?? 1500);
+const CONCURRENCY = 16;
+const CONSOLES = 50;
+const LATENCY_SAMPLES = Number(process.env.BENCH_BINDING_SAMPLES ?? 100);
+const TARGET_P99_MS = 300;
+
+function p99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+}
+
+/** Posts every body with at most `concurrency` in flight; throws on any non-200. */
+async function postAll(url: string, bodies: string[], concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-line-signature': lineSignature(body, TEST_LINE.channelSecret),
+        },
+        body,
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+const bindingBodies = (n: number, tag: string): string[] =>
+  Array.from({ length: n }, (_, i) =>
+    lineBody([lineTextEvent({ userId: `U${tag}${String(i).padStart(31 - tag.length, '0')}`, text: '聯絡專員 A101' })]),
+  );
+
+async function bareRoutePerSecond(bodies: string[]): Promise<number> {
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.post('/webhooks/line', async (request, reply) => {
+    const signature = request.headers['x-line-signature'];
+    const ok =
+      typeof signature === 'string' &&
+      verifyLineSignature(request.body as Buffer, signature, TEST_LINE.channelSecret);
+    return reply.status(ok ? 200 : 401).send({});
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}/webhooks/line`;
+  await postAll(url, bodies.slice(0, 200), CONCURRENCY); // warm-up
+  const started = performance.now();
+  await postAll(url, bodies, CONCURRENCY);
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  return bodies.length / seconds;
+}
+
+interface BenchHub {
+  t: TestDb;
+  hub: Hub;
+  fixture: Fixture;
+  platform: FakePlatform;
+  close(): Promise<void>;
+}
+
+async function startBenchHub(): Promise<BenchHub> {
+  const t = await openTestDb('sqlite');
+  const fixture = await seedFixture(t.db, systemClock, { claimsPerCoupon: 1 });
+  const at = new Date().toISOString();
+  await t.db('channels').insert({
+    id: TEST_LINE.id,
+    brand_id: fixture.brandId,
+    kind: 'line',
+    name: 'Bench LINE',
+    line_destination: TEST_LINE.destination,
+    line_channel_secret: TEST_LINE.channelSecret,
+    line_access_token: TEST_LINE.accessToken,
+    line_basic_id: TEST_LINE.basicId,
+    created_at: at,
+    updated_at: at,
+  });
+  const settings = BindingSettingsInput.parse({
+    mode: 'free',
+    successMessage: { kind: 'text', text: '我是{分店名稱}的{店員姓名}' },
+    repeatMessage: { kind: 'text', text: '您已綁定{店員姓名}' },
+    defaultReply: null,
+  });
+  await t.db.transaction((trx) => saveBindingSettings(trx, fixture.brandId, settings, at));
+  const platform = await startFakePlatform();
+  const hub = await createHub({
+    port: 0,
+    dataDir: t.options.dataDir,
+    databaseUrl: null,
+    logLevel: 'silent',
+    adminToken: 'bench-admin-token',
+    lineApiBaseUrl: platform.url,
+  });
+  return {
+    t,
+    hub,
+    fixture,
+    platform,
+    close: async () => {
+      await hub.close();
+      await platform.close();
+      await t.close();
+    },
+  };
+}
+
+async function hubPerSecond(bodies: string[]): Promise<number> {
+  const b = await startBenchHub();
+  try {
+    const url = `${b.hub.url}/webhooks/line`;
+    await postAll(url, bindingBodies(200, 'w'), CONCURRENCY); // warm-up
+    await b.hub.channels.inbox.idle();
+    const started = performance.now();
+    await postAll(url, bodies, CONCURRENCY);
+    await b.hub.channels.inbox.idle(); // every event verified, recorded, bound, reply queued
+    const seconds = (performance.now() - started) / 1000;
+    const bound = await b.t.db('customers').whereNotNull('bound_staff_id').count({ n: '*' }).first();
+    const replies = await b.t.db('outbound_messages').count({ n: '*' }).first();
+    if (Number(bound?.n) !== bodies.length + 200 || Number(replies?.n) !== bodies.length + 200) {
+      throw new Error(`expected ${bodies.length + 200} bindings and replies, got ${bound?.n} / ${replies?.n}`);
+    }
+    await b.hub.channels.idle();
+    return bodies.length / seconds;
+  } finally {
+    await b.close();
+  }
+}
+
+/** A lightweight console: connected, pulling on every poke (not storing anything). */
+async function pullingClient(hub: Hub, deviceId: string, token: string): Promise<Socket> {
+  const socket = connect(hub.url, {
+    auth: { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  let cursor = 0;
+  let pulling = false;
+  let again = false;
+  const pull = async () => {
+    if (pulling) {
+      again = true;
+      return;
+    }
+    pulling = true;
+    do {
+      again = false;
+      for (;;) {
+        const page = (await socket.timeout(10_000).emitWithAck(SyncEvent.pull, { cursor })) as PullResponse;
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+    } while (again);
+    pulling = false;
+  };
+  await pull();
+  socket.on(SyncEvent.poke, () => void pull().catch(() => undefined));
+  return socket;
+}
+
+async function toConsoleP99(): Promise<number> {
+  const b = await startBenchHub();
+  const dir = mkdtempSync(path.join(tmpdir(), 'omo-bench-binding-'));
+  const sockets: Socket[] = [];
+  const core = await createConsoleCore({
+    dataDir: dir,
+    secretStore: createKeyfileSecretStore(dir),
+    host: 'web',
+    appVersion: 'bench',
+    logger: pino({ level: 'silent' }),
+  });
+  const call = async (method: string, input?: unknown): Promise<unknown> => {
+    const r = await core.dispatch(method as never, input as never);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}`);
+    return r.value;
+  };
+  try {
+    await call('enrollment.enroll', {
+      hubUrl: b.hub.url,
+      pairingCode: b.fixture.devices.a1.pairingCode,
+      deviceName: 'Bench till',
+    });
+    const { staffCode, pin } = b.fixture.staff.associateA;
+    await waitUntil(async () => {
+      const status = (await call('sync.status')) as { connection: string; lastSyncAt: string | null; firstSync: unknown };
+      return status.connection === 'online' && status.lastSyncAt !== null && status.firstSync === null;
+    });
+    await call('session.signIn', { staffCode, pin });
+
+    for (let i = 0; i < CONSOLES - 1; i++) {
+      const branchId = i % 2 === 0 ? b.fixture.branchA : b.fixture.branchB;
+      const id = `bench-device-${i}`;
+      await insertDevice(b.t.db, systemClock, { id, brandId: b.fixture.brandId, branchId, pairingCode: `BENCH-${i}` });
+      sockets.push(await pullingClient(b.hub, id, await giveDeviceToken(b.t.db, id)));
+    }
+
+    const samples: number[] = [];
+    const mine = async () => ((await call('customers.mine')) as unknown[]).length;
+    for (let i = 0; i < LATENCY_SAMPLES + 10; i++) {
+      const before = await mine();
+      const body = lineBody([
+        lineTextEvent({ userId: `Ulat${String(i).padStart(28, '0')}`, text: '聯絡專員A101' }),
+      ]);
+      const started = performance.now();
+      const res = await fetch(`${b.hub.url}/webhooks/line`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': lineSignature(body, TEST_LINE.channelSecret) },
+        body,
+      });
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      await waitUntil(async () => (await mine()) > before, 5000, 2);
+      if (i >= 10) samples.push(performance.now() - started);
+    }
+    return p99(samples);
+  } finally {
+    for (const s of sockets) s.disconnect();
+    await core.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+const binding: BenchGroup = {
+  name: 'binding',
+  async run() {
+    const bodies = bindingBodies(WEBHOOKS, 'b');
+    const baseline = await bareRoutePerSecond(bodies);
+    console.log(`bare signature route: ${baseline.toFixed(0)} req/s`);
+    const value = await hubPerSecond(bodies);
+    console.log(`hub, end to end: ${value.toFixed(0)} events/s`);
+    const latency = await toConsoleP99();
+    return [
+      { name: 'binding.webhook_per_s', value, unit: 'events/s', baseline },
+      { name: 'binding.to_console_p99_ms', value: latency, unit: 'ms', baseline: TARGET_P99_MS },
+    ];
+  },
+};
+
+export default binding;
