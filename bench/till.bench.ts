@@ -19,7 +19,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { systemClock, uuidV7 } from '../backend-sync/domain/clock';
-import { createConsoleCore, type ConsoleCore } from '../electron/core/index';
+import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
 import { noFaults } from '../electron/core/sync/hooks';
@@ -62,31 +62,61 @@ async function unwrap<T>(
   return r.value;
 }
 
-async function verdictMs(core: ConsoleCore, codes: string[]): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < codes.length; i += 1) {
-    const t = performance.now();
-    await unwrap(core.dispatch('till.scan', { input: codes[i]!, origin: 'wedge' }));
-    if (i >= SCAN_WARMUP) samples.push(performance.now() - t);
-  }
-  return p99(samples);
+/**
+ * Value and baseline are sampled alternately, one of each per step: this machine's fsync and CPU
+ * share vary a lot from minute to minute, and a baseline measured at another moment would turn
+ * that noise into the ratio.
+ */
+interface Paired {
+  value: number[];
+  baseline: number[];
 }
 
-function bareLookupMs(dataDir: string, codes: string[]): number {
-  const db = new Database(path.join(dataDir, DB_FILE_NAME), { readonly: true });
-  try {
-    const lookup = db.prepare('SELECT data FROM claims WHERE code = ?');
-    const samples: number[] = [];
-    for (let i = 0; i < codes.length; i += 1) {
-      const t = performance.now();
-      const row = lookup.get(codes[i]) as { data: string } | undefined;
-      if (row) JSON.parse(row.data);
-      if (i >= SCAN_WARMUP) samples.push(performance.now() - t);
+async function paired(
+  steps: number,
+  warmup: number,
+  value: () => Promise<unknown>,
+  baseline: () => void,
+): Promise<Paired> {
+  const out: Paired = { value: [], baseline: [] };
+  for (let n = 0; n < warmup + steps; n += 1) {
+    let t = performance.now();
+    await value();
+    const v = performance.now() - t;
+    t = performance.now();
+    baseline();
+    const b = performance.now() - t;
+    if (n >= warmup) {
+      out.value.push(v);
+      out.baseline.push(b);
     }
-    return p99(samples);
-  } finally {
-    db.close();
   }
+  return out;
+}
+
+/** The bare indexed lookup: a prepared statement on a second, read-only connection. */
+function bareLookup(dataDir: string): { lookup(code: string): void; close(): void } {
+  const db = new Database(path.join(dataDir, DB_FILE_NAME), { readonly: true });
+  const statement = db.prepare('SELECT data FROM claims WHERE code = ?');
+  return {
+    lookup(code) {
+      const row = statement.get(code) as { data: string } | undefined;
+      if (row) JSON.parse(row.data);
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The bare durable insert: one row per BEGIN IMMEDIATE … COMMIT, WAL, synchronous=FULL. */
+function bareInsert(file: string): { insert(): void; close(): void } {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE redemption (id TEXT PRIMARY KEY, claim_id TEXT NOT NULL, at TEXT NOT NULL)');
+  const statement = db.prepare('INSERT INTO redemption (id, claim_id, at) VALUES (?, ?, ?)');
+  const once = db.transaction((n: number) => statement.run(`r-${n}`, `claim-${n}`, new Date().toISOString()));
+  let n = 0;
+  return { insert: () => once.immediate((n += 1)), close: () => db.close() };
 }
 
 /** Hands out claims no redemption has used yet (the store's already-redeemed ones skipped). */
@@ -99,21 +129,12 @@ function freshClaims(): () => { claimId: string; scannedCode: string } {
   };
 }
 
-async function timedP50(run: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let n = 0; n < REDEEM_WARMUP + REDEEMS; n += 1) {
-    const t = performance.now();
-    await run();
-    if (n >= REDEEM_WARMUP) samples.push(performance.now() - t);
-  }
-  return p50(samples);
-}
-
 /** The commit path alone, on the console's own store (same opener, pragmas and client). */
-async function commitPathMs(
+async function commitPath(
   dataDir: string,
   next: () => { claimId: string; scannedCode: string },
-): Promise<number> {
+  bare: { insert(): void },
+): Promise<Paired> {
   const db = await openConsoleDb({ dataDir });
   try {
     const staff = {
@@ -125,29 +146,9 @@ async function commitPathMs(
       signedInAt: new Date().toISOString(),
     };
     const deps = { db, clock: systemClock, ids: uuidV7, faults: noFaults };
-    return await timedP50(() => redeemClaim(deps, staff, next()));
+    return await paired(REDEEMS, REDEEM_WARMUP, () => redeemClaim(deps, staff, next()), bare.insert);
   } finally {
     await db.destroy();
-  }
-}
-
-function bareInsertMs(file: string): number {
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE redemption (id TEXT PRIMARY KEY, claim_id TEXT NOT NULL, at TEXT NOT NULL)');
-    const insert = db.prepare('INSERT INTO redemption (id, claim_id, at) VALUES (?, ?, ?)');
-    const once = db.transaction((n: number) => insert.run(`r-${n}`, `claim-${n}`, new Date().toISOString()));
-    const samples: number[] = [];
-    for (let n = 0; n < REDEEM_WARMUP + REDEEMS; n += 1) {
-      const t = performance.now();
-      once.immediate(n);
-      if (n >= REDEEM_WARMUP) samples.push(performance.now() - t);
-    }
-    return p50(samples);
-  } finally {
-    db.close();
   }
 }
 
@@ -160,29 +161,55 @@ async function localStore(): Promise<BenchResult[]> {
       `till: ${CLAIMS.toLocaleString('en')} claims seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
     const codes = scanCodes(SCAN_WARMUP + SCANS);
-    const baselineLookup = bareLookupMs(dir, codes);
     const next = freshClaims();
-    const commit = await commitPathMs(dir, next);
-
-    const core = await createConsoleCore({
-      dataDir: dir,
-      secretStore: createKeyfileSecretStore(dir),
-      host: 'web',
-      appVersion: '0.0.0-bench',
-      logger: pino({ level: 'silent' }),
-    });
+    const insert = bareInsert(path.join(dir, 'bare.sqlite'));
+    const lookup = bareLookup(dir);
     try {
-      await unwrap(core.dispatch('session.signIn', BENCH_STAFF));
-      const verdict = await verdictMs(core, codes);
-      const dispatched = await timedP50(() => unwrap(core.dispatch('till.redeem', next())));
-      const baselineInsert = bareInsertMs(path.join(dir, 'bare.sqlite'));
-      return [
-        { name: 'till.verdict_p99_ms', value: verdict, unit: 'ms', baseline: baselineLookup },
-        { name: 'till.redeem_commit_ms', value: commit, unit: 'ms', baseline: baselineInsert },
-        { name: 'till.redeem_dispatch_ms', value: dispatched, unit: 'ms', baseline: baselineInsert },
-      ];
+      const commit = await commitPath(dir, next, insert);
+      const core = await createConsoleCore({
+        dataDir: dir,
+        secretStore: createKeyfileSecretStore(dir),
+        host: 'web',
+        appVersion: '0.0.0-bench',
+        logger: pino({ level: 'silent' }),
+      });
+      try {
+        await unwrap(core.dispatch('session.signIn', BENCH_STAFF));
+        let i = 0;
+        let j = 0;
+        const scans = await paired(
+          SCANS,
+          SCAN_WARMUP,
+          () => unwrap(core.dispatch('till.scan', { input: codes[i++]!, origin: 'wedge' })),
+          () => lookup.lookup(codes[j++]!),
+        );
+        const dispatched = await paired(
+          REDEEMS,
+          REDEEM_WARMUP,
+          () => unwrap(core.dispatch('till.redeem', next())),
+          insert.insert,
+        );
+        return [
+          { name: 'till.verdict_p99_ms', value: p99(scans.value), unit: 'ms', baseline: p99(scans.baseline) },
+          {
+            name: 'till.redeem_commit_ms',
+            value: p50(commit.value),
+            unit: 'ms',
+            baseline: p50(commit.baseline),
+          },
+          {
+            name: 'till.redeem_dispatch_ms',
+            value: p50(dispatched.value),
+            unit: 'ms',
+            baseline: p50(dispatched.baseline),
+          },
+        ];
+      } finally {
+        await core.close();
+      }
     } finally {
-      await core.close();
+      insert.close();
+      lookup.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

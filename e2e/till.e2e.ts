@@ -14,7 +14,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, freePort, projectRoot, startHub, startWeb, type Child, type HubProcess } from './processes';
+import {
+  artifactsDir,
+  freePort,
+  projectRoot,
+  startHub,
+  startWeb,
+  type Child,
+  type HubProcess,
+} from './processes';
 import { demoFacts, protocolDevice, startTcpProxy, type TcpProxy } from './tillSupport';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -35,7 +43,11 @@ async function routeWrongBranchVerdict(page: Page, code: string) {
     const server = ws.connectToServer();
     const rewrite = new Set<unknown>();
     ws.onMessage((message) => {
-      const msg = JSON.parse(String(message)) as { id?: unknown; method?: string; input?: { input?: string } };
+      const msg = JSON.parse(String(message)) as {
+        id?: unknown;
+        method?: string;
+        input?: { input?: string };
+      };
       if (msg.method === 'till.scan' && msg.input?.input === code) rewrite.add(msg.id);
       server.send(message);
     });
@@ -63,7 +75,8 @@ describe('the till in the browser', () => {
   const shot = (name: string) =>
     page.screenshot({ path: path.join(screenshotDir, `till-${name}.png`), animations: 'disabled' });
   const panel = (name = '掃描結果') => page.getByRole('region', { name });
-  const title = (text: string, name?: string) => panel(name).getByRole('heading', { name: text, exact: true });
+  const title = (text: string, name?: string) =>
+    panel(name).getByRole('heading', { name: text, exact: true });
   const status = () => page.getByRole('status', { name: '同步狀態' });
   const manualField = () => page.getByLabel('手動輸入條碼');
   const nav = (name: string) => page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name });
@@ -89,12 +102,21 @@ describe('the till in the browser', () => {
     hubPort = await freePort();
     hub = await startHub(hubPort, path.join(dataDir, 'hub'));
     proxy = await startTcpProxy(hubPort);
-    web = await startWeb({ hubUrl: proxy.url, dataDir: path.join(dataDir, 'web'), port: await freePort(), build: false });
+    web = await startWeb({
+      hubUrl: proxy.url,
+      dataDir: path.join(dataDir, 'web'),
+      port: await freePort(),
+      build: false,
+    });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'zh-TW', acceptDownloads: true });
+    page = await browser.newPage({
+      viewport: { width: 1280, height: 860 },
+      locale: 'zh-TW',
+      acceptDownloads: true,
+    });
     await routeWrongBranchVerdict(page, WRONG_BRANCH_CODE);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
@@ -155,7 +177,11 @@ describe('the till in the browser', () => {
   it('says when, where and by whom a code was already redeemed', async () => {
     await scanExpect('TRY-VALID', '已兌換', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台中公益店 .* 由 劉雅婷$/);
     // Redeemed at 台北信義店 by S001; that branch's staff are not synced to this device.
-    await scanExpect('TRY-REDEEMED', '已兌換', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台北信義店 .* 由 未知人員$/);
+    await scanExpect(
+      'TRY-REDEEMED',
+      '已兌換',
+      /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台北信義店 .* 由 未知人員$/,
+    );
     expect(await sound()).toBe('failure');
     await shot('already-redeemed');
   });
@@ -223,7 +249,11 @@ describe('the till in the browser', () => {
     }
     await code.fill('1111');
     await code.press('Enter');
-    await see(page.getByRole('alert').filter({ hasText: /驗證碼錯誤次數過多，此優惠券在本裝置鎖定至 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/ }));
+    await see(
+      page
+        .getByRole('alert')
+        .filter({ hasText: /驗證碼錯誤次數過多，此優惠券在本裝置鎖定至 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/ }),
+    );
     expect(await code.isDisabled()).toBe(true);
     expect(await sound()).toBe('failure');
     await see(title('暫時無法兌換'));
@@ -249,7 +279,8 @@ describe('the till in the browser', () => {
   it('lists this device and this branch, and exports the CSV as the core wrote it', async () => {
     await page.getByLabel('搜尋條碼或顧客').fill('');
     await see(page.getByRole('cell', { name: '27M2Y3WGRP' }));
-    await page.getByRole('radio', { name: '此分店' }).check();
+    await page.getByText('此分店', { exact: true }).click();
+    await expect.poll(() => page.getByRole('radio', { name: '此分店' }).isChecked()).toBe(true);
     await see(page.getByRole('cell', { name: 'TRY-VALID' }));
     await shot('history');
     const [download] = await Promise.all([

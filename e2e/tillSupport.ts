@@ -106,8 +106,9 @@ export async function demoFacts(hubUrl: string) {
     async fixedCodeClaims(fixedCode: string, limit = 5): Promise<DemoClaim[]> {
       const coupon = coupons.find((c) => c.fixedCode === fixedCode);
       if (!coupon) throw new Error(`no coupon with fixed code ${fixedCode}`);
-      return (await adminGet<Listed<DemoClaim>>(hubUrl, `/api/admin/coupons/${coupon.id}/claims?limit=${limit}`))
-        .items;
+      return (
+        await adminGet<Listed<DemoClaim>>(hubUrl, `/api/admin/coupons/${coupon.id}/claims?limit=${limit}`)
+      ).items;
     },
   };
 }
@@ -141,7 +142,9 @@ export async function protocolDevice(hubUrl: string, pairingCode: string, device
         payload: { claimId: claim.id, couponId: claim.couponId, staffId, scannedCode: claim.code },
         deviceTime: deviceTime.toISOString(),
       };
-      const answer: unknown = await socket.timeout(10_000).emitWithAck(SyncEvent.push, { mutations: [mutation] });
+      const answer: unknown = await socket
+        .timeout(10_000)
+        .emitWithAck(SyncEvent.push, { mutations: [mutation] });
       return PushResponse.parse(answer).results[0];
     },
     close: () => void socket.close(),

@@ -10,6 +10,7 @@ import type { Clock, IdGenerator } from '../../domain/clock';
 import { ChannelErrorCode, ChannelSendError, networkFailure } from './errors';
 import { lineApi, type LineMessage } from './line';
 import { backoffDelayMs, type RetryPolicy } from './retry';
+import { groupCommit } from './groupCommit';
 import { getChannel, type Channel } from './store';
 import { sendWhatsapp, WHATSAPP_WINDOW_MS, type WhatsappBody } from './whatsapp';
 
@@ -86,20 +87,29 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
   let again = false;
   const log = deps.logger.child({ component: 'outbound' });
 
+  const store = groupCommit(deps.db);
+  const channels = new Map<string, { at: number; channel: Channel | null }>();
+  const channelOf = async (id: string): Promise<Channel | null> => {
+    const hit = channels.get(id);
+    if (hit && Date.now() - hit.at < 1000) return hit.channel;
+    const channel = await getChannel(deps.db, id);
+    channels.set(id, { at: Date.now(), channel });
+    return channel;
+  };
+
   const drain = async (): Promise<void> => {
     do {
       again = false;
+      const waiting: Row[] = [];
       while (!closed) {
-        const free = concurrency - inFlight.size;
-        if (free <= 0) {
-          await Promise.race(tasks);
-          continue;
+        if (waiting.length === 0) {
+          let query = deps.db('outbound_messages').where({ status: 'queued' }).orderBy('created_at').limit(200);
+          if (inFlight.size > 0) query = query.whereNotIn('id', [...inFlight]);
+          waiting.push(...((await query) as Row[]));
+          if (waiting.length === 0) break;
         }
-        const query = deps.db('outbound_messages').where({ status: 'queued' }).orderBy('created_at').limit(free);
-        if (inFlight.size > 0) query.whereNotIn('id', [...inFlight]);
-        const rows: Row[] = await query;
-        if (rows.length === 0) break;
-        for (const row of rows) start(row);
+        while (waiting.length > 0 && inFlight.size < concurrency) start(waiting.shift()!);
+        if (inFlight.size >= concurrency) await Promise.race(tasks);
       }
     } while (again && !closed);
   };
@@ -119,39 +129,45 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
   const deliver = async (row: Row): Promise<void> => {
     const id = String(row.id);
     let attempts = Number(row.attempts);
-    const channel = await getChannel(deps.db, String(row.channel_id));
+    const channel = await channelOf(String(row.channel_id));
     for (;;) {
       attempts += 1;
       try {
         if (!channel) throw new ChannelSendError(ChannelErrorCode.CHANNEL_MISSING, 'channel removed', false);
         await ensureWindowOpen(deps, channel, row);
         const { messageId } = await sendOnce(deps, channel, row);
-        await deps.db('outbound_messages').where({ id, status: 'queued' }).update({
-          status: 'sent',
-          attempts,
-          sent_at: deps.clock.now().toISOString(),
-          platform_message_id: messageId,
-          error: null,
-          error_code: null,
-        });
+        const sentAt = deps.clock.now().toISOString();
+        await store.write((trx) =>
+          trx('outbound_messages').where({ id, status: 'queued' }).update({
+            status: 'sent',
+            attempts,
+            sent_at: sentAt,
+            platform_message_id: messageId,
+            error: null,
+            error_code: null,
+          }),
+        );
         return;
       } catch (caught) {
         const error = caught instanceof ChannelSendError ? caught : networkFailure(caught);
         const failure = { attempts, error: error.message, error_code: error.code };
         if (error.retryable && attempts < deps.retry.maxAttempts && !closed) {
           const delay = backoffDelayMs(deps.retry, attempts, error.extra.retryAfterMs);
-          await deps.db('outbound_messages').where({ id }).update({
-            ...failure,
-            next_attempt_at: new Date(deps.clock.now().getTime() + delay).toISOString(),
-          });
+          const nextAttemptAt = new Date(deps.clock.now().getTime() + delay).toISOString();
+          await store.write((trx) =>
+            trx('outbound_messages').where({ id }).update({ ...failure, next_attempt_at: nextAttemptAt }),
+          );
           log.warn({ outboundId: id, code: error.code, attempts, delay }, 'outbound send refused for now');
           await Promise.race([deps.retry.sleep(delay), stopped]);
           if (closed) return; // stays queued: the next start sends it, with the same retry key
           continue;
         }
-        await deps.db('outbound_messages')
-          .where({ id, status: 'queued' })
-          .update({ ...failure, status: 'failed', failed_at: deps.clock.now().toISOString() });
+        const failedAt = deps.clock.now().toISOString();
+        await store.write((trx) =>
+          trx('outbound_messages')
+            .where({ id, status: 'queued' })
+            .update({ ...failure, status: 'failed', failed_at: failedAt }),
+        );
         log.warn({ outboundId: id, code: error.code, attempts }, 'outbound message failed');
         return;
       }

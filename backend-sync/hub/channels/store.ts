@@ -87,3 +87,32 @@ export async function getChannel(db: Knex, id: string): Promise<Channel | null> 
   const row: Row | undefined = await db('channels').where({ id }).first();
   return row ? toChannel(row) : null;
 }
+
+/**
+ * The webhook routes' view of the channels: read at most once a second, and again at once when
+ * nothing matches (a channel just added or its secret just changed), so a burst of webhooks does
+ * not query the channel table per request.
+ */
+export interface ChannelDirectory {
+  line(fresh?: boolean): Promise<LineChannel[]>;
+  whatsapp(fresh?: boolean): Promise<WhatsappChannel[]>;
+}
+
+export function channelDirectory(db: Knex, maxAgeMs = 1000): ChannelDirectory {
+  let cached: { at: number; line: LineChannel[]; whatsapp: WhatsappChannel[] } | null = null;
+  const load = async (fresh: boolean) => {
+    if (!fresh && cached && Date.now() - cached.at < maxAgeMs) return cached;
+    const rows: Row[] = await db('channels').orderBy('created_at');
+    const channels = rows.map(toChannel);
+    cached = {
+      at: Date.now(),
+      line: channels.filter((c): c is LineChannel => c.kind === 'line'),
+      whatsapp: channels.filter((c): c is WhatsappChannel => c.kind === 'whatsapp'),
+    };
+    return cached;
+  };
+  return {
+    line: async (fresh = false) => (await load(fresh)).line,
+    whatsapp: async (fresh = false) => (await load(fresh)).whatsapp,
+  };
+}

@@ -177,6 +177,18 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     expect(await h.t.db('webhook_inbox').whereNull('processed_at')).toHaveLength(0);
   });
 
+  it('keeps an event that fails from taking the others of its batch down with it', async () => {
+    h = await startChannelHub(kind);
+    const broken = { type: 'message', webhookEventId: 'broken-event', source: { type: 'user', userId: USER } };
+    const good = lineTextEvent({ userId: USER, text: '聯絡專員A101' });
+    expect((await postLine(h.hub, lineBody([broken, good]))).status).toBe(200);
+    await h.hub.channels.idle();
+    expect((await customer()).bound_staff_id).toBe(h.fixture.staff.associateA.id);
+    const failed = await h.t.db('webhook_inbox').where({ event_key: 'broken-event' }).first();
+    expect(failed).toMatchObject({ processed_at: null, attempts: 1 });
+    expect(failed.error).toBeTruthy();
+  });
+
   it('creates the customer on follow with their LINE profile and records an unfollow', async () => {
     h = await startChannelHub(kind, { profiles: { [USER]: { displayName: '林阿明', pictureUrl: 'https://p.example/m.jpg' } } });
     expect((await postLine(h.hub, lineBody([lineFollowEvent(USER)]))).status).toBe(200);

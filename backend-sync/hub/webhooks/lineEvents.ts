@@ -13,7 +13,7 @@ import { loadBindingSettings } from '../binding/settings';
 import { lineApi, toLineMessages, type LineProfile } from '../channels/line';
 import { queueOutbound } from '../channels/outbound';
 import type { Channel } from '../channels/store';
-import type { ApplyResult, EventHandler, InboxRecord } from './processor';
+import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
 
 /** The parts of a LINE webhook event we read (LINE adds fields over time: passthrough). */
 export const LineEvent = z.looseObject({
@@ -58,7 +58,8 @@ export function lineEventHandler(deps: LineHandlerDeps): EventHandler {
       if (!wanted) return undefined;
       return lineApi(channel, deps.lineApiBaseUrl, () => deps.clock.now()).getProfile(userId);
     },
-    apply: (trx, record, channel, prepared) => applyLineEvent(trx, deps, record, channel, prepared as LineProfile | undefined),
+    apply: (trx, record, channel, prepared, memo) =>
+      applyLineEvent(trx, deps, record, channel, prepared as LineProfile | undefined, memo),
   };
 }
 
@@ -68,6 +69,7 @@ async function applyLineEvent(
   record: InboxRecord,
   channel: Channel,
   profile: LineProfile | undefined,
+  memo: BatchMemo,
 ): Promise<ApplyResult> {
   const event = LineEvent.parse(record.payload);
   const userId = event.source?.type === 'user' ? event.source.userId : undefined;
@@ -102,7 +104,7 @@ async function applyLineEvent(
 
   if (event.type !== 'message' || event.message?.type !== 'text' || event.message.text === undefined) return {};
   const upserted = await upsertChannelCustomer(trx, deps, contact);
-  const settings = await loadBindingSettings(trx, channel.brandId);
+  const settings = await memo.get(`settings:${channel.brandId}`, () => loadBindingSettings(trx, channel.brandId));
   const result = await applyBindingMessage(trx, deps, {
     customer: upserted.customer,
     text: event.message.text,

@@ -98,7 +98,10 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     };
     await call('enrollment.enroll', { hubUrl: h.hub.url, pairingCode: h.fixture.devices.a1.pairingCode, deviceName: 'Till A1' });
     const { staffCode, pin } = h.fixture.staff.associateA;
-    await waitFor(async () => ((await call('sync.status')) as { connection: string }).connection === 'online', 'online');
+    await waitFor(async () => {
+      const status = (await call('sync.status')) as { connection: string; lastSyncAt: string | null; firstSync: unknown };
+      return status.connection === 'online' && status.lastSyncAt !== null && status.firstSync === null;
+    }, 'the first sync');
     await call('session.signIn', { staffCode, pin });
 
     const sent = performance.now();

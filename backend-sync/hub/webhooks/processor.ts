@@ -32,10 +32,34 @@ export interface ApplyResult {
   queued?: boolean;
 }
 
+/** Shared by the events of one batch: reads that cannot change within it (binding settings). */
+export interface BatchMemo {
+  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
 export interface EventHandler {
   /** Outside any transaction, before it: slow reads such as fetching a LINE profile. */
   prepare?(record: InboxRecord, channel: Channel): Promise<unknown>;
-  apply(trx: Knex.Transaction, record: InboxRecord, channel: Channel, prepared: unknown): Promise<ApplyResult>;
+  apply(
+    trx: Knex.Transaction,
+    record: InboxRecord,
+    channel: Channel,
+    prepared: unknown,
+    memo: BatchMemo,
+  ): Promise<ApplyResult>;
+}
+
+/** Profile fetches of one batch run side by side, this many at a time. */
+const PREPARE_CONCURRENCY = 16;
+
+function batchMemo(): BatchMemo {
+  const values = new Map<string, Promise<unknown>>();
+  return {
+    get: <T>(key: string, load: () => Promise<T>) => {
+      if (!values.has(key)) values.set(key, load());
+      return values.get(key) as Promise<T>;
+    },
+  };
 }
 
 export interface InboxProcessorDeps {
@@ -89,46 +113,27 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
     const failed = new Map<number, unknown>();
     for (const record of records) {
       if (!channels.has(record.channelId)) channels.set(record.channelId, await getChannel(deps.db, record.channelId));
-      const channel = channels.get(record.channelId);
-      const handler = deps.handlers[record.platform];
-      if (!channel || !handler.prepare) continue;
-      try {
-        prepared.set(record.id, await handler.prepare(record, channel));
-      } catch (error) {
-        prepared.set(record.id, undefined); // prepare is best effort (e.g. no profile)
-        log.warn({ err: error, inboxId: record.id }, 'webhook event preparation failed');
-      }
     }
-
-    const changedBrandIds = new Set<string>();
-    let queued = false;
-    const now = deps.clock.now().toISOString();
-    await deps.db.transaction(async (trx) => {
-      for (const record of records) {
+    let next = 0;
+    const prepareWorker = async () => {
+      while (next < records.length) {
+        const record = records[next++]!;
         const channel = channels.get(record.channelId);
+        const handler = deps.handlers[record.platform];
+        if (!channel || !handler.prepare) continue;
         try {
-          await trx.transaction(async (sp) => {
-            const result: ApplyResult = channel
-              ? await deps.handlers[record.platform].apply(sp, record, channel, prepared.get(record.id))
-              : {};
-            await sp('webhook_inbox')
-              .where({ id: record.id })
-              .update({ processed_at: now, attempts: sp.raw('attempts + 1'), error: channel ? null : 'channel removed' });
-            if (result.changedBrandId) changedBrandIds.add(result.changedBrandId);
-            if (result.queued) queued = true;
-          });
+          prepared.set(record.id, await handler.prepare(record, channel));
         } catch (error) {
-          failed.set(record.id, error);
+          prepared.set(record.id, undefined); // prepare is best effort (e.g. no profile)
+          log.warn({ err: error, inboxId: record.id }, 'webhook event preparation failed');
         }
       }
-      for (const [id, error] of failed) {
-        await trx('webhook_inbox')
-          .where({ id })
-          .update({ attempts: trx.raw('attempts + 1'), error: String(error instanceof Error ? error.message : error).slice(0, 1000) });
-      }
-    });
-    for (const [id, error] of failed) log.error({ err: error, inboxId: id }, 'webhook event failed');
-    deps.onCommitted({ changedBrandIds, queued });
+    };
+    await Promise.all(Array.from({ length: Math.min(PREPARE_CONCURRENCY, records.length) }, prepareWorker));
+
+    const committed = await commitBatch(deps, records, channels, prepared);
+    for (const [id, error] of committed.failed) log.error({ err: error, inboxId: id }, 'webhook event failed');
+    deps.onCommitted(committed);
     return true;
   };
 
@@ -163,4 +168,72 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
       await running;
     },
   };
+}
+
+interface BatchOutcome {
+  changedBrandIds: Set<string>;
+  queued: boolean;
+  failed: Map<number, unknown>;
+}
+
+/**
+ * Commits a batch. The fast way first: every event in one transaction, marked processed with one
+ * UPDATE. Should any event fail, that transaction is rolled back and the batch is done again with a
+ * savepoint per event, so the failing one is rolled back alone and the others still commit.
+ */
+async function commitBatch(
+  deps: InboxProcessorDeps,
+  records: InboxRecord[],
+  channels: Map<string, Channel | null>,
+  prepared: Map<number, unknown>,
+): Promise<BatchOutcome> {
+  const now = deps.clock.now().toISOString();
+  const apply = async (trx: Knex.Transaction, record: InboxRecord, memo: BatchMemo, out: BatchOutcome) => {
+    const channel = channels.get(record.channelId);
+    const result: ApplyResult = channel
+      ? await deps.handlers[record.platform].apply(trx, record, channel, prepared.get(record.id), memo)
+      : {};
+    if (result.changedBrandId) out.changedBrandIds.add(result.changedBrandId);
+    if (result.queued) out.queued = true;
+  };
+  const fresh = (): BatchOutcome => ({ changedBrandIds: new Set(), queued: false, failed: new Map() });
+  const markProcessed = (trx: Knex.Transaction, ids: number[]) =>
+    trx('webhook_inbox')
+      .whereIn('id', ids)
+      .update({ processed_at: now, attempts: trx.raw('attempts + 1'), error: null });
+
+  try {
+    const out = fresh();
+    await deps.db.transaction(async (trx) => {
+      const memo = batchMemo();
+      for (const record of records) await apply(trx, record, memo, out);
+      await markProcessed(trx, records.map((r) => r.id));
+    });
+    return out;
+  } catch {
+    // one at a time, below
+  }
+
+  const out = fresh();
+  await deps.db.transaction(async (trx) => {
+    const memo = batchMemo();
+    for (const record of records) {
+      try {
+        await trx.transaction(async (sp) => {
+          const partial = fresh();
+          await apply(sp, record, memo, partial);
+          await markProcessed(sp, [record.id]);
+          for (const id of partial.changedBrandIds) out.changedBrandIds.add(id);
+          out.queued ||= partial.queued;
+        });
+      } catch (error) {
+        out.failed.set(record.id, error);
+      }
+    }
+    for (const [id, error] of out.failed) {
+      const message = String(error instanceof Error ? error.message : error).slice(0, 1000);
+      await trx('webhook_inbox').where({ id }).update({ attempts: trx.raw('attempts + 1'), error: message });
+    }
+  });
+  return out;
 }

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Knex } from 'knex';
 import { ErrorCode } from '../../domain/errors';
 import type { Clock } from '../../domain/clock';
-import { listLineChannels, listWhatsappChannels } from '../channels/store';
+import { channelDirectory, type ChannelDirectory, type LineChannel, type WhatsappChannel } from '../channels/store';
 import { sendError } from '../http/errors';
 import type { Inbox, InboxEvent } from './inbox';
 import { LineWebhookBody } from './lineEvents';
@@ -32,7 +32,18 @@ export interface WebhookRouteDeps {
 
 const SIGNATURE_INVALID = 'SIGNATURE_INVALID';
 
-export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
+interface RouteDeps extends WebhookRouteDeps {
+  channels: ChannelDirectory;
+}
+
+/** The channels a check accepts, trying the cached list first and the table when none matches. */
+async function matching<C>(load: (fresh: boolean) => Promise<C[]>, accept: (c: C) => boolean): Promise<C[]> {
+  const cached = (await load(false)).filter(accept);
+  return cached.length > 0 ? cached : (await load(true)).filter(accept);
+}
+
+export async function registerWebhookRoutes(app: FastifyInstance, routeDeps: WebhookRouteDeps): Promise<void> {
+  const deps: RouteDeps = { ...routeDeps, channels: channelDirectory(routeDeps.db) };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) =>
@@ -62,14 +73,14 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-async function lineWebhook(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
   const raw = rawOf(request);
   const signature = header(request, 'x-line-signature');
   // The destination names the channel, but it is inside the body we may not trust yet: the
   // channel is the one whose secret verifies the signature, and must then match the destination.
-  const channel = signature
-    ? (await listLineChannels(deps.db)).find((c) => verifyLineSignature(raw, signature, c.channelSecret))
-    : undefined;
+  const [channel]: (LineChannel | undefined)[] = signature
+    ? await matching((fresh) => deps.channels.line(fresh), (c) => verifyLineSignature(raw, signature, c.channelSecret))
+    : [];
   if (!channel) {
     request.log.warn({ hasSignature: !!signature }, 'LINE webhook refused: signature');
     return sendError(reply, 401, SIGNATURE_INVALID, 'X-Line-Signature is missing or does not match.');
@@ -80,10 +91,15 @@ async function lineWebhook(deps: WebhookRouteDeps, request: FastifyRequest, repl
   if (!body.success) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a LINE webhook body.');
 
   const { destination, events } = body.data;
-  if (channel.destination === null) {
-    // First webhook of a channel configured without its bot user id: learn it.
+  let known = channel.destination;
+  if (known === null) {
+    // First webhook of a channel configured without its bot user id: learn it (once).
     await deps.db('channels').where({ id: channel.id }).whereNull('line_destination').update({ line_destination: destination });
-  } else if (channel.destination !== destination) {
+    const row = await deps.db('channels').where({ id: channel.id }).first('line_destination');
+    known = row ? String(row.line_destination) : null;
+    channel.destination = known; // the cached copy too
+  }
+  if (known !== destination) {
     request.log.warn({ channelId: channel.id, destination }, 'LINE webhook for an unknown destination ignored');
     return reply.status(200).send({});
   }
@@ -101,12 +117,13 @@ async function lineWebhook(deps: WebhookRouteDeps, request: FastifyRequest, repl
   return reply.status(200).send({});
 }
 
-async function whatsappWebhook(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+async function whatsappWebhook(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
   const raw = rawOf(request);
   const signature = header(request, 'x-hub-signature-256');
-  const channels = signature ? await listWhatsappChannels(deps.db) : [];
   // One Meta app (one app secret) may serve several numbers.
-  const verified = channels.filter((c) => verifyWhatsappSignature(raw, signature!, c.appSecret));
+  const verified: WhatsappChannel[] = signature
+    ? await matching((fresh) => deps.channels.whatsapp(fresh), (c) => verifyWhatsappSignature(raw, signature, c.appSecret))
+    : [];
   if (verified.length === 0) {
     request.log.warn({ hasSignature: !!signature }, 'WhatsApp webhook refused: signature');
     return sendError(reply, 401, SIGNATURE_INVALID, 'X-Hub-Signature-256 is missing or does not match.');
@@ -148,14 +165,13 @@ async function whatsappWebhook(deps: WebhookRouteDeps, request: FastifyRequest, 
   return reply.status(200).send({});
 }
 
-async function whatsappHandshake(deps: WebhookRouteDeps, request: FastifyRequest, reply: FastifyReply) {
+async function whatsappHandshake(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
   const query = request.query as Record<string, unknown>;
   const mode = query['hub.mode'];
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
   if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string') {
-    const channels = await listWhatsappChannels(deps.db);
-    if (channels.some((c) => sameSecret(c.verifyToken, token))) {
+    if ((await matching((fresh) => deps.channels.whatsapp(fresh), (c) => sameSecret(c.verifyToken, token))).length > 0) {
       return reply.status(200).type('text/plain').send(challenge);
     }
   }

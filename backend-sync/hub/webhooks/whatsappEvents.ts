@@ -13,7 +13,7 @@ import { queueOutbound } from '../channels/outbound';
 import { applyDeliveryStatus, type DeliveryStatus } from '../channels/statuses';
 import type { Channel } from '../channels/store';
 import { toWhatsappBodies } from '../channels/whatsapp';
-import type { ApplyResult, EventHandler, InboxRecord } from './processor';
+import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
 
 export const WhatsappMessage = z.looseObject({
   from: z.string(),
@@ -77,8 +77,8 @@ const epoch = (seconds: string, fallback: Date): string => {
 
 export function whatsappEventHandler(deps: WhatsappHandlerDeps): EventHandler {
   return {
-    apply: (trx, record, channel) =>
-      record.kind === 'status' ? applyStatus(trx, deps, record) : applyMessage(trx, deps, record, channel),
+    apply: (trx, record, channel, _prepared, memo) =>
+      record.kind === 'status' ? applyStatus(trx, deps, record) : applyMessage(trx, deps, record, channel, memo),
   };
 }
 
@@ -99,6 +99,7 @@ async function applyMessage(
   deps: WhatsappHandlerDeps,
   record: InboxRecord,
   channel: Channel,
+  memo: BatchMemo,
 ): Promise<ApplyResult> {
   const { message, contact } = record.payload as WhatsappMessageItem;
   const waId = contact?.wa_id ?? message.from;
@@ -117,7 +118,7 @@ async function applyMessage(
 
   const text = message.text?.body ?? message.button?.text;
   if (text === undefined) return { changedBrandId: upserted.changed ? channel.brandId : undefined };
-  const settings = await loadBindingSettings(trx, channel.brandId);
+  const settings = await memo.get(`settings:${channel.brandId}`, () => loadBindingSettings(trx, channel.brandId));
   const result = await applyBindingMessage(trx, deps, { customer: upserted.customer, text, settings });
   const changed = result.changed || upserted.changed;
   for (const body of toWhatsappBodies(waId, result.replies)) {

@@ -9,7 +9,8 @@ import { errorText } from '../../i18n/format';
 type T = (key: string, named?: Record<string, unknown>) => string;
 
 export type Tone = 'success' | 'danger' | 'warning' | 'info';
-export type IconName = 'check' | 'ban' | 'hourglass' | 'clock' | 'pin' | 'draft' | 'question' | 'alert' | 'qr';
+export type IconName =
+  'check' | 'ban' | 'hourglass' | 'clock' | 'pin' | 'draft' | 'question' | 'alert' | 'qr';
 
 export interface VerdictWords {
   tone: Tone;
@@ -36,7 +37,13 @@ const LOOKS: Record<TillVerdict['verdict'], { tone: Tone; icon: IconName }> = {
  */
 const ID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const KNOWN_PROBLEMS = new Set(['EMPTY', 'TOO_LONG', 'UNPRINTABLE', 'EAN13_CHECK_DIGIT', 'CLAIM_TOKEN_MALFORMED']);
+const KNOWN_PROBLEMS = new Set([
+  'EMPTY',
+  'TOO_LONG',
+  'UNPRINTABLE',
+  'EAN13_CHECK_DIGIT',
+  'CLAIM_TOKEN_MALFORMED',
+]);
 
 /** Date and minute, e.g. "2026/11/30 23:59" (zh-TW) or "11/30/2026, 23:59" (en). */
 export function formatDateTime(locale: string, at: string | Date): string {
@@ -58,7 +65,9 @@ export function verdictWords(t: T, locale: string, v: TillVerdict): VerdictWords
   const details: string[] = [];
   switch (v.verdict) {
     case 'valid':
-      details.push(v.validUntil ? t('verdict.validUntil', { date: date(v.validUntil) }) : t('verdict.validOpen'));
+      details.push(
+        v.validUntil ? t('verdict.validUntil', { date: date(v.validUntil) }) : t('verdict.validOpen'),
+      );
       break;
     case 'not_yet_valid':
       if (v.validFrom) details.push(t('verdict.notYetValidFrom', { date: date(v.validFrom) }));

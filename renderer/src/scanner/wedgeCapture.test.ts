@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+/**
+ * The wedge detector on a real (happy-dom) window: scans are swallowed and reported, typing lands
+ * in the field it was aimed at, and keys a person needs (Space on a button) are not held.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { installWedgeCapture } from './wedgeCapture';
+import { DEFAULT_WEDGE_SETTINGS, type Timers } from './wedgeDetector';
+
+/** Timers driven by the keys' own timestamps, as in wedgeDetector.test.ts. */
+function clock() {
+  let pending: { fn: () => void; at: number } | null = null;
+  let now = 0;
+  const timers: Timers = {
+    set: (fn, ms) => (pending = { fn, at: now + ms }),
+    clear: () => (pending = null),
+  };
+  const advanceTo = (t: number) => {
+    while (pending && pending.at <= t) {
+      const p = pending;
+      pending = null;
+      now = p.at;
+      p.fn();
+    }
+    now = t;
+  };
+  return { timers, advanceTo };
+}
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = '';
+});
+
+function setup() {
+  const c = clock();
+  const scans: string[] = [];
+  cleanup = installWedgeCapture({
+    settings: DEFAULT_WEDGE_SETTINGS,
+    onScan: (code) => scans.push(code),
+    timers: c.timers,
+  });
+  /** Presses `key` at time `at` on the focused element; returns whether a field would see it. */
+  const press = (key: string, at: number) => {
+    c.advanceTo(at);
+    const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'timeStamp', { value: at });
+    const reached: string[] = [];
+    const target = (document.activeElement ?? document.body) as HTMLElement;
+    const listener = () => reached.push(key);
+    target.addEventListener('keydown', listener);
+    target.dispatchEvent(event);
+    target.removeEventListener('keydown', listener);
+    return { prevented: event.defaultPrevented, reachedTarget: reached.length > 0 };
+  };
+  const type = (text: string, start: number, gap: number) =>
+    [...text].map((ch, i) => press(ch, start + i * gap));
+  return { scans, press, type, advanceTo: c.advanceTo };
+}
+
+function field(id: string) {
+  const input = document.createElement('input');
+  input.id = id;
+  document.body.appendChild(input);
+  return input;
+}
+
+describe('wedge capture', () => {
+  it('reports a scanner burst as a scan, and nothing of it reaches the focused field', () => {
+    const h = setup();
+    const input = field('search');
+    const inputs: string[] = [];
+    input.addEventListener('input', () => inputs.push(input.value));
+    input.focus();
+    const keys = h.type('TRY-VALID', 1000, 5);
+    const enter = h.press('Enter', 1000 + 9 * 5);
+    h.advanceTo(5000);
+    expect(h.scans).toEqual(['TRY-VALID']);
+    expect(keys.every((k) => k.prevented && !k.reachedTarget)).toBe(true);
+    expect(enter.prevented && !enter.reachedTarget).toBe(true);
+    expect(input.value).toBe('');
+    expect(inputs).toEqual([]);
+  });
+
+  it('puts human-speed typing into the field with input events, and lets Enter through', () => {
+    const h = setup();
+    const input = field('search');
+    const inputs: string[] = [];
+    input.addEventListener('input', () => inputs.push(input.value));
+    input.focus();
+    h.type('chen', 0, 120);
+    const enter = h.press('Enter', 4 * 120);
+    h.advanceTo(5000);
+    expect(h.scans).toEqual([]);
+    expect(input.value).toBe('chen');
+    expect(inputs.at(-1)).toBe('chen');
+    expect(enter.prevented).toBe(false);
+  });
+
+  it('inserts held keys where they were aimed even if the focus moved meanwhile', () => {
+    const h = setup();
+    const first = field('first');
+    const second = field('second');
+    first.focus();
+    h.press('a', 0);
+    second.focus();
+    h.advanceTo(1000);
+    expect(first.value).toBe('a');
+    expect(second.value).toBe('');
+  });
+
+  it('does not hold Space on a button, so the button still works', () => {
+    const h = setup();
+    const button = document.createElement('button');
+    document.body.appendChild(button);
+    button.focus();
+    expect(h.press(' ', 0)).toEqual({ prevented: false, reachedTarget: true });
+  });
+
+  it('stops listening when uninstalled', () => {
+    const h = setup();
+    cleanup?.();
+    cleanup = null;
+    const input = field('x');
+    input.focus();
+    expect(h.press('a', 0).prevented).toBe(false);
+  });
+});
