@@ -120,7 +120,7 @@ describe('OMO Store Console in the browser', () => {
       ['我的 QR 碼', '07-my-qr'],
     ] as const) {
       await page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: link }).click();
-      await see(page.getByRole('heading', { name: link }));
+      await see(page.getByRole('heading', { name: link, exact: true }));
       await shot(file);
     }
     // History is real now (e2e/till.e2e.ts tests it): its heading, tabs and export.

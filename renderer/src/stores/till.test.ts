@@ -225,6 +225,14 @@ describe('till store', () => {
     expect(till.verdict?.input).toBe('SECOND');
   });
 
+  it('shows a verdict the HID reader judged like a scan of its own', async () => {
+    const till = useTillStore();
+    await till.showJudged(verdict({ origin: 'hid', verdict: 'already_redeemed' }));
+    expect(till.phase).toBe('verdict');
+    expect(till.verdict?.origin).toBe('hid');
+    expect(sounds).toEqual(['failure']);
+  });
+
   it('Esc clears everything, and a scan still being judged no longer shows', async () => {
     const slow = deferred<TillVerdict>();
     handlers.set('till.scan', () => slow.promise);
