@@ -44,12 +44,19 @@ describe('parseBindingMessage', () => {
     const code = fc.stringMatching(/^[A-Z0-9][A-Z0-9_-]{0,9}$/);
     const affix = fc.constantFrom('', '聯絡專員', '找', 'Contact ', '，謝謝');
     fc.assert(
-      fc.property(code, affix, affix, fc.boolean(), fc.boolean(), (staffCode, prefix, suffix, wide, lower) => {
-        let text = ` ${bindingMessage(staffCode, { prefix, suffix })} `;
-        if (lower) text = text.toLowerCase();
-        if (wide) text = toFullWidth(text);
-        expect(parseBindingMessage(text, { prefix, suffix })).toBe(staffCode);
-      }),
+      fc.property(
+        code,
+        affix,
+        affix,
+        fc.boolean(),
+        fc.boolean(),
+        (staffCode, prefix, suffix, wide, lower) => {
+          let text = ` ${bindingMessage(staffCode, { prefix, suffix })} `;
+          if (lower) text = text.toLowerCase();
+          if (wide) text = toFullWidth(text);
+          expect(parseBindingMessage(text, { prefix, suffix })).toBe(staffCode);
+        },
+      ),
     );
   });
 });
@@ -105,18 +112,28 @@ describe('replies', () => {
   };
 
   it('fills {店員姓名} and {分店名稱} everywhere they appear', () => {
-    expect(renderReply({ kind: 'text', text: '{店員姓名}/{店員姓名}@{分店名稱}' }, { staffName: 'A', branchName: 'B' }))
-      .toEqual([{ type: 'text', text: 'A/A@B' }]);
+    expect(
+      renderReply(
+        { kind: 'text', text: '{店員姓名}/{店員姓名}@{分店名稱}' },
+        { staffName: 'A', branchName: 'B' },
+      ),
+    ).toEqual([{ type: 'text', text: 'A/A@B' }]);
   });
 
   it('answers each outcome with its configured reply', () => {
-    expect(replyFor({ kind: 'bound', to: lin }, replies)).toEqual([{ type: 'text', text: '我是台北信義店的林小美' }]);
+    expect(replyFor({ kind: 'bound', to: lin }, replies)).toEqual([
+      { type: 'text', text: '我是台北信義店的林小美' },
+    ]);
     expect(replyFor({ kind: 'repeat', current: lin }, replies)).toEqual([
       { type: 'text', text: '您已綁定林小美' },
       { type: 'image', url: 'https://example.com/a.png' },
     ]);
-    expect(replyFor({ kind: 'unknown_staff', staffCode: 'X' }, replies)).toEqual([{ type: 'text', text: '找不到專員' }]);
-    expect(replyFor({ kind: 'unknown_staff', staffCode: 'X' }, { ...replies, unknownStaff: null })).toEqual([]);
+    expect(replyFor({ kind: 'unknown_staff', staffCode: 'X' }, replies)).toEqual([
+      { type: 'text', text: '找不到專員' },
+    ]);
+    expect(replyFor({ kind: 'unknown_staff', staffCode: 'X' }, { ...replies, unknownStaff: null })).toEqual(
+      [],
+    );
   });
 
   it('sends nothing for an empty text reply (the brand turned it off)', () => {

@@ -14,8 +14,7 @@ export const DEFAULT_BINDING_SUFFIX = '';
 
 /** One message of a reply. Text may carry {店員姓名} and {分店名稱}. */
 export type ReplyMessage =
-  | { type: 'text'; text: string }
-  | { type: 'image'; url: string; previewUrl?: string | undefined };
+  { type: 'text'; text: string } | { type: 'image'; url: string; previewUrl?: string | undefined };
 
 /** A configured reply: plain text, or a bot module (an ordered list of messages). */
 export type Reply = { kind: 'text'; text: string } | { kind: 'module'; messages: ReplyMessage[] };
@@ -36,7 +35,10 @@ export function squash(text: string): string {
  * The staff code named by a binding message, upper-cased, or null when the message is not a
  * binding message (an ordinary chat message).
  */
-export function parseBindingMessage(text: string, settings: { prefix: string; suffix: string }): string | null {
+export function parseBindingMessage(
+  text: string,
+  settings: { prefix: string; suffix: string },
+): string | null {
   const body = squash(text);
   const prefix = squash(settings.prefix);
   const suffix = squash(settings.suffix);
@@ -89,8 +91,9 @@ export function decideBinding(args: {
 }
 
 /** True when the outcome changes the customer's binding (history, change log, consoles). */
-export const changesBinding = (o: BindingOutcome): o is Extract<BindingOutcome, { kind: 'bound' | 'rebound' }> =>
-  o.kind === 'bound' || o.kind === 'rebound';
+export const changesBinding = (
+  o: BindingOutcome,
+): o is Extract<BindingOutcome, { kind: 'bound' | 'rebound' }> => o.kind === 'bound' || o.kind === 'rebound';
 
 export const PLACEHOLDER_STAFF_NAME = '{店員姓名}';
 export const PLACEHOLDER_BRANCH_NAME = '{分店名稱}';
@@ -105,7 +108,8 @@ export function renderTemplate(template: string, vars: { staffName: string; bran
 
 /** The reply's messages, in order, with placeholders filled (images pass through unchanged). */
 export function renderReply(reply: Reply, vars: { staffName: string; branchName: string }): ReplyMessage[] {
-  const messages: ReplyMessage[] = reply.kind === 'text' ? [{ type: 'text', text: reply.text }] : reply.messages;
+  const messages: ReplyMessage[] =
+    reply.kind === 'text' ? [{ type: 'text', text: reply.text }] : reply.messages;
   return messages
     .map((m) => (m.type === 'text' ? { type: 'text' as const, text: renderTemplate(m.text, vars) } : m))
     .filter((m) => m.type !== 'text' || m.text.trim().length > 0);

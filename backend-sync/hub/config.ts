@@ -92,7 +92,8 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     lineApiBaseUrl: options.lineApiBaseUrl ?? (env.LINE_API_BASE_URL || DEFAULT_LINE_API_BASE_URL),
     lineDataApiBaseUrl:
       options.lineDataApiBaseUrl ?? (env.LINE_DATA_API_BASE_URL || DEFAULT_LINE_DATA_API_BASE_URL),
-    whatsappApiBaseUrl: options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
+    whatsappApiBaseUrl:
+      options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
     webhookBodyLimit: options.webhookBodyLimit ?? 1024 * 1024,
   };
 }

@@ -18,7 +18,10 @@ const REDACT_PATHS = [
   'pairingCode',
   'adminToken',
   // channels (LINE / WhatsApp): secrets and access tokens, wherever they appear
-  ...['channelSecret', 'accessToken', 'appSecret', 'verifyToken', 'channelAccessToken'].flatMap((f) => [f, `*.${f}`]),
+  ...['channelSecret', 'accessToken', 'appSecret', 'verifyToken', 'channelAccessToken'].flatMap((f) => [
+    f,
+    `*.${f}`,
+  ]),
   'req.headers["x-line-signature"]',
   'req.headers["x-hub-signature-256"]',
 ];

@@ -28,12 +28,19 @@ export async function putBindingSettings(
     await requireBrand(trx, brandId);
     const ids = data.branchSuccessMessages.map((o) => o.branchId);
     const known = new Set(
-      (await trx('branches').where({ brand_id: brandId }).whereIn('id', ids).select('id')).map((r: { id: string }) => r.id),
+      (await trx('branches').where({ brand_id: brandId }).whereIn('id', ids).select('id')).map(
+        (r: { id: string }) => r.id,
+      ),
     );
     const issues = ids.flatMap((id, i) =>
       known.has(id) && ids.indexOf(id) === i
         ? []
-        : [{ path: `branchSuccessMessages.${i}.branchId`, message: known.has(id) ? 'listed twice' : 'not a branch of this brand' }],
+        : [
+            {
+              path: `branchSuccessMessages.${i}.branchId`,
+              message: known.has(id) ? 'listed twice' : 'not a branch of this brand',
+            },
+          ],
     );
     if (issues.length > 0) throw validationFailed('The input is not valid.', issues);
     await saveBindingSettings(trx, brandId, data, deps.clock.now().toISOString());

@@ -17,7 +17,8 @@ export async function brandChannelsOf(
   brandId: string,
 ): Promise<BrandChannels | undefined> {
   const channels: Row[] = await db('channels').where({ brand_id: brandId }).orderBy('created_at');
-  if (channels.length === 0 && !(await db('binding_settings').where({ brand_id: brandId }).first())) return undefined;
+  if (channels.length === 0 && !(await db('binding_settings').where({ brand_id: brandId }).first()))
+    return undefined;
   const line = channels.find((c) => c.kind === 'line' && c.line_basic_id);
   const whatsapp = channels.find((c) => c.kind === 'whatsapp' && c.wa_display_number);
   const settings = await loadBindingSettings(db, brandId);
@@ -39,5 +40,13 @@ export async function brandRowOf(db: Knex | Knex.Transaction, brandRow: Row): Pr
 export async function recordBrandRow(trx: Knex.Transaction, brandId: string, at: Date): Promise<void> {
   const row: Row | undefined = await trx('brands').where({ id: brandId }).first();
   if (!row) return;
-  await recordChange(trx, { brandId, scopes: ['brand'], entity: 'brand', id: brandId, op: 'upsert', data: await brandRowOf(trx, row), at });
+  await recordChange(trx, {
+    brandId,
+    scopes: ['brand'],
+    entity: 'brand',
+    id: brandId,
+    op: 'upsert',
+    data: await brandRowOf(trx, row),
+    at,
+  });
 }

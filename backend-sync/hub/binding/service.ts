@@ -70,7 +70,8 @@ export async function upsertChannelCustomer(
     return { customer: row, changed: false };
   }
   const update: Row = {};
-  if (contact.displayName && contact.displayName !== existing.display_name) update.display_name = contact.displayName;
+  if (contact.displayName && contact.displayName !== existing.display_name)
+    update.display_name = contact.displayName;
   if (contact.avatarUrl && contact.avatarUrl !== existing.avatar_url) update.avatar_url = contact.avatarUrl;
   if (contact.phone && contact.phone !== existing.phone) update.phone = contact.phone;
   if (Object.keys(update).length === 0) return { customer: existing, changed: false };
@@ -93,23 +94,33 @@ export interface BindingResult {
   customer: Row;
 }
 
+/** Reads shared by a batch of events (an associate looked up once per batch). */
+export interface Memo {
+  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+const noMemo: Memo = { get: (_key, load) => load() };
+
 /** Applies a text message from the customer: binding rules, history, change log. */
 export async function applyBindingMessage(
   trx: Knex.Transaction,
   deps: ServiceDeps,
-  args: { customer: Row; text: string; settings: BindingSettings },
+  args: { customer: Row; text: string; settings: BindingSettings; memo?: Memo },
 ): Promise<BindingResult> {
   const { customer, settings } = args;
   const staffCode = parseBindingMessage(args.text, settings);
   if (!staffCode) return { outcome: null, replies: [], changed: false, customer };
 
   const brandId = String(customer.brand_id);
-  const named = await findAssociate(trx, brandId, (q) => q.whereRaw('upper(staff.staff_code) = ?', [staffCode]));
+  const named = await (args.memo ?? noMemo).get(`associate:${brandId}:${staffCode}`, () =>
+    findAssociate(trx, brandId, (q) => q.whereRaw('upper(staff.staff_code) = ?', [staffCode])),
+  );
   const current = customer.bound_staff_id
     ? await findAssociate(trx, brandId, (q) => q.where('staff.id', String(customer.bound_staff_id)), false)
     : null;
   const outcome = decideBinding({ staffCode, current, named, mode: settings.mode });
-  const branchId = outcome.kind === 'repeat' ? outcome.current.branchId : 'to' in outcome ? outcome.to.branchId : null;
+  const branchId =
+    outcome.kind === 'repeat' ? outcome.current.branchId : 'to' in outcome ? outcome.to.branchId : null;
   const replies = replyFor(outcome, repliesFor(settings, branchId));
   if (!changesBinding(outcome)) return { outcome, replies, changed: false, customer };
 

@@ -18,7 +18,10 @@ export const ReplyMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('image'),
     url: z.url({ protocol: /^https?$/ }).max(2000),
-    previewUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    previewUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
   }),
 ]);
 
@@ -32,11 +35,13 @@ export const ReplySchema = z
     }),
   ])
   .meta({
-    description: 'Plain text, or a bot module (an ordered list of messages). Text may use {店員姓名} and {分店名稱}.',
+    description:
+      'Plain text, or a bot module (an ordered list of messages). Text may use {店員姓名} and {分店名稱}.',
   });
 
 export const BindingModeSchema = z.enum(['fixed', 'free']).meta({
-  description: 'fixed (固定): a bound customer stays with their associate; free (自由): they move to the new one',
+  description:
+    'fixed (固定): a bound customer stays with their associate; free (自由): they move to the new one',
 });
 
 export const BindingSettingsView = z.object({
@@ -52,9 +57,15 @@ export const BindingSettingsView = z.object({
 });
 export type BindingSettingsView = z.infer<typeof BindingSettingsView>;
 
-export const DEFAULT_SUCCESS: Reply = { kind: 'text', text: '您好，我是{分店名稱}的{店員姓名}，很高興為您服務！' };
+export const DEFAULT_SUCCESS: Reply = {
+  kind: 'text',
+  text: '您好，我是{分店名稱}的{店員姓名}，很高興為您服務！',
+};
 export const DEFAULT_REPEAT: Reply = { kind: 'text', text: '您已由{分店名稱}的{店員姓名}為您服務。' };
-export const DEFAULT_UNKNOWN: Reply = { kind: 'text', text: '抱歉，找不到這位專員，請確認 QR Code 是否正確。' };
+export const DEFAULT_UNKNOWN: Reply = {
+  kind: 'text',
+  text: '抱歉，找不到這位專員，請確認 QR Code 是否正確。',
+};
 
 export interface BindingSettings {
   brandId: string;
@@ -73,7 +84,10 @@ type Row = Record<string, unknown>;
 
 const parseReply = (v: unknown): Reply => ReplySchema.parse(JSON.parse(String(v))) as Reply;
 
-export async function loadBindingSettings(db: Knex | Knex.Transaction, brandId: string): Promise<BindingSettings> {
+export async function loadBindingSettings(
+  db: Knex | Knex.Transaction,
+  brandId: string,
+): Promise<BindingSettings> {
   const row: Row | undefined = await db('binding_settings').where({ brand_id: brandId }).first();
   const overrides: Row[] = await db('binding_branch_messages').where({ brand_id: brandId });
   return {
@@ -105,7 +119,10 @@ export function toBindingSettingsView(s: BindingSettings): BindingSettingsView {
     successMessage: s.success,
     repeatMessage: s.repeat,
     defaultReply: s.unknownStaff,
-    branchSuccessMessages: [...s.branchSuccess].map(([branchId, successMessage]) => ({ branchId, successMessage })),
+    branchSuccessMessages: [...s.branchSuccess].map(([branchId, successMessage]) => ({
+      branchId,
+      successMessage,
+    })),
     updatedAt: s.updatedAt,
   };
 }
@@ -116,7 +133,9 @@ export const BindingSettingsInput = z.strictObject({
   suffix: z.string().max(50).default(DEFAULT_BINDING_SUFFIX),
   successMessage: ReplySchema,
   repeatMessage: ReplySchema,
-  defaultReply: ReplySchema.nullable().meta({ description: 'Reply to an unknown staff code; null = no reply' }),
+  defaultReply: ReplySchema.nullable().meta({
+    description: 'Reply to an unknown staff code; null = no reply',
+  }),
   branchSuccessMessages: z
     .array(z.strictObject({ branchId: z.string().min(1), successMessage: ReplySchema }))
     .max(1000)

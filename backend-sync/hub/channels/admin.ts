@@ -10,25 +10,55 @@ import { requireBrand } from '../catalog/brands';
 import { recordBrandRow } from '../binding/brandRow';
 import { inTransaction, notFound, parseInput } from '../catalog/support';
 
-const secret = (what: string) => z.string().trim().min(1).max(1000).meta({ description: `${what} (write-only)` });
+const secret = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .meta({ description: `${what} (write-only)` });
 
 const LineFields = {
   name: z.string().trim().min(1).max(100),
-  channelId: z.string().trim().regex(/^\d{1,20}$/).optional().meta({ description: 'LINE Channel ID' }),
+  channelId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,20}$/)
+    .optional()
+    .meta({ description: 'LINE Channel ID' }),
   destination: z
     .string()
     .trim()
     .regex(/^U[0-9a-f]{32}$/)
     .optional()
-    .meta({ description: "The bot's user id (a webhook's destination); learnt from the first webhook when absent" }),
-  basicId: z.string().trim().regex(/^@[\w.-]{1,40}$/).optional().meta({ description: 'Basic id, e.g. @omo-demo' }),
+    .meta({
+      description: "The bot's user id (a webhook's destination); learnt from the first webhook when absent",
+    }),
+  basicId: z
+    .string()
+    .trim()
+    .regex(/^@[\w.-]{1,40}$/)
+    .optional()
+    .meta({ description: 'Basic id, e.g. @omo-demo' }),
 };
 
 const WhatsappFields = {
   name: z.string().trim().min(1).max(100),
-  phoneNumberId: z.string().trim().regex(/^\d{5,30}$/).meta({ description: 'Cloud API phone number id' }),
-  displayNumber: z.string().trim().regex(/^\d{6,20}$/).meta({ description: 'The number, digits only (wa.me form)' }),
-  businessAccountId: z.string().trim().regex(/^\d{5,30}$/).optional(),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/)
+    .meta({ description: 'Cloud API phone number id' }),
+  displayNumber: z
+    .string()
+    .trim()
+    .regex(/^\d{6,20}$/)
+    .meta({ description: 'The number, digits only (wa.me form)' }),
+  businessAccountId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/)
+    .optional(),
 };
 
 export const CreateChannelInput = z.discriminatedUnion('kind', [
@@ -61,7 +91,9 @@ export const UpdateChannelInput = z
     verifyToken: secret('Verify token').optional(),
     accessToken: secret('Access token').optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one field to change' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: 'give at least one field to change',
+  });
 
 export const ChannelView = z.object({
   id: z.string(),
@@ -154,7 +186,14 @@ export async function createChannel(
   const at = deps.clock.now().toISOString();
   return inTransaction(db, async (trx) => {
     await requireBrand(trx, brandId);
-    const row = { id: deps.ids(), brand_id: brandId, kind: data.kind, ...columnsOf(data.kind, data), created_at: at, updated_at: at };
+    const row = {
+      id: deps.ids(),
+      brand_id: brandId,
+      kind: data.kind,
+      ...columnsOf(data.kind, data),
+      created_at: at,
+      updated_at: at,
+    };
     await trx('channels').insert(row);
     await recordBrandRow(trx, brandId, deps.clock.now());
     return toChannelView((await trx('channels').where({ id: row.id }).first()) as Row);

@@ -46,7 +46,10 @@ export function httpFailure(
     return new ChannelSendError(ChannelErrorCode.WHATSAPP_WINDOW_CLOSED, detail, false, { status, ...extra });
   }
   if (status >= 500) {
-    return new ChannelSendError(ChannelErrorCode.UNAVAILABLE, `${status}: ${detail}`, true, { status, ...extra });
+    return new ChannelSendError(ChannelErrorCode.UNAVAILABLE, `${status}: ${detail}`, true, {
+      status,
+      ...extra,
+    });
   }
   return new ChannelSendError(ChannelErrorCode.REJECTED, `${status}: ${detail}`, false, { status, ...extra });
 }

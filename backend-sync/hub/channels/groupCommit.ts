@@ -15,7 +15,11 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function groupCommit(db: Knex): GroupCommit {
+/**
+ * `windowMs` > 0 holds the first write that long for company (status bookkeeping that nobody
+ * waits on); 0 only lets the writes of the current event-loop turn join.
+ */
+export function groupCommit(db: Knex, windowMs = 0): GroupCommit {
   let queue: Pending[] = [];
   let flushing = false;
 
@@ -50,7 +54,12 @@ export function groupCommit(db: Knex): GroupCommit {
     write: (work) =>
       new Promise<void>((resolve, reject) => {
         queue.push({ work, resolve, reject });
-        if (!flushing) void flush();
+        if (!flushing) {
+          flushing = true;
+          // Let the requests already received in this turn of the event loop join the batch.
+          if (windowMs > 0) setTimeout(() => void flush(), windowMs);
+          else setImmediate(() => void flush());
+        }
       }),
   };
 }

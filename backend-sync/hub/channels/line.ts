@@ -40,7 +40,11 @@ export function lineApi(channel: LineChannel, baseURL: string, now: () => Date =
     try {
       return await work();
     } catch (error) {
-      if (error instanceof HTTPFetchError && error.status === 409 && error.headers.get('x-line-accepted-request-id')) {
+      if (
+        error instanceof HTTPFetchError &&
+        error.status === 409 &&
+        error.headers.get('x-line-accepted-request-id')
+      ) {
         return retried(); // an earlier attempt with this retry key got through
       }
       throw classify(error, now());
@@ -81,7 +85,11 @@ const firstId = (r: { sentMessages?: { id: string }[] }): string | null => r.sen
 function classify(error: unknown, now: Date): ChannelSendError {
   if (error instanceof HTTPFetchError) {
     const retryAfterMs = parseRetryAfter(error.headers.get('retry-after'), now);
-    return httpFailure(error.status, lineMessage(error.body), retryAfterMs === undefined ? {} : { retryAfterMs });
+    return httpFailure(
+      error.status,
+      lineMessage(error.body),
+      retryAfterMs === undefined ? {} : { retryAfterMs },
+    );
   }
   return networkFailure(error);
 }

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../domain/errors';
 import { testDbKinds } from '../testing/databases';
-import { postWhatsapp, startChannelHub, TEST_LINE, TEST_WA, waTextBody, type ChannelHub } from '../webhooks/testSupport';
+import {
+  postWhatsapp,
+  startChannelHub,
+  TEST_LINE,
+  TEST_WA,
+  waTextBody,
+  type ChannelHub,
+} from '../webhooks/testSupport';
 import { sendToCustomer } from './messaging';
 import { getChannel, type Channel } from './store';
 
@@ -28,7 +35,11 @@ describe.each(testDbKinds())('outbound messages on %s', (kind) => {
 
   it('retries a LINE push refused with 429 with the same retry key, honouring Retry-After', async () => {
     h = await startChannelHub(kind);
-    h.platform.refuseNext(2, { status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '7' } });
+    h.platform.refuseNext(2, {
+      status: 429,
+      body: { message: 'Too many requests' },
+      headers: { 'retry-after': '7' },
+    });
     const [row] = await send(TEST_LINE.id, LINE_USER, 'hello');
     expect(row).toMatchObject({ status: 'sent', attempts: 3, kind: 'push' });
     const pushes = h.platform.calls.filter((c) => c.path === '/v2/bot/message/push');
@@ -62,7 +73,9 @@ describe.each(testDbKinds())('outbound messages on %s', (kind) => {
     await h.hub.channels.idle();
     h.platform.refuseNext(1, {
       status: 400,
-      body: { error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, fbtrace_id: 'x' } },
+      body: {
+        error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, fbtrace_id: 'x' },
+      },
     });
     const [row] = await send(TEST_WA.id, WA_ID, 'hello');
     expect(row).toMatchObject({ status: 'sent', attempts: 2, kind: 'text' });
@@ -74,17 +87,27 @@ describe.each(testDbKinds())('outbound messages on %s', (kind) => {
     const wa = await channel(TEST_WA.id);
     const deps = { clock: h.clock, ids: () => crypto.randomUUID(), sender: h.hub.channels.sender };
     const text = { channel: wa, to: WA_ID, messages: [{ type: 'text' as const, text: 'hello' }] };
-    await expect(sendToCustomer(h.t.db, deps, text)).rejects.toMatchObject({ code: 'WHATSAPP_WINDOW_CLOSED' });
+    await expect(sendToCustomer(h.t.db, deps, text)).rejects.toMatchObject({
+      code: 'WHATSAPP_WINDOW_CLOSED',
+    });
     await expect(sendToCustomer(h.t.db, deps, text)).rejects.toBeInstanceOf(AppError);
 
     await postWhatsapp(h.hub, waTextBody({ waId: WA_ID, text: 'hi', timestamp: h.clock.now().getTime() }));
     await h.hub.channels.idle();
     expect(await sendToCustomer(h.t.db, deps, text)).toHaveLength(1);
     h.clock.advance(24 * 3_600_000 + 1000);
-    await expect(sendToCustomer(h.t.db, deps, text)).rejects.toMatchObject({ code: 'WHATSAPP_WINDOW_CLOSED' });
+    await expect(sendToCustomer(h.t.db, deps, text)).rejects.toMatchObject({
+      code: 'WHATSAPP_WINDOW_CLOSED',
+    });
 
-    const [template] = await send(TEST_WA.id, WA_ID, '', { messages: [], template: { name: 'hello_world', language: 'zh_TW' } });
+    const [template] = await send(TEST_WA.id, WA_ID, '', {
+      messages: [],
+      template: { name: 'hello_world', language: 'zh_TW' },
+    });
     expect(template).toMatchObject({ kind: 'template', status: 'sent' });
-    expect(h.platform.delivered.at(-1)!.body).toMatchObject({ type: 'template', template: { name: 'hello_world' } });
+    expect(h.platform.delivered.at(-1)!.body).toMatchObject({
+      type: 'template',
+      template: { name: 'hello_world' },
+    });
   });
 });

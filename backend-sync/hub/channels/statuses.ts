@@ -27,9 +27,9 @@ export async function applyDeliveryStatus(
   trx: Knex | Knex.Transaction,
   update: { platformMessageId: string; status: DeliveryStatus; at: string; error?: string | null },
 ): Promise<boolean> {
-  const row = (await trx('outbound_messages').where({ platform_message_id: update.platformMessageId }).first()) as
-    | Record<string, unknown>
-    | undefined;
+  const row = (await trx('outbound_messages')
+    .where({ platform_message_id: update.platformMessageId })
+    .first()) as Record<string, unknown> | undefined;
   if (!row) return false;
   const stamp = STAMP[update.status];
   // Even a status that cannot move the message (read after… read) may fill in a missing time.
@@ -45,7 +45,9 @@ export async function applyDeliveryStatus(
     .update({
       ...fill,
       status: update.status,
-      ...(update.status === 'failed' ? { error: update.error ?? 'failed', error_code: 'DELIVERY_FAILED' } : {}),
+      ...(update.status === 'failed'
+        ? { error: update.error ?? 'failed', error_code: 'DELIVERY_FAILED' }
+        : {}),
     });
   return true;
 }

@@ -66,23 +66,6 @@ export function toChannel(row: Row): Channel {
   };
 }
 
-export async function listLineChannels(db: Knex): Promise<LineChannel[]> {
-  const rows: Row[] = await db('channels').where({ kind: 'line' }).orderBy('created_at');
-  return rows.map(toChannel) as LineChannel[];
-}
-
-export async function listWhatsappChannels(db: Knex): Promise<WhatsappChannel[]> {
-  const rows: Row[] = await db('channels').where({ kind: 'whatsapp' }).orderBy('created_at');
-  return rows.map(toChannel) as WhatsappChannel[];
-}
-
-export async function findWhatsappChannel(db: Knex, phoneNumberId: string): Promise<WhatsappChannel | null> {
-  const row: Row | undefined = await db('channels')
-    .where({ kind: 'whatsapp', wa_phone_number_id: phoneNumberId })
-    .first();
-  return row ? (toChannel(row) as WhatsappChannel) : null;
-}
-
 export async function getChannel(db: Knex, id: string): Promise<Channel | null> {
   const row: Row | undefined = await db('channels').where({ id }).first();
   return row ? toChannel(row) : null;

@@ -9,7 +9,11 @@ import { recordBrandRow } from '../binding/brandRow';
 import { BindingSettingsInput, saveBindingSettings } from '../binding/settings';
 import { DEMO_BINDING_SETTINGS, DEMO_LINE_CHANNEL, DEMO_WHATSAPP_CHANNEL } from './channels';
 
-export async function ensureDemoChannels(trx: Knex.Transaction, deps: CatalogDeps, brandId: string): Promise<void> {
+export async function ensureDemoChannels(
+  trx: Knex.Transaction,
+  deps: CatalogDeps,
+  brandId: string,
+): Promise<void> {
   const at = deps.clock.now().toISOString();
   let added = false;
   const line = DEMO_LINE_CHANNEL;
@@ -56,7 +60,9 @@ export async function ensureDemoChannels(trx: Knex.Transaction, deps: CatalogDep
 }
 
 async function seedSettings(trx: Knex.Transaction, brandId: string, at: string): Promise<void> {
-  const branches: { id: string; code: string }[] = await trx('branches').where({ brand_id: brandId }).select('id', 'code');
+  const branches: { id: string; code: string }[] = await trx('branches')
+    .where({ brand_id: brandId })
+    .select('id', 'code');
   const s = DEMO_BINDING_SETTINGS;
   const settings = BindingSettingsInput.parse({
     mode: s.mode,

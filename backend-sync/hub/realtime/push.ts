@@ -1,15 +1,22 @@
 /**
  * sync:push — one answer per mutation, in order, each mutation applied exactly once.
  *
- * Exactly once: the mutation's id row is inserted FIRST inside the transaction that applies it,
- * under the table's UNIQUE id. A retry, or a second push racing the first with the same id, hits
- * that constraint (PostgreSQL makes the second insert wait for the first to commit), rolls back
- * without applying anything, and is answered `duplicate` with the stored first answer.
+ * A push is ONE transaction (one commit, one fsync) with a SAVEPOINT per mutation. Inside its
+ * savepoint a mutation applies its effect, then inserts its `mutations` row — id under the table's
+ * UNIQUE key, with the final answer. Nothing is acknowledged before the push commits, so a hub that
+ * dies first has committed none of it and the device's retry applies it all; after the commit the
+ * retry is answered `duplicate` with the stored answers.
  *
- * An invalid mutation is answered `rejected` and stored like any other (so a retry gets the same
- * answer); it never blocks the ones behind it. An unexpected error (database down) aborts the whole
- * push with an ack error instead: everything answered so far is committed, so the device's retry
- * gets `duplicate` for those and continues from the one that failed.
+ * - Already stored ids (a retry) are answered from one read at the start of the push.
+ * - A rejected mutation (or one whose applier throws an AppError) rolls back only its savepoint;
+ *   its row is then stored with the rejection, so a retry gets the same answer and it never
+ *   blocks the mutations behind it.
+ * - A racing push of the same id (PostgreSQL: another connection) makes our insert fail with a
+ *   unique violation — PostgreSQL raises it only once the other transaction has committed, so its
+ *   stored answer is readable right after our savepoint is rolled back: answered `duplicate`.
+ *   Should it not be there, the whole push fails with a retryable ack error instead.
+ * - Any other error (database gone, PostgreSQL deadlock) rolls the whole push back and is answered
+ *   with an `INTERNAL` ack error; the device retries the same batch.
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -18,33 +25,56 @@ import {
   Mutation,
   MutationOutcome,
   PushRequest,
+  type MutationKind,
   type MutationResult,
   type PushResponse,
 } from '../../protocol';
 import type { Clock } from '../../domain/clock';
-import { AppError, ErrorCode } from '../../domain/errors';
+import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
-import { appliers, isKnownKind } from './mutations';
-import type { ApplyContext, ApplyResult } from './mutations/types';
+import { appliers, isKnownKind, prefetchers } from './mutations';
+import { PushState } from './mutations/pushState';
+import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';
 
 export interface PushDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
   /**
-   * Fault-injection tests only (electron/core/faults): called after each mutation's transaction
-   * has committed and before the push is acknowledged, at `push:after-commit-before-ack`, so a
-   * test can kill the hub or drop the connection there. Absent (a no-op) in production.
+   * Fault-injection tests only (electron/core/faults): called once per push, right after its
+   * transaction has committed and before it is acknowledged, at `push:after-commit-before-ack`,
+   * so a test can kill the hub or drop the connection there. Absent (a no-op) in production.
    */
   faults?: (point: string) => void;
 }
 
 export interface PushOutcome {
   response: PushResponse;
-  /** At least one mutation recorded changes: the brand's devices should be poked. */
+  /** At least one mutation recorded changes: the brand's devices should be poked (once). */
   changed: boolean;
+}
+
+/** A pushed item, checked before the transaction. */
+type Item =
+  | { id: string; answer: MutationResult; mutation?: undefined } // no usable id: never stored
+  | { id: string; stored: StoredFields; mutation: Mutation; rejection?: undefined; answer?: undefined }
+  | {
+      id: string;
+      stored: StoredFields;
+      rejection: MutationOutcome;
+      mutation?: undefined;
+      answer?: undefined;
+    };
+
+type StoredFields = Record<string, string>;
+
+/** A mutation's savepoint was rolled back on purpose: it was rejected. */
+class Rejected extends Error {
+  constructor(readonly outcome: MutationOutcome) {
+    super('mutation rejected');
+  }
 }
 
 const uuid = z.uuid();
@@ -58,109 +88,200 @@ export async function pushMutations(
   if (!parsed.success) {
     throw new AppError(ErrorCode.VALIDATION_FAILED, 'push: expected { mutations: [1..500 items] }.');
   }
+  const items = parsed.data.mutations.map((m) => checkItem(deps, device, m));
+  const state = new PushState(device.brandId, device.id);
   const results: MutationResult[] = [];
   let changed = false;
-  for (const item of parsed.data.mutations) {
-    const one = await pushOne(deps, device, item);
-    results.push(one.result);
-    changed ||= one.changed;
+
+  await deps.db.transaction(async (trx) => {
+    const ctx: ApplyContext = { trx, dbKind: dbKind(deps.db), device, clock: deps.clock, push: state };
+    const ids = items.filter((i) => !i.answer).map((i) => i.id);
+    const seen = await storedAnswers(trx, device, ids);
+    await prefetch(ctx, items, seen);
+    /** Answers given in this push, for an id repeated within it. */
+    const given = new Map<string, MutationResult>();
+    for (const item of items) {
+      let result: MutationResult;
+      if (item.answer) result = item.answer;
+      else if (given.has(item.id)) result = asRepeat(given.get(item.id)!);
+      else if (seen.has(item.id)) result = seen.get(item.id)!;
+      else {
+        const one = await applyOne(ctx, item);
+        result = one.result;
+        changed ||= one.changed;
+      }
+      if (!item.answer) given.set(item.id, result);
+      results.push(result);
+    }
+    await state.flush(trx);
+  });
+  deps.faults?.('push:after-commit-before-ack');
+  for (const r of results) {
+    if (r.status === 'rejected') {
+      deps.logger.info({ deviceId: device.id, mutationId: r.id, code: r.code }, 'mutation rejected');
+    }
   }
   return { response: { results }, changed };
 }
 
-async function pushOne(
-  deps: PushDeps,
-  device: DeviceContext,
-  raw: unknown,
-): Promise<{ result: MutationResult; changed: boolean }> {
+/** Validation happens before the transaction: what is stored, and what will run. */
+function checkItem(deps: PushDeps, device: DeviceContext, raw: unknown): Item {
   const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const id = typeof fields.id === 'string' ? fields.id : '';
   if (!uuid.safeParse(id).success) {
     // Without a usable id the answer cannot be remembered; it is still answered, never applied.
-    return {
-      result: { id, status: 'rejected', ...invalid('The mutation needs an id (UUID).') },
-      changed: false,
-    };
+    return { id, answer: { id, status: 'rejected', ...invalid('The mutation needs an id (UUID).') } };
   }
-  const seen = await answerIfSeen(deps.db, device, id);
-  if (seen) return { result: seen, changed: false };
-
-  const plan = planFor(raw, fields);
-  try {
-    const outcome = await deps.db.transaction(async (trx) => {
-      await trx('mutations').insert({
-        id,
-        device_id: device.id,
-        kind: String(fields.kind ?? '').slice(0, 100),
-        payload: JSON.stringify(fields.payload ?? null),
-        device_time: String(fields.deviceTime ?? '').slice(0, 64),
-        outcome: JSON.stringify({ status: 'rejected', code: 'IN_PROGRESS', message: '' }),
-        received_at: deps.clock.now().toISOString(),
-      });
-      const ctx: ApplyContext = { trx, dbKind: dbKind(deps.db), device, clock: deps.clock };
-      const result = await plan(ctx);
-      await trx('mutations')
-        .where({ id })
-        .update({ outcome: JSON.stringify(result.outcome) });
-      return result;
-    });
-    deps.faults?.('push:after-commit-before-ack');
-    if (outcome.outcome.status === 'rejected') {
-      deps.logger.info(
-        { deviceId: device.id, mutationId: id, code: outcome.outcome.code },
-        'mutation rejected',
-      );
-    }
-    return { result: { id, ...outcome.outcome }, changed: outcome.changed };
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    // Lost a race with a push of the same id: its answer is now stored.
-    const raced = await answerIfSeen(deps.db, device, id);
-    if (!raced) throw err;
-    return { result: raced, changed: false };
-  }
-}
-
-/** Validation happens before the transaction; the plan is what runs inside it. */
-function planFor(raw: unknown, fields: Record<string, unknown>): (ctx: ApplyContext) => Promise<ApplyResult> {
+  const stored: StoredFields = {
+    id,
+    device_id: device.id,
+    kind: String(fields.kind ?? '').slice(0, 100),
+    payload: JSON.stringify(fields.payload ?? null),
+    device_time: String(fields.deviceTime ?? '').slice(0, 64),
+    received_at: deps.clock.now().toISOString(),
+  };
   if (!isKnownKind(fields.kind)) {
-    const outcome: MutationOutcome = {
-      status: 'rejected',
-      code: ErrorCode.MUTATION_UNKNOWN_KIND,
-      message: `Unknown mutation kind "${String(fields.kind).slice(0, 100)}".`,
-    };
-    return async () => ({ outcome, changed: false });
+    const message = `Unknown mutation kind "${String(fields.kind).slice(0, 100)}".`;
+    return { id, stored, rejection: { status: 'rejected', code: ErrorCode.MUTATION_UNKNOWN_KIND, message } };
   }
   const parsed = Mutation.safeParse(raw);
   if (!parsed.success) {
     const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    const outcome: MutationOutcome = {
-      status: 'rejected',
-      ...invalid(`The mutation is not valid: ${where}.`),
+    return {
+      id,
+      stored,
+      rejection: { status: 'rejected', ...invalid(`The mutation is not valid: ${where}.`) },
     };
-    return async () => ({ outcome, changed: false });
   }
-  const mutation = parsed.data;
-  const apply = appliers[mutation.kind] as (m: Mutation, ctx: ApplyContext) => Promise<ApplyResult>;
-  return (ctx) => apply(mutation, ctx);
+  return { id, stored, mutation: parsed.data };
 }
 
 const invalid = (message: string) => ({ code: ErrorCode.MUTATION_INVALID, message });
 
-async function answerIfSeen(
-  db: Knex,
-  device: DeviceContext,
-  id: string,
-): Promise<MutationResult | undefined> {
-  const row = await db('mutations').where({ id }).first('device_id', 'outcome');
-  if (!row) return undefined;
-  if (row.device_id !== device.id) {
-    return {
-      id,
-      status: 'rejected',
-      code: 'MUTATION_ID_TAKEN',
-      message: 'This mutation id belongs to another device.',
-    };
+/** Lets each kind load what the push's new mutations of that kind need, in one query. */
+async function prefetch(ctx: ApplyContext, items: Item[], seen: Map<string, MutationResult>): Promise<void> {
+  const byKind = new Map<MutationKind, Mutation[]>();
+  for (const item of items) {
+    if (!item.mutation || seen.has(item.id)) continue;
+    const list = byKind.get(item.mutation.kind) ?? [];
+    list.push(item.mutation);
+    byKind.set(item.mutation.kind, list);
   }
-  return { id, status: 'duplicate', first: MutationOutcome.parse(JSON.parse(String(row.outcome))) };
+  for (const [kind, mutations] of byKind) {
+    const load = prefetchers[kind] as Prefetcher<MutationKind> | undefined;
+    if (load) await load(mutations as never, ctx);
+  }
+}
+
+/** One new mutation in its savepoint: effect + its stored answer, or neither. */
+async function applyOne(
+  ctx: ApplyContext,
+  item: Exclude<Item, { answer: MutationResult }>,
+): Promise<{ result: MutationResult; changed: boolean }> {
+  const { id, stored } = item;
+  if (item.rejection) return { result: await storeRejection(ctx, stored, item.rejection), changed: false };
+  const apply = appliers[item.mutation.kind] as (m: Mutation, c: ApplyContext) => Promise<ApplyResult>;
+  try {
+    const done = await inSavepoint(ctx.trx, async () => {
+      const result = await apply(item.mutation, ctx);
+      if (result.outcome.status === 'rejected') throw new Rejected(result.outcome);
+      await ctx.trx('mutations').insert({ ...stored, outcome: JSON.stringify(result.outcome) });
+      return result;
+    });
+    ctx.push.keepMutation();
+    return { result: { id, ...done.outcome }, changed: done.changed };
+  } catch (err) {
+    ctx.push.dropMutation();
+    if (err instanceof Rejected)
+      return { result: await storeRejection(ctx, stored, err.outcome), changed: false };
+    if (isAppError(err) && err.code !== ErrorCode.INTERNAL) {
+      const outcome: MutationOutcome = { status: 'rejected', code: err.code, message: err.message };
+      return { result: await storeRejection(ctx, stored, outcome), changed: false };
+    }
+    if (isUniqueViolation(err)) return { result: await racedAnswer(ctx, id, err), changed: false };
+    throw err;
+  }
+}
+
+/** Stores a rejection (in its own savepoint: a racing push may have stored this id already). */
+async function storeRejection(
+  ctx: ApplyContext,
+  stored: StoredFields,
+  outcome: MutationOutcome,
+): Promise<MutationResult> {
+  try {
+    await inSavepoint(ctx.trx, () =>
+      ctx.trx('mutations').insert({ ...stored, outcome: JSON.stringify(outcome) }),
+    );
+    return { id: stored.id!, ...outcome };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return racedAnswer(ctx, stored.id!, err);
+  }
+}
+
+/**
+ * Runs `work` in a savepoint of the push's transaction: released when it succeeds, rolled back
+ * (and the push's transaction usable again, also on PostgreSQL) when it throws. Plain SQL rather
+ * than knex's nested transactions, which cost about as much as the mutation's own statements.
+ * Savepoints are never nested here, so one name serves every mutation.
+ */
+async function inSavepoint<T>(trx: Knex.Transaction, work: () => Promise<T>): Promise<T> {
+  await trx.raw('SAVEPOINT push_mutation');
+  let result: T;
+  try {
+    result = await work();
+  } catch (err) {
+    await trx.raw('ROLLBACK TO SAVEPOINT push_mutation');
+    await trx.raw('RELEASE SAVEPOINT push_mutation');
+    throw err;
+  }
+  await trx.raw('RELEASE SAVEPOINT push_mutation');
+  return result;
+}
+
+/** Lost a race with another push of the same id: its answer, or a retryable failure of the push. */
+async function racedAnswer(ctx: ApplyContext, id: string, err: unknown): Promise<MutationResult> {
+  const raced = (await storedAnswers(ctx.trx, ctx.device, [id])).get(id);
+  if (!raced) throw err;
+  return raced;
+}
+
+/** The answer to an id repeated within one push: the same as a retry would get. */
+function asRepeat(first: MutationResult): MutationResult {
+  if (first.status === 'duplicate') return first;
+  if (first.status === 'rejected' && first.code === 'MUTATION_ID_TAKEN') return first; // never stored
+  const { id, ...outcome } = first;
+  return { id, status: 'duplicate', first: MutationOutcome.parse(outcome) };
+}
+
+/** Stored answers of the ids already seen: `duplicate`, or `MUTATION_ID_TAKEN` for another device's. */
+async function storedAnswers(
+  trx: Knex.Transaction,
+  device: DeviceContext,
+  ids: string[],
+): Promise<Map<string, MutationResult>> {
+  const answers = new Map<string, MutationResult>();
+  if (ids.length === 0) return answers;
+  const rows = (await trx('mutations')
+    .whereIn('id', [...new Set(ids)])
+    .select('id', 'device_id', 'outcome')) as {
+    id: string;
+    device_id: string;
+    outcome: string;
+  }[];
+  for (const row of rows) {
+    answers.set(
+      row.id,
+      row.device_id !== device.id
+        ? {
+            id: row.id,
+            status: 'rejected',
+            code: 'MUTATION_ID_TAKEN',
+            message: 'This mutation id belongs to another device.',
+          }
+        : { id: row.id, status: 'duplicate', first: MutationOutcome.parse(JSON.parse(String(row.outcome))) },
+    );
+  }
+  return answers;
 }

@@ -69,12 +69,18 @@ export async function startFakePlatform(
         const p = profiles[userId] ?? { displayName: `User ${userId.slice(-4)}` };
         return send(200, { userId, displayName: p.displayName, pictureUrl: p.pictureUrl, language: 'zh-TW' });
       }
-      const isSend = req.method === 'POST' && (/^\/v2\/bot\/message\/(reply|push|multicast)$/.test(path) || /\/messages$/.test(path));
+      const isSend =
+        req.method === 'POST' &&
+        (/^\/v2\/bot\/message\/(reply|push|multicast)$/.test(path) || /\/messages$/.test(path));
       if (!isSend) return send(404, { message: 'Not found' });
 
       const retryKey = req.headers['x-line-retry-key'] as string | undefined;
       if (retryKey && acceptedKeys.has(retryKey)) {
-        return send(409, { message: 'The retry key is already accepted' }, { 'x-line-accepted-request-id': acceptedKeys.get(retryKey)! });
+        return send(
+          409,
+          { message: 'The retry key is already accepted' },
+          { 'x-line-accepted-request-id': acceptedKeys.get(retryKey)! },
+        );
       }
       const refusal = refusals.shift();
       if (refusal && !refusal.acceptAnyway) {
@@ -89,7 +95,11 @@ export async function startFakePlatform(
       for (const w of waiters.splice(0)) w();
       if (refusal) return send(refusal.status, refusal.body ?? { message: 'lost' }, refusal.headers);
       if (path.endsWith('/messages')) {
-        return send(200, { messaging_product: 'whatsapp', contacts: [{ input: b.to, wa_id: b.to }], messages: [{ id: `wamid.${id}` }] });
+        return send(200, {
+          messaging_product: 'whatsapp',
+          contacts: [{ input: b.to, wa_id: b.to }],
+          messages: [{ id: `wamid.${id}` }],
+        });
       }
       return send(200, path.endsWith('multicast') ? {} : { sentMessages: [{ id, quoteToken: `q${id}` }] });
     });

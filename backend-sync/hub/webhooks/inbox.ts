@@ -71,7 +71,11 @@ export function createInbox(db: Knex): Inbox {
       }));
       return new Promise<void>((resolve, reject) => {
         queue.push({ rows, resolve, reject });
-        if (!flushing) void flush();
+        if (!flushing) {
+          flushing = true;
+          // Let the requests already received in this turn of the event loop join the batch.
+          setImmediate(() => void flush());
+        }
       });
     },
   };

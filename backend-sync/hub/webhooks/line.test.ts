@@ -27,10 +27,14 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
   };
   const customer = () => h!.t.db('customers').where({ channel: 'line', channel_user_id: USER }).first();
   const replies = () =>
-    h!.platform.delivered.map((d) => (d.body as { messages: { text: string }[] }).messages.map((m) => m.text).join('|'));
+    h!.platform.delivered.map((d) =>
+      (d.body as { messages: { text: string }[] }).messages.map((m) => m.text).join('|'),
+    );
 
   it('binds a customer from a signed binding message and replies through the reply token', async () => {
-    h = await startChannelHub(kind, { profiles: { [USER]: { displayName: '陳大文', pictureUrl: 'https://p.example/a.jpg' } } });
+    h = await startChannelHub(kind, {
+      profiles: { [USER]: { displayName: '陳大文', pictureUrl: 'https://p.example/a.jpg' } },
+    });
     await send('聯絡專員 ａ１０１');
     const row = await customer();
     expect(row).toMatchObject({
@@ -42,7 +46,9 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     expect(replies()).toEqual(['我是Branch A的Staff A101']);
     expect(h.platform.delivered[0]!.path).toBe('/v2/bot/message/reply');
     const history = await h.t.db('binding_history').where({ customer_id: row.id });
-    expect(history).toMatchObject([{ from_staff_id: null, to_staff_id: h.fixture.staff.associateA.id, channel: 'line', source: 'webhook' }]);
+    expect(history).toMatchObject([
+      { from_staff_id: null, to_staff_id: h.fixture.staff.associateA.id, channel: 'line', source: 'webhook' },
+    ]);
     const outbound = await h.t.db('outbound_messages').where({ customer_id: row.id });
     expect(outbound).toMatchObject([{ kind: 'reply', status: 'sent', attempts: 1 }]);
     // The branch's consoles get the customer through the change log.
@@ -63,7 +69,18 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     h = await startChannelHub(kind);
     await h.setSettings({
       mode: 'free',
-      branchSuccessMessages: [{ branchId: h.fixture.branchB, successMessage: { kind: 'module', messages: [{ type: 'text', text: 'B店{店員姓名}' }, { type: 'image', url: 'https://img.example/b.png' }] } }],
+      branchSuccessMessages: [
+        {
+          branchId: h.fixture.branchB,
+          successMessage: {
+            kind: 'module',
+            messages: [
+              { type: 'text', text: 'B店{店員姓名}' },
+              { type: 'image', url: 'https://img.example/b.png' },
+            ],
+          },
+        },
+      ],
     });
     await send('聯絡專員A101');
     await send('聯絡專員b201');
@@ -128,7 +145,10 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
 
   it('logs and ignores an unknown destination', async () => {
     h = await startChannelHub(kind);
-    const body = lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })], 'Uffffffffffffffffffffffffffffffff');
+    const body = lineBody(
+      [lineTextEvent({ userId: USER, text: '聯絡專員A101' })],
+      'Uffffffffffffffffffffffffffffffff',
+    );
     expect((await postLine(h.hub, body)).status).toBe(200);
     await h.hub.channels.idle();
     expect(await h.t.db('webhook_inbox')).toHaveLength(0);
@@ -141,7 +161,11 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     const event = lineTextEvent({ userId: USER, text: '聯絡專員A101' });
     const first = lineBody([event]);
     const again = lineBody([{ ...event, deliveryContext: { isRedelivery: true } }]);
-    const answers = await Promise.all([postLine(h.hub, first), postLine(h.hub, again), postLine(h.hub, again)]);
+    const answers = await Promise.all([
+      postLine(h.hub, first),
+      postLine(h.hub, again),
+      postLine(h.hub, again),
+    ]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     await h.hub.channels.idle();
     expect(await h.t.db('webhook_inbox')).toHaveLength(1);
@@ -157,12 +181,16 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
       event_key: 'left-by-crash',
       channel_id: TEST_LINE.id,
       kind: 'message',
-      payload: JSON.stringify(lineTextEvent({ userId: USER, text: '聯絡專員A101', webhookEventId: 'left-by-crash' })),
+      payload: JSON.stringify(
+        lineTextEvent({ userId: USER, text: '聯絡專員A101', webhookEventId: 'left-by-crash' }),
+      ),
       received_at: h.clock.now().toISOString(),
       attempts: 0,
     });
     await h.hub.close();
-    const restarted = await (await import('../server')).createHub({
+    const restarted = await (
+      await import('../server')
+    ).createHub({
       port: 0,
       dataDir: h.t.options.dataDir,
       databaseUrl: h.t.options.databaseUrl ?? null,
@@ -179,7 +207,11 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
 
   it('keeps an event that fails from taking the others of its batch down with it', async () => {
     h = await startChannelHub(kind);
-    const broken = { type: 'message', webhookEventId: 'broken-event', source: { type: 'user', userId: USER } };
+    const broken = {
+      type: 'message',
+      webhookEventId: 'broken-event',
+      source: { type: 'user', userId: USER },
+    };
     const good = lineTextEvent({ userId: USER, text: '聯絡專員A101' });
     expect((await postLine(h.hub, lineBody([broken, good]))).status).toBe(200);
     await h.hub.channels.idle();
@@ -190,11 +222,21 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
   });
 
   it('creates the customer on follow with their LINE profile and records an unfollow', async () => {
-    h = await startChannelHub(kind, { profiles: { [USER]: { displayName: '林阿明', pictureUrl: 'https://p.example/m.jpg' } } });
+    h = await startChannelHub(kind, {
+      profiles: { [USER]: { displayName: '林阿明', pictureUrl: 'https://p.example/m.jpg' } },
+    });
     expect((await postLine(h.hub, lineBody([lineFollowEvent(USER)]))).status).toBe(200);
     await h.hub.channels.idle();
-    expect(await customer()).toMatchObject({ display_name: '林阿明', avatar_url: 'https://p.example/m.jpg', unfollowed_at: null });
-    expect(h.platform.calls.some((c) => c.path === `/v2/bot/profile/${USER}` && c.headers.authorization === 'Bearer line-token')).toBe(true);
+    expect(await customer()).toMatchObject({
+      display_name: '林阿明',
+      avatar_url: 'https://p.example/m.jpg',
+      unfollowed_at: null,
+    });
+    expect(
+      h.platform.calls.some(
+        (c) => c.path === `/v2/bot/profile/${USER}` && c.headers.authorization === 'Bearer line-token',
+      ),
+    ).toBe(true);
     await postLine(h.hub, lineBody([lineFollowEvent(USER, 'unfollow')]));
     await h.hub.channels.idle();
     expect((await customer()).unfollowed_at).not.toBeNull();

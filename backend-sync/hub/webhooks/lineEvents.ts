@@ -12,7 +12,7 @@ import { applyBindingMessage, upsertChannelCustomer } from '../binding/service';
 import { loadBindingSettings } from '../binding/settings';
 import { lineApi, toLineMessages, type LineProfile } from '../channels/line';
 import { queueOutbound } from '../channels/outbound';
-import type { Channel } from '../channels/store';
+import type { Channel, LineChannel } from '../channels/store';
 import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
 
 /** The parts of a LINE webhook event we read (LINE adds fields over time: passthrough). */
@@ -22,11 +22,11 @@ export const LineEvent = z.looseObject({
   timestamp: z.number(),
   mode: z.string().optional(),
   replyToken: z.string().optional(),
-  source: z
-    .looseObject({ type: z.string(), userId: z.string().optional() })
-    .optional(),
+  source: z.looseObject({ type: z.string(), userId: z.string().optional() }).optional(),
   deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional(),
-  message: z.looseObject({ type: z.string(), id: z.string().optional(), text: z.string().optional() }).optional(),
+  message: z
+    .looseObject({ type: z.string(), id: z.string().optional(), text: z.string().optional() })
+    .optional(),
 });
 export type LineEvent = z.infer<typeof LineEvent>;
 
@@ -44,23 +44,63 @@ export interface LineHandlerDeps {
 
 export function lineEventHandler(deps: LineHandlerDeps): EventHandler {
   return {
-    prepare: async (record, channel) => {
-      const event = LineEvent.parse(record.payload);
-      const userId = event.source?.type === 'user' ? event.source.userId : undefined;
-      if (!userId || channel.kind !== 'line') return undefined;
-      // A follow always refreshes the profile; a message only for someone we have never seen.
-      const wanted =
-        event.type === 'follow' ||
-        (event.type === 'message' &&
-          !(await deps.db('customers')
-            .where({ brand_id: channel.brandId, channel: 'line', channel_user_id: userId })
-            .first('id')));
-      if (!wanted) return undefined;
-      return lineApi(channel, deps.lineApiBaseUrl, () => deps.clock.now()).getProfile(userId);
-    },
+    prepare: (items) => fetchProfiles(deps, items),
     apply: (trx, record, channel, prepared, memo) =>
       applyLineEvent(trx, deps, record, channel, prepared as LineProfile | undefined, memo),
   };
+}
+
+/** Profile fetches of a batch run side by side, this many at a time. */
+const PROFILE_CONCURRENCY = 16;
+
+/**
+ * LINE profiles (display name, picture) for a batch: on every follow, and for a message from a
+ * user we have never seen (one query finds which those are).
+ */
+async function fetchProfiles(
+  deps: LineHandlerDeps,
+  items: { record: InboxRecord; channel: Channel }[],
+): Promise<Map<number, unknown>> {
+  const wanted: { id: number; channel: LineChannel; userId: string; follow: boolean }[] = [];
+  for (const { record, channel } of items) {
+    const event = LineEvent.safeParse(record.payload);
+    if (!event.success || channel.kind !== 'line') continue;
+    const userId = event.data.source?.type === 'user' ? event.data.source.userId : undefined;
+    if (userId && (event.data.type === 'follow' || event.data.type === 'message')) {
+      wanted.push({ id: record.id, channel, userId, follow: event.data.type === 'follow' });
+    }
+  }
+  const known = new Set<string>();
+  const byBrand = new Map<string, typeof wanted>();
+  for (const w of wanted.filter((x) => !x.follow)) {
+    byBrand.set(w.channel.brandId, [...(byBrand.get(w.channel.brandId) ?? []), w]);
+  }
+  for (const [brandId, list] of byBrand) {
+    const rows: { channel_user_id: string }[] = await deps
+      .db('customers')
+      .where({ brand_id: brandId, channel: 'line' })
+      .whereIn('channel_user_id', [...new Set(list.map((w) => w.userId))])
+      .select('channel_user_id');
+    for (const r of rows) known.add(`${brandId}:${r.channel_user_id}`);
+  }
+  const todo = wanted.filter((w) => w.follow || !known.has(`${w.channel.brandId}:${w.userId}`));
+  const profiles = new Map<number, unknown>();
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const w = todo[next++]!;
+      try {
+        profiles.set(
+          w.id,
+          await lineApi(w.channel, deps.lineApiBaseUrl, () => deps.clock.now()).getProfile(w.userId),
+        );
+      } catch {
+        // No profile (blocked, API down): the customer gets a placeholder name, refreshed on follow.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROFILE_CONCURRENCY, todo.length) }, worker));
+  return profiles;
 }
 
 async function applyLineEvent(
@@ -102,13 +142,17 @@ async function applyLineEvent(
     return {};
   }
 
-  if (event.type !== 'message' || event.message?.type !== 'text' || event.message.text === undefined) return {};
+  if (event.type !== 'message' || event.message?.type !== 'text' || event.message.text === undefined)
+    return {};
   const upserted = await upsertChannelCustomer(trx, deps, contact);
-  const settings = await memo.get(`settings:${channel.brandId}`, () => loadBindingSettings(trx, channel.brandId));
+  const settings = await memo.get(`settings:${channel.brandId}`, () =>
+    loadBindingSettings(trx, channel.brandId),
+  );
   const result = await applyBindingMessage(trx, deps, {
     customer: upserted.customer,
     text: event.message.text,
     settings,
+    memo,
   });
   const changed = result.changed || upserted.changed;
   if (result.replies.length === 0) return { changedBrandId: changed ? channel.brandId : undefined };

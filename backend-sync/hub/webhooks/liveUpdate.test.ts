@@ -48,7 +48,9 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     const state = { cursor: 0, changes: [] as Change[] };
     const pull = async () => {
       for (;;) {
-        const page = (await socket.timeout(5000).emitWithAck(SyncEvent.pull, { cursor: state.cursor })) as PullResponse;
+        const page = (await socket
+          .timeout(5000)
+          .emitWithAck(SyncEvent.pull, { cursor: state.cursor })) as PullResponse;
         state.changes.push(...page.changes);
         state.cursor = page.cursor;
         if (!page.hasMore) return;
@@ -56,8 +58,7 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     };
     await pull();
     socket.on(SyncEvent.poke, () => void pull());
-    const customerOps = () =>
-      state.changes.filter((c) => c.entity === 'customer').map((c) => `${c.op}`);
+    const customerOps = () => state.changes.filter((c) => c.entity === 'customer').map((c) => `${c.op}`);
     return { state, customerOps };
   }
 
@@ -68,7 +69,11 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
 
     let sent = performance.now();
     await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
-    await waitFor(() => a1.customerOps().length === 1 && a2.customerOps().length === 1, 'branch A devices', 1000);
+    await waitFor(
+      () => a1.customerOps().length === 1 && a2.customerOps().length === 1,
+      'branch A devices',
+      1000,
+    );
     expect(performance.now() - sent).toBeLessThan(1000);
     expect(b1.customerOps()).toEqual([]); // another branch's customer never reaches b1
 
@@ -96,20 +101,32 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
       if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
       return result.value as unknown;
     };
-    await call('enrollment.enroll', { hubUrl: h.hub.url, pairingCode: h.fixture.devices.a1.pairingCode, deviceName: 'Till A1' });
+    await call('enrollment.enroll', {
+      hubUrl: h.hub.url,
+      pairingCode: h.fixture.devices.a1.pairingCode,
+      deviceName: 'Till A1',
+    });
     const { staffCode, pin } = h.fixture.staff.associateA;
     await waitFor(async () => {
-      const status = (await call('sync.status')) as { connection: string; lastSyncAt: string | null; firstSync: unknown };
+      const status = (await call('sync.status')) as {
+        connection: string;
+        lastSyncAt: string | null;
+        firstSync: unknown;
+      };
       return status.connection === 'online' && status.lastSyncAt !== null && status.firstSync === null;
     }, 'the first sync');
     await call('session.signIn', { staffCode, pin });
 
     const sent = performance.now();
     await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
-    const mine = await waitFor(async () => {
-      const list = (await call('customers.mine')) as { displayName: string; channel: string }[];
-      return list.length > 0 ? list : null;
-    }, "the associate's list", 1000);
+    const mine = await waitFor(
+      async () => {
+        const list = (await call('customers.mine')) as { displayName: string; channel: string }[];
+        return list.length > 0 ? list : null;
+      },
+      "the associate's list",
+      1000,
+    );
     expect(performance.now() - sent).toBeLessThan(1000);
     expect(mine).toMatchObject([{ displayName: '張小華', channel: 'line' }]);
   });

@@ -38,8 +38,11 @@ export interface BatchMemo {
 }
 
 export interface EventHandler {
-  /** Outside any transaction, before it: slow reads such as fetching a LINE profile. */
-  prepare?(record: InboxRecord, channel: Channel): Promise<unknown>;
+  /**
+   * Outside any transaction, before it, for the handler's events of a batch: slow reads such as
+   * fetching LINE profiles. Best effort: what it does not return, apply gets as undefined.
+   */
+  prepare?(items: { record: InboxRecord; channel: Channel }[]): Promise<Map<number, unknown>>;
   apply(
     trx: Knex.Transaction,
     record: InboxRecord,
@@ -48,9 +51,6 @@ export interface EventHandler {
     memo: BatchMemo,
   ): Promise<ApplyResult>;
 }
-
-/** Profile fetches of one batch run side by side, this many at a time. */
-const PREPARE_CONCURRENCY = 16;
 
 function batchMemo(): BatchMemo {
   const values = new Map<string, Promise<unknown>>();
@@ -96,43 +96,43 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
   let again = false;
   let closed = false;
 
-  const pass = async (tried: Set<number>): Promise<boolean> => {
-    let query = deps.db('webhook_inbox')
+  const pass = async (tried: { after: number }): Promise<boolean> => {
+    let query = deps
+      .db('webhook_inbox')
       .whereNull('processed_at')
       .where('attempts', '<', MAX_ATTEMPTS)
       .orderBy('id')
       .limit(BATCH);
-    if (tried.size > 0) query = query.whereNotIn('id', [...tried]);
+    // Within one drain each row is tried once (in id order); one that failed waits for the next.
+    if (tried.after > 0) query = query.where('id', '>', tried.after);
     const rows: Row[] = await query;
     if (rows.length === 0) return false;
     const records = rows.map(toRecord);
-    for (const r of records) tried.add(r.id);
+    tried.after = records[records.length - 1]!.id;
 
     const channels = new Map<string, Channel | null>();
     const prepared = new Map<number, unknown>();
-    const failed = new Map<number, unknown>();
     for (const record of records) {
-      if (!channels.has(record.channelId)) channels.set(record.channelId, await getChannel(deps.db, record.channelId));
+      if (!channels.has(record.channelId))
+        channels.set(record.channelId, await getChannel(deps.db, record.channelId));
     }
-    let next = 0;
-    const prepareWorker = async () => {
-      while (next < records.length) {
-        const record = records[next++]!;
+    for (const platform of Object.keys(deps.handlers) as InboxRecord['platform'][]) {
+      const handler = deps.handlers[platform];
+      const items = records.flatMap((record) => {
         const channel = channels.get(record.channelId);
-        const handler = deps.handlers[record.platform];
-        if (!channel || !handler.prepare) continue;
-        try {
-          prepared.set(record.id, await handler.prepare(record, channel));
-        } catch (error) {
-          prepared.set(record.id, undefined); // prepare is best effort (e.g. no profile)
-          log.warn({ err: error, inboxId: record.id }, 'webhook event preparation failed');
-        }
+        return record.platform === platform && channel ? [{ record, channel }] : [];
+      });
+      if (!handler.prepare || items.length === 0) continue;
+      try {
+        for (const [id, value] of await handler.prepare(items)) prepared.set(id, value);
+      } catch (error) {
+        log.warn({ err: error }, 'webhook event preparation failed'); // e.g. no profiles: go on without
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(PREPARE_CONCURRENCY, records.length) }, prepareWorker));
+    }
 
     const committed = await commitBatch(deps, records, channels, prepared);
-    for (const [id, error] of committed.failed) log.error({ err: error, inboxId: id }, 'webhook event failed');
+    for (const [id, error] of committed.failed)
+      log.error({ err: error, inboxId: id }, 'webhook event failed');
     deps.onCommitted(committed);
     return true;
   };
@@ -140,7 +140,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
   const drain = async () => {
     do {
       again = false;
-      const tried = new Set<number>();
+      const tried = { after: 0 };
       while (!closed && (await pass(tried))) {
         // keep going while there is work
       }
@@ -207,7 +207,10 @@ async function commitBatch(
     await deps.db.transaction(async (trx) => {
       const memo = batchMemo();
       for (const record of records) await apply(trx, record, memo, out);
-      await markProcessed(trx, records.map((r) => r.id));
+      await markProcessed(
+        trx,
+        records.map((r) => r.id),
+      );
     });
     return out;
   } catch {
@@ -232,7 +235,9 @@ async function commitBatch(
     }
     for (const [id, error] of out.failed) {
       const message = String(error instanceof Error ? error.message : error).slice(0, 1000);
-      await trx('webhook_inbox').where({ id }).update({ attempts: trx.raw('attempts + 1'), error: message });
+      await trx('webhook_inbox')
+        .where({ id })
+        .update({ attempts: trx.raw('attempts + 1'), error: message });
     }
   });
   return out;

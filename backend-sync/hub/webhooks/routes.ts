@@ -10,7 +10,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Knex } from 'knex';
 import { ErrorCode } from '../../domain/errors';
 import type { Clock } from '../../domain/clock';
-import { channelDirectory, type ChannelDirectory, type LineChannel, type WhatsappChannel } from '../channels/store';
+import {
+  channelDirectory,
+  type ChannelDirectory,
+  type LineChannel,
+  type WhatsappChannel,
+} from '../channels/store';
 import { sendError } from '../http/errors';
 import type { Inbox, InboxEvent } from './inbox';
 import { LineWebhookBody } from './lineEvents';
@@ -42,14 +47,19 @@ async function matching<C>(load: (fresh: boolean) => Promise<C[]>, accept: (c: C
   return cached.length > 0 ? cached : (await load(true)).filter(accept);
 }
 
-export async function registerWebhookRoutes(app: FastifyInstance, routeDeps: WebhookRouteDeps): Promise<void> {
+export async function registerWebhookRoutes(
+  app: FastifyInstance,
+  routeDeps: WebhookRouteDeps,
+): Promise<void> {
   const deps: RouteDeps = { ...routeDeps, channels: channelDirectory(routeDeps.db) };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_req, body, done) =>
       done(null, body),
     );
-    scope.post(LINE_WEBHOOK_PATH, { bodyLimit: deps.bodyLimit }, (request, reply) => lineWebhook(deps, request, reply));
+    scope.post(LINE_WEBHOOK_PATH, { bodyLimit: deps.bodyLimit }, (request, reply) =>
+      lineWebhook(deps, request, reply),
+    );
     scope.post(WHATSAPP_WEBHOOK_PATH, { bodyLimit: deps.bodyLimit }, (request, reply) =>
       whatsappWebhook(deps, request, reply),
     );
@@ -79,7 +89,10 @@ async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: Fast
   // The destination names the channel, but it is inside the body we may not trust yet: the
   // channel is the one whose secret verifies the signature, and must then match the destination.
   const [channel]: (LineChannel | undefined)[] = signature
-    ? await matching((fresh) => deps.channels.line(fresh), (c) => verifyLineSignature(raw, signature, c.channelSecret))
+    ? await matching(
+        (fresh) => deps.channels.line(fresh),
+        (c) => verifyLineSignature(raw, signature, c.channelSecret),
+      )
     : [];
   if (!channel) {
     request.log.warn({ hasSignature: !!signature }, 'LINE webhook refused: signature');
@@ -94,13 +107,20 @@ async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: Fast
   let known = channel.destination;
   if (known === null) {
     // First webhook of a channel configured without its bot user id: learn it (once).
-    await deps.db('channels').where({ id: channel.id }).whereNull('line_destination').update({ line_destination: destination });
+    await deps
+      .db('channels')
+      .where({ id: channel.id })
+      .whereNull('line_destination')
+      .update({ line_destination: destination });
     const row = await deps.db('channels').where({ id: channel.id }).first('line_destination');
     known = row ? String(row.line_destination) : null;
     channel.destination = known; // the cached copy too
   }
   if (known !== destination) {
-    request.log.warn({ channelId: channel.id, destination }, 'LINE webhook for an unknown destination ignored');
+    request.log.warn(
+      { channelId: channel.id, destination },
+      'LINE webhook for an unknown destination ignored',
+    );
     return reply.status(200).send({});
   }
   const inboxEvents: InboxEvent[] = events
@@ -122,7 +142,10 @@ async function whatsappWebhook(deps: RouteDeps, request: FastifyRequest, reply: 
   const signature = header(request, 'x-hub-signature-256');
   // One Meta app (one app secret) may serve several numbers.
   const verified: WhatsappChannel[] = signature
-    ? await matching((fresh) => deps.channels.whatsapp(fresh), (c) => verifyWhatsappSignature(raw, signature, c.appSecret))
+    ? await matching(
+        (fresh) => deps.channels.whatsapp(fresh),
+        (c) => verifyWhatsappSignature(raw, signature, c.appSecret),
+      )
     : [];
   if (verified.length === 0) {
     request.log.warn({ hasSignature: !!signature }, 'WhatsApp webhook refused: signature');
@@ -131,7 +154,8 @@ async function whatsappWebhook(deps: RouteDeps, request: FastifyRequest, reply: 
   const json = parseJson(raw);
   if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not JSON.');
   const body = WhatsappWebhookBody.safeParse(json.value);
-  if (!body.success) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a WhatsApp webhook body.');
+  if (!body.success)
+    return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a WhatsApp webhook body.');
 
   const events: InboxEvent[] = [];
   for (const entry of body.data.entry) {
@@ -145,9 +169,16 @@ async function whatsappWebhook(deps: RouteDeps, request: FastifyRequest, reply: 
         continue;
       }
       for (const message of change.value.messages ?? []) {
-        const contact = change.value.contacts?.find((c) => c.wa_id === message.from) ?? change.value.contacts?.[0] ?? null;
+        const contact =
+          change.value.contacts?.find((c) => c.wa_id === message.from) ?? change.value.contacts?.[0] ?? null;
         const payload: WhatsappMessageItem = { message, contact };
-        events.push({ platform: 'whatsapp', eventKey: message.id, channelId: channel.id, kind: 'message', payload });
+        events.push({
+          platform: 'whatsapp',
+          eventKey: message.id,
+          channelId: channel.id,
+          kind: 'message',
+          payload,
+        });
       }
       for (const status of change.value.statuses ?? []) {
         events.push({
@@ -171,7 +202,14 @@ async function whatsappHandshake(deps: RouteDeps, request: FastifyRequest, reply
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
   if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string') {
-    if ((await matching((fresh) => deps.channels.whatsapp(fresh), (c) => sameSecret(c.verifyToken, token))).length > 0) {
+    if (
+      (
+        await matching(
+          (fresh) => deps.channels.whatsapp(fresh),
+          (c) => sameSecret(c.verifyToken, token),
+        )
+      ).length > 0
+    ) {
       return reply.status(200).type('text/plain').send(challenge);
     }
   }

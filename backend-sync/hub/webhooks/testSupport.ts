@@ -5,7 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { manualClock } from '../../domain/clock';
-import { type BindingSettingsInput, BindingSettingsInput as Schema, saveBindingSettings } from '../binding/settings';
+import {
+  type BindingSettingsInput,
+  BindingSettingsInput as Schema,
+  saveBindingSettings,
+} from '../binding/settings';
 import { createHub, type Hub } from '../server';
 import { openTestDb, type TestDb } from '../testing/databases';
 import { FIXTURE_TIME, seedFixture, type Fixture } from '../testing/fixtures';
@@ -52,7 +56,10 @@ export interface ChannelHub {
 
 export async function startChannelHub(
   kind: TestDb['kind'],
-  options: { webhookBodyLimit?: number; profiles?: Record<string, { displayName: string; pictureUrl?: string }> } = {},
+  options: {
+    webhookBodyLimit?: number;
+    profiles?: Record<string, { displayName: string; pictureUrl?: string }>;
+  } = {},
 ): Promise<ChannelHub> {
   const t = await openTestDb(kind);
   const clock = manualClock(FIXTURE_TIME);
@@ -88,7 +95,9 @@ export async function startChannelHub(
   ]);
   const setSettings = async (patch: Partial<BindingSettingsInput>) => {
     const data = Schema.parse({ ...TEST_SETTINGS, ...patch });
-    await t.db.transaction((trx) => saveBindingSettings(trx, fixture.brandId, data, clock.now().toISOString()));
+    await t.db.transaction((trx) =>
+      saveBindingSettings(trx, fixture.brandId, data, clock.now().toISOString()),
+    );
   };
   await setSettings({});
   const platform = await startFakePlatform(options.profiles);
@@ -160,7 +169,9 @@ export function lineFollowEvent(userId: string, type: 'follow' | 'unfollow' = 'f
     timestamp: Date.parse(FIXTURE_TIME),
     source: { type: 'user', userId },
     mode: 'active',
-    ...(type === 'follow' ? { replyToken: randomUUID().replace(/-/g, ''), follow: { isUnblocked: false } } : {}),
+    ...(type === 'follow'
+      ? { replyToken: randomUUID().replace(/-/g, ''), follow: { isUnblocked: false } }
+      : {}),
   };
 }
 
@@ -185,7 +196,13 @@ export async function postLine(
 // ----------------------------------------------------------------------------------------------
 // WhatsApp
 
-export function waTextBody(o: { waId: string; name?: string; text: string; messageId?: string; timestamp?: number }) {
+export function waTextBody(o: {
+  waId: string;
+  name?: string;
+  text: string;
+  messageId?: string;
+  timestamp?: number;
+}) {
   const ts = String(Math.floor((o.timestamp ?? Date.parse(FIXTURE_TIME)) / 1000));
   return JSON.stringify({
     object: 'whatsapp_business_account',
@@ -196,7 +213,10 @@ export function waTextBody(o: { waId: string; name?: string; text: string; messa
           {
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: TEST_WA.displayNumber, phone_number_id: TEST_WA.phoneNumberId },
+              metadata: {
+                display_phone_number: TEST_WA.displayNumber,
+                phone_number_id: TEST_WA.phoneNumberId,
+              },
               contacts: [{ profile: { name: o.name ?? 'WA Customer' }, wa_id: o.waId }],
               messages: [
                 {
@@ -226,7 +246,10 @@ export function waStatusBody(o: { messageId: string; waId: string; status: strin
           {
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: TEST_WA.displayNumber, phone_number_id: TEST_WA.phoneNumberId },
+              metadata: {
+                display_phone_number: TEST_WA.displayNumber,
+                phone_number_id: TEST_WA.phoneNumberId,
+              },
               statuses: [
                 {
                   id: o.messageId,
@@ -253,7 +276,10 @@ export async function postWhatsapp(
 ): Promise<Response> {
   return fetch(`${hub.url}/webhooks/whatsapp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-hub-signature-256': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
+    },
     body,
   });
 }

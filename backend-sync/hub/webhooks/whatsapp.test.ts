@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
 import { whatsappSignature } from './signature';
-import { postWhatsapp, startChannelHub, TEST_WA, waStatusBody, waTextBody, type ChannelHub } from './testSupport';
+import {
+  postWhatsapp,
+  startChannelHub,
+  TEST_WA,
+  waStatusBody,
+  waTextBody,
+  type ChannelHub,
+} from './testSupport';
 
 const WA_ID = '85291234567';
 
@@ -13,7 +20,10 @@ describe.each(testDbKinds())('WhatsApp webhook on %s', (kind) => {
   });
 
   const send = async (text: string, messageId?: string) => {
-    const res = await postWhatsapp(h!.hub, waTextBody({ waId: WA_ID, name: '何小姐', text, ...(messageId ? { messageId } : {}) }));
+    const res = await postWhatsapp(
+      h!.hub,
+      waTextBody({ waId: WA_ID, name: '何小姐', text, ...(messageId ? { messageId } : {}) }),
+    );
     expect(res.status).toBe(200);
     await h!.hub.channels.idle();
   };

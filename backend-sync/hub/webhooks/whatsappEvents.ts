@@ -47,7 +47,9 @@ export const WhatsappWebhookBody = z.looseObject({
         z.looseObject({
           field: z.string(),
           value: z.looseObject({
-            metadata: z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() }).optional(),
+            metadata: z
+              .looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() })
+              .optional(),
             contacts: z.array(WhatsappContact).optional(),
             messages: z.array(WhatsappMessage).optional(),
             statuses: z.array(WhatsappStatus).optional(),
@@ -75,14 +77,27 @@ const epoch = (seconds: string, fallback: Date): string => {
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : fallback.toISOString();
 };
 
+function interactiveTitle(interactive: unknown): string | undefined {
+  const i = interactive as
+    { button_reply?: { title?: unknown }; list_reply?: { title?: unknown } } | undefined;
+  const title = i?.button_reply?.title ?? i?.list_reply?.title;
+  return typeof title === 'string' ? title : undefined;
+}
+
 export function whatsappEventHandler(deps: WhatsappHandlerDeps): EventHandler {
   return {
     apply: (trx, record, channel, _prepared, memo) =>
-      record.kind === 'status' ? applyStatus(trx, deps, record) : applyMessage(trx, deps, record, channel, memo),
+      record.kind === 'status'
+        ? applyStatus(trx, deps, record)
+        : applyMessage(trx, deps, record, channel, memo),
   };
 }
 
-async function applyStatus(trx: Knex.Transaction, deps: WhatsappHandlerDeps, record: InboxRecord): Promise<ApplyResult> {
+async function applyStatus(
+  trx: Knex.Transaction,
+  deps: WhatsappHandlerDeps,
+  record: InboxRecord,
+): Promise<ApplyResult> {
   const status = WhatsappStatus.parse(record.payload);
   if (!['sent', 'delivered', 'read', 'failed'].includes(status.status)) return {};
   await applyDeliveryStatus(trx, {
@@ -112,14 +127,22 @@ async function applyMessage(
   });
   const inboundAt = epoch(message.timestamp, deps.clock.now());
   await trx('whatsapp_windows')
-    .insert({ channel_id: channel.id, wa_id: waId, customer_id: upserted.customer.id, last_inbound_at: inboundAt })
+    .insert({
+      channel_id: channel.id,
+      wa_id: waId,
+      customer_id: upserted.customer.id,
+      last_inbound_at: inboundAt,
+    })
     .onConflict(['channel_id', 'wa_id'])
     .merge({ last_inbound_at: inboundAt, customer_id: upserted.customer.id });
 
-  const text = message.text?.body ?? message.button?.text;
+  // Typed text, a quick-reply button's text, or the title of a picked interactive reply.
+  const text = message.text?.body ?? message.button?.text ?? interactiveTitle(message.interactive);
   if (text === undefined) return { changedBrandId: upserted.changed ? channel.brandId : undefined };
-  const settings = await memo.get(`settings:${channel.brandId}`, () => loadBindingSettings(trx, channel.brandId));
-  const result = await applyBindingMessage(trx, deps, { customer: upserted.customer, text, settings });
+  const settings = await memo.get(`settings:${channel.brandId}`, () =>
+    loadBindingSettings(trx, channel.brandId),
+  );
+  const result = await applyBindingMessage(trx, deps, { customer: upserted.customer, text, settings, memo });
   const changed = result.changed || upserted.changed;
   for (const body of toWhatsappBodies(waId, result.replies)) {
     await queueOutbound(trx, deps, {

@@ -12,7 +12,10 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${h!.hub.url}/api/admin${path}`, {
       method,
-      headers: { authorization: 'Bearer test-admin-token', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: 'Bearer test-admin-token',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -29,7 +32,13 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
       accessToken: 'very-secret-token',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ kind: 'line', basicId: '@second', hasChannelSecret: true, hasAccessToken: true, destination: null });
+    expect(created.body).toMatchObject({
+      kind: 'line',
+      basicId: '@second',
+      hasChannelSecret: true,
+      hasAccessToken: true,
+      destination: null,
+    });
     // Consoles get the channel handles (never secrets) with the replicated brand row.
     const brandChange = await h.t.db('changes').where({ entity: 'brand' }).orderBy('seq', 'desc').first();
     expect(JSON.parse(brandChange.data).channels).toEqual({
@@ -43,7 +52,10 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     expect((listed.body.items as unknown[]).length).toBe(3);
     expect(JSON.stringify(listed.body)).not.toMatch(/very-secret|wa-app-secret|wa-verify-token|line-token/);
 
-    const updated = await api('PATCH', `/channels/${String(created.body.id)}`, { name: 'Renamed', accessToken: 'new-token' });
+    const updated = await api('PATCH', `/channels/${String(created.body.id)}`, {
+      name: 'Renamed',
+      accessToken: 'new-token',
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ name: 'Renamed', hasAccessToken: true });
     expect(JSON.stringify(updated.body)).not.toMatch(/new-token/);
@@ -52,7 +64,10 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
 
     const wrongField = await api('PATCH', `/channels/${String(created.body.id)}`, { appSecret: 'x' });
     expect(wrongField.status).toBe(400);
-    const missing = await api('POST', `/brands/${h.fixture.brandId}/channels`, { kind: 'whatsapp', name: 'x' });
+    const missing = await api('POST', `/brands/${h.fixture.brandId}/channels`, {
+      kind: 'whatsapp',
+      name: 'x',
+    });
     expect(missing.status).toBe(400);
     expect(await h.t.db('channels')).toHaveLength(3);
   });
@@ -84,7 +99,9 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
 
   it('documents the new routes in the OpenAPI document', async () => {
     h = await startChannelHub(kind);
-    const doc = (await (await fetch(`${h.hub.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${h.hub.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(doc.paths['/api/admin/brands/{brandId}/channels']!)).toEqual(['post', 'get']);
     expect(doc.paths['/api/admin/channels/{channelId}']).toHaveProperty('patch');
     expect(Object.keys(doc.paths['/api/admin/brands/{brandId}/binding-settings']!)).toEqual(['get', 'put']);

@@ -11,11 +11,21 @@
 import { getBindingSettings, putBindingSettings } from '../../binding/admin';
 import { BindingSettingsInput, BindingSettingsView } from '../../binding/settings';
 import { listOf } from '../../catalog/schemas';
-import { ChannelView, createChannel, CreateChannelInput, listChannels, updateChannel, UpdateChannelInput } from '../../channels/admin';
+import {
+  ChannelView,
+  createChannel,
+  CreateChannelInput,
+  listChannels,
+  updateChannel,
+  UpdateChannelInput,
+} from '../../channels/admin';
 import type { AdminRoute, RouteContext, RouteOutcome } from './routes';
 
 /** Channel and binding changes re-record the brand row (QR handles): poke the brand's devices. */
-const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({ result, changedBrandId: result.brandId });
+const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({
+  result,
+  changedBrandId: result.brandId,
+});
 
 const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
 

@@ -56,7 +56,8 @@ export interface AdminRoute {
   path: string;
   operationId: string;
   summary: string;
-  tag: 'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers' | 'channels' | 'binding';
+  tag:
+    'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers' | 'channels' | 'binding';
   query?: z.ZodObject;
   body?: z.ZodType;
   status: 200 | 201;

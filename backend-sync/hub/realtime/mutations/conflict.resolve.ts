@@ -14,7 +14,7 @@ import { canResolveConflicts } from '../../../domain/roles';
 import { ErrorCode } from '../../../domain/errors';
 import type { Role } from '../../../protocol';
 import { involvedBranches, recordRedemptionChange } from './redemptions';
-import { applied, recordEvent, rejected, type Applier } from './types';
+import { applied, recordEvent, rejected, staffOf, type Applier } from './types';
 
 const isActive = (v: unknown): boolean => v === true || v === 1 || v === '1';
 
@@ -22,7 +22,7 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
   const { trx, device } = ctx;
   const { redemptionId, staffId, decision, note } = mutation.payload;
 
-  const staff = await trx('staff').where({ id: staffId, brand_id: device.brandId }).first();
+  const staff = await staffOf(ctx, staffId);
   if (!staff || !isActive(staff.active) || !canResolveConflicts(String(staff.role) as Role)) {
     return rejected(
       ErrorCode.FORBIDDEN,
@@ -61,7 +61,7 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
         ? { status: 'voided', resolution: 'voided', resolved_by: staffId, resolved_at: resolvedAt }
         : { resolution: 'acknowledged', resolved_by: staffId, resolved_at: resolvedAt },
     );
-  await recordEvent(ctx, 'conflict.resolve', staffId, {
+  recordEvent(ctx, 'conflict.resolve', staffId, {
     mutationId: mutation.id,
     redemptionId,
     claimId: String(redemption.claim_id),

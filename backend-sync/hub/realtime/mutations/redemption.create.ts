@@ -9,10 +9,11 @@
  * changed is replicated (see redemptions.ts), so both branches see the conflict; the claim's own
  * change still tells every device who holds it (docs/protocol.md, "Conflicts").
  */
-import { scopesForBranches, recordChange } from '../../db/changes';
-import { toClaimRow } from '../../db/rows';
+import { branchScope, scopesForBranches } from '../../db/changes';
+import { toClaimRow, toRedemptionRow } from '../../db/rows';
+import { claimOf, updateClaim, type ClaimEntry } from './claims';
 import { recordRedemptionChange } from './redemptions';
-import { applied, recordEvent, rejected, type ApplyContext, type Applier } from './types';
+import { applied, recordEvent, rejected, staffOf, type ApplyContext, type Applier } from './types';
 
 interface Holder {
   redeemedAt: string;
@@ -38,22 +39,19 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   const { trx, device } = ctx;
   const { claimId, couponId, staffId, scannedCode } = mutation.payload;
 
-  const claimQuery = trx('claims').where({ id: claimId, brand_id: device.brandId }).first();
-  // Row lock on PostgreSQL so two redemptions of one claim are decided one after the other.
-  const claim = (await (ctx.dbKind === 'postgres' ? claimQuery.forUpdate() : claimQuery)) as Row | undefined;
-  if (!claim) return rejected('CLAIM_NOT_FOUND', 'No such claim in this brand.');
+  // Claim, coupon and customer name come from the push's one join (claims.ts), which on
+  // PostgreSQL also holds the claim's row lock.
+  const entry = await claimOf(ctx, mutation);
+  if (!entry) return rejected('CLAIM_NOT_FOUND', 'No such claim in this brand.');
+  const { claim, coupon } = entry;
   if (claim.coupon_id !== couponId)
     return rejected('CLAIM_COUPON_MISMATCH', 'The claim belongs to another coupon.');
-
-  const coupon = (await trx('coupons').where({ id: couponId, brand_id: device.brandId }).first()) as
-    Row | undefined;
   if (!coupon) return rejected('COUPON_NOT_FOUND', 'No such coupon in this brand.');
-  const branchIds = JSON.parse(String(coupon.branch_ids)) as string[];
-  if (branchIds.length > 0 && !branchIds.includes(device.branchId)) {
+  if (coupon.branchIds.length > 0 && !coupon.branchIds.includes(device.branchId)) {
     return rejected('BRANCH_MISMATCH', 'This coupon cannot be redeemed at this branch.');
   }
-  const staff = await trx('staff').where({ id: staffId, brand_id: device.brandId }).first();
-  if (!staff) return rejected('STAFF_NOT_FOUND', 'No such staff member in this brand.');
+  if (!(await staffOf(ctx, staffId)))
+    return rejected('STAFF_NOT_FOUND', 'No such staff member in this brand.');
 
   const mine: Holder = {
     redeemedAt: new Date(mutation.deviceTime).toISOString(),
@@ -74,10 +72,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   };
 
   if (!claim.redeemed_at) {
-    await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
-    await recordRedemptionChange(ctx, mutation.id);
-    await tagCustomerOnRedeem(ctx, mutation.id, claim, coupon, staffId);
-    await takeClaim(ctx, claimId, mine, mutation.id, branchIds);
+    await insertRedemption(ctx, { ...redemption, status: 'applied', winner_id: null }, []);
+    tagCustomerOnRedeem(ctx, mutation.id, entry, staffId);
+    await takeClaim(ctx, entry, mine, mutation.id);
     return applied(true);
   }
 
@@ -89,8 +86,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   };
   const holderId = claim.redemption_id ? String(claim.redemption_id) : null;
   if (!winsOver(mine, holder)) {
-    await trx('redemptions').insert({ ...redemption, status: 'conflict', winner_id: holderId });
-    await recordRedemptionChange(ctx, mutation.id);
+    // The holder's branch is the claim's redeemed branch: it sees this conflict too.
+    const winnerBranch = holderId && holder.branchId ? [holder.branchId] : [];
+    await insertRedemption(ctx, { ...redemption, status: 'conflict', winner_id: holderId }, winnerBranch);
     return {
       outcome: {
         status: 'conflict',
@@ -102,9 +100,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     };
   }
 
-  // An earlier redemption arrived late: it takes the claim, and every open conflict of the claim
-  // (the previous holder included) now names it as the winner. The customer was tagged when the
-  // claim was first redeemed, so no second tag.
+  // An earlier redemption arrived late (rare): it takes the claim, and every open conflict of the
+  // claim (the previous holder included) now names it as the winner. The customer was tagged when
+  // the claim was first redeemed, so no second tag. Rows are read back here; not worth tuning.
   await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
   if (holderId) await trx('redemptions').where({ id: holderId }).update({ status: 'conflict' });
   const losers = (await trx('redemptions')
@@ -114,35 +112,51 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   await recordRedemptionChange(ctx, mutation.id);
   // The old winner's branch saw these conflicts; it must see them move on.
   for (const id of losers) await recordRedemptionChange(ctx, id, [holder.branchId].filter(Boolean));
-  await takeClaim(ctx, claimId, mine, mutation.id, branchIds);
+  await takeClaim(ctx, entry, mine, mutation.id);
   return applied(true);
 };
 
+/** Inserts a new redemption and records its change from the row in hand (nothing read back). */
+async function insertRedemption(
+  ctx: ApplyContext,
+  row: Row & { branch_id: string },
+  alsoToBranches: string[],
+): Promise<void> {
+  await ctx.trx('redemptions').insert(row);
+  const full = { resolution: null, resolved_by: null, resolved_at: null, ...row };
+  ctx.push.recordChange({
+    brandId: ctx.device.brandId,
+    scopes: [row.branch_id, ...alsoToBranches].map(branchScope),
+    entity: 'redemption',
+    id: String(row.id),
+    op: 'upsert',
+    data: toRedemptionRow(full, ctx.device.brandId),
+    at: ctx.clock.now(),
+  });
+}
+
 async function takeClaim(
   ctx: ApplyContext,
-  claimId: string,
+  entry: ClaimEntry,
   holder: Holder,
   redemptionId: string,
-  branchIds: string[],
 ): Promise<void> {
-  await ctx.trx('claims').where({ id: claimId }).update({
+  const changes = {
     redeemed_at: holder.redeemedAt,
     redeemed_branch_id: holder.branchId,
     redeemed_device_id: holder.deviceId,
     redeemed_staff_id: holder.staffId,
     redemption_id: redemptionId,
-  });
-  const row = (await ctx.trx('claims').where({ id: claimId }).first()) as Row;
-  const customer = row.customer_id
-    ? await ctx.trx('customers').where({ id: row.customer_id }).first('display_name')
-    : undefined;
-  await recordChange(ctx.trx, {
+  };
+  await ctx.trx('claims').where({ id: entry.claim.id }).update(changes);
+  const next = updateClaim(ctx, entry, changes);
+  ctx.push.recordChange({
     brandId: ctx.device.brandId,
-    scopes: scopesForBranches(branchIds),
+    scopes: scopesForBranches(entry.coupon?.branchIds ?? []),
     entity: 'claim',
-    id: claimId,
+    id: String(entry.claim.id),
     op: 'upsert',
-    data: toClaimRow(row, customer ? String(customer.display_name) : null),
+    data: toClaimRow(next.claim, next.customerName),
     at: ctx.clock.now(),
   });
 }
@@ -152,19 +166,19 @@ async function takeClaim(
  * redeemed. The hub has no customer-tags table yet, so this event is the record. A claim issued to
  * nobody has no one to tag.
  */
-async function tagCustomerOnRedeem(
+function tagCustomerOnRedeem(
   ctx: ApplyContext,
   redemptionId: string,
-  claim: Row,
-  coupon: Row,
+  entry: ClaimEntry,
   staffId: string,
-): Promise<void> {
-  if (!coupon.redeem_tag || !claim.customer_id) return;
-  await recordEvent(ctx, 'tag.redeem', staffId, {
+): void {
+  const { claim, coupon } = entry;
+  if (!coupon?.redeemTag || !claim.customer_id) return;
+  recordEvent(ctx, 'tag.redeem', staffId, {
     customerId: String(claim.customer_id),
-    tag: String(coupon.redeem_tag),
+    tag: coupon.redeemTag,
     claimId: String(claim.id),
-    couponId: String(coupon.id),
+    couponId: coupon.id,
     redemptionId,
   });
 }

@@ -3,7 +3,7 @@
  * conflict, also to the branch of the redemption that holds the claim, so the devices and the
  * managers of both branches see it in "needs attention" (and later see how it was resolved).
  */
-import { branchScope, recordChange, type Scope } from '../../db/changes';
+import { branchScope, type Scope } from '../../db/changes';
 import { toRedemptionRow } from '../../db/rows';
 import type { ApplyContext } from './types';
 
@@ -20,7 +20,8 @@ export async function involvedBranches(ctx: ApplyContext, redemption: Row): Prom
 }
 
 /**
- * Appends the redemption's current row to the change log (same transaction as its write).
+ * Appends the redemption's current row, read back, to the change log (written at the end of the
+ * push, same transaction as its write). For redemptions changed in ways not known in memory.
  * `alsoTo`: branches that received the row before and must see it change (its old winner's).
  */
 export async function recordRedemptionChange(
@@ -31,7 +32,7 @@ export async function recordRedemptionChange(
   const row = (await ctx.trx('redemptions').where({ id: redemptionId }).first()) as Row | undefined;
   if (!row) throw new Error(`redemption ${redemptionId} vanished inside its own transaction`);
   const scopes: Scope[] = [...(await involvedBranches(ctx, row)), ...alsoTo].map(branchScope);
-  await recordChange(ctx.trx, {
+  ctx.push.recordChange({
     brandId: ctx.device.brandId,
     scopes,
     entity: 'redemption',

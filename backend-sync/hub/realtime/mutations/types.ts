@@ -1,19 +1,33 @@
 /**
- * The shape every mutation applier shares. An applier runs inside the transaction that also
- * stores the mutation's id and answer, so an effect and its "seen once" record commit together.
+ * The shape every mutation applier shares. An applier runs inside the savepoint that also stores
+ * the mutation's id and answer, within the push's one transaction, so an effect and its "seen
+ * once" record commit together (or not at all).
  */
 import type { Knex } from 'knex';
 import type { Mutation, MutationKind, MutationOutcome } from '../../../protocol';
 import type { Clock } from '../../../domain/clock';
 import type { HubDbKind } from '../../db';
 import type { DeviceContext } from '../device';
+import type { PushState } from './pushState';
 
 export interface ApplyContext {
+  /** The mutation's savepoint. */
   trx: Knex.Transaction;
   dbKind: HubDbKind;
   device: DeviceContext;
   clock: Clock;
+  /** Lookups cached across the push; events and changes, written at the end of the push. */
+  push: PushState;
 }
+
+/**
+ * Optional per-kind preparation, run once per push before its mutations (in the push's
+ * transaction, not a savepoint): loads (and on PostgreSQL locks) what the batch will need.
+ */
+export type Prefetcher<K extends MutationKind> = (
+  mutations: Extract<Mutation, { kind: K }>[],
+  ctx: ApplyContext,
+) => Promise<void>;
 
 export interface ApplyResult {
   outcome: MutationOutcome;
@@ -33,19 +47,26 @@ export const rejected = (code: string, message: string): ApplyResult => ({
   changed: false,
 });
 
-/** Inserts an audit-only row (events table). */
-export async function recordEvent(
+/** Records an audit-only row (events table), written with the push's other events. */
+export function recordEvent(
   ctx: ApplyContext,
   kind: string,
   staffId: string | null,
   data: Record<string, unknown>,
-): Promise<void> {
-  await ctx.trx('events').insert({
-    brand_id: ctx.device.brandId,
-    kind,
-    device_id: ctx.device.id,
-    staff_id: staffId,
-    data: JSON.stringify(data),
-    at: ctx.clock.now().toISOString(),
-  });
+): void {
+  ctx.push.recordEvent({ kind, staffId, data }, ctx.clock.now());
 }
+
+type Row = Record<string, unknown>;
+
+/** A staff member of the device's brand, read once per push. */
+export const staffOf = (ctx: ApplyContext, staffId: string): Promise<Row | undefined> =>
+  ctx.push.lookup(`staff:${staffId}`, () =>
+    ctx.trx('staff').where({ id: staffId, brand_id: ctx.device.brandId }).first(),
+  );
+
+/** A coupon of the device's brand, read once per push. */
+export const couponOf = (ctx: ApplyContext, couponId: string): Promise<Row | undefined> =>
+  ctx.push.lookup(`coupon:${couponId}`, () =>
+    ctx.trx('coupons').where({ id: couponId, brand_id: ctx.device.brandId }).first(),
+  );

@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { systemClock, uuidV7 } from '../backend-sync/domain/clock';
+import { openHubDb } from '../backend-sync/hub/db';
+import { insertClaims, seedFixture } from '../backend-sync/hub/testing/fixtures';
+import { pushMutations } from '../backend-sync/hub/realtime/push';
+
+const N = 10000;
+const dir = mkdtempSync(path.join(tmpdir(), 'perfhub-'));
+const db = await openHubDb({ dataDir: dir });
+const f = await seedFixture(db);
+const claims = await insertClaims(db, systemClock, { brandId: f.brandId, couponId: f.coupons.everywhere, branchIds: [], prefix: 'm', count: N });
+const device = { id: f.devices.a1.id, brandId: f.brandId, branchId: f.branchA, name: 'x' };
+const deps = { db, clock: systemClock, logger: pino({ level: 'silent' }) };
+const muts = claims.map((c) => ({ id: uuidV7(), kind: 'redemption.create', payload: { claimId: c.id, couponId: c.couponId, staffId: f.staff.associateA.id, scannedCode: c.code }, deviceTime: new Date().toISOString() }));
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+for (let i = 0; i < N; i += 200) await pushMutations(deps, device, { mutations: muts.slice(i, i + 200) });
+const wall = performance.now() - t0; const cpu = process.cpuUsage(cpu0);
+console.log(`wall ${(N / (wall / 1000)).toFixed(0)}/s  cpu ${((cpu.user + cpu.system) / N).toFixed(0)} µs/mutation`);
+await db.destroy(); rmSync(dir, { recursive: true, force: true });
