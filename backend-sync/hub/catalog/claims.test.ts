@@ -62,13 +62,13 @@ describe.each(testDbKinds())('claims on %s', (kind) => {
     expect(eanClaim.customerId).toBeNull();
   });
 
-  it("records a branch-limited coupon's claims only in that branch's scope", async () => {
+  it("records even a branch-limited coupon's claims brand-wide, so any till can say where it is valid", async () => {
     const { db, deps, brand, tpe } = await setup();
     const limited = await createCoupon(db, deps, brand.id, coupon({ branchIds: [tpe.id] }));
     const everywhere = await createCoupon(db, deps, brand.id, coupon());
     const a = await createClaim(db, deps, limited.id, { code: 'OMO-TPE-0001' });
     const b = await createClaim(db, deps, everywhere.id, {});
-    expect((await changesOf(db, a.id)).map((c) => c.scope)).toEqual([`branch:${tpe.id}`]);
+    expect((await changesOf(db, a.id)).map((c) => c.scope)).toEqual(['brand']);
     expect((await changesOf(db, b.id)).map((c) => c.scope)).toEqual(['brand']);
     expect((await changesOf(db, a.id))[0]!.data).toEqual(a);
   });

@@ -4,11 +4,11 @@
  */
 import type { Knex } from 'knex';
 import type { BarcodeType } from '../../protocol';
-import { recordChange, scopesForBranches, type ChangeInput } from '../db/changes';
+import { couponScopes, recordChange, type ChangeInput } from '../db/changes';
 import { toClaimRow } from '../db/rows';
 import { recordChanges } from './changeLog';
 import { codeProblem, generateClaimCode, generateClaimToken } from './codes';
-import { assertCodeFree, couponBranchIds, requireCoupon } from './coupons';
+import { assertCodeFree, requireCoupon } from './coupons';
 import { BulkClaimsInput, CreateClaimInput, Paging, type ClaimView } from './schemas';
 import {
   alreadyExists,
@@ -103,7 +103,7 @@ async function createClaims(
     }
     await insertInChunks(trx, 'claims', rows, 200);
 
-    const scopes = scopesForBranches(couponBranchIds(coupon));
+    const scopes = couponScopes();
     const views = rows.map((row) =>
       toClaimRow(row, row.customer_id ? (names.get(row.customer_id) ?? null) : null),
     );

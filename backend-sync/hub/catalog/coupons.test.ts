@@ -18,7 +18,7 @@ describe.each(testDbKinds())('coupons on %s', (kind) => {
   let t: TestDb | undefined;
   afterEach(async () => t?.close());
 
-  it('creates coupons in the three validity modes and scopes them by branch', async () => {
+  it('creates coupons in the three validity modes, replicated brand-wide whatever their branches', async () => {
     t = await openTestDb(kind);
     const deps = testDeps();
     const { brand, tpe } = await brandWithBranches(t.db, deps);
@@ -62,7 +62,7 @@ describe.each(testDbKinds())('coupons on %s', (kind) => {
     expect(fromOpen.usageRules).toHaveLength(1000);
 
     expect((await changesOf(t.db, everywhere.id)).map((c) => c.scope)).toEqual(['brand']);
-    expect((await changesOf(t.db, fromClaim.id)).map((c) => c.scope)).toEqual([`branch:${tpe.id}`]);
+    expect((await changesOf(t.db, fromClaim.id)).map((c) => c.scope)).toEqual(['brand']);
     expect((await listCoupons(t.db, brand.id)).map((c) => c.name)).toEqual(['全店 9 折', '生日禮', '客服券']);
   });
 

@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { hashSecret } from '../../domain/secrets';
-import { recordChange, scopesForBranches } from '../db/changes';
+import { couponScopes, recordChange } from '../db/changes';
 import { toCouponRow } from '../db/rows';
 import { requireBrand } from './brands';
 import { CreateCouponInput, type CouponView } from './schemas';
@@ -104,7 +104,7 @@ async function recordCouponChange(
 ): Promise<void> {
   await recordChange(trx, {
     brandId: String(row.brand_id),
-    scopes: scopesForBranches(couponBranchIds(row)),
+    scopes: couponScopes(),
     entity: 'coupon',
     id: String(row.id),
     op: 'upsert',

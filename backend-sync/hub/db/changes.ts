@@ -11,6 +11,13 @@ export type Scope = 'brand' | `branch:${string}`;
 
 export const branchScope = (branchId: string): Scope => `branch:${branchId}`;
 
+/**
+ * Coupons and their claims reach every device of the brand, whatever branches the coupon applies
+ * to: a customer may bring a coupon to any branch, and the till there must answer "not valid at
+ * this branch — valid at …", not "unknown code".
+ */
+export const couponScopes = (): Scope[] => ['brand'];
+
 /** Scopes for something visible to the given branches (empty list = the whole brand). */
 export const scopesForBranches = (branchIds: readonly string[]): Scope[] =>
   branchIds.length === 0 ? ['brand'] : branchIds.map(branchScope);

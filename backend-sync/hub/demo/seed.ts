@@ -11,12 +11,12 @@ import { createBranch } from '../catalog/branches';
 import { recordChange } from '../catalog/changeLog';
 import { createClaimsBulk } from '../catalog/claims';
 import { generateClaimCode } from '../catalog/codes';
-import { couponBranchIds, createCoupon } from '../catalog/coupons';
+import { createCoupon } from '../catalog/coupons';
 import { createCustomersBulk } from '../catalog/customers';
 import { createDevice } from '../catalog/devices';
 import { createStaff } from '../catalog/staff';
 import type { CatalogDeps } from '../catalog/support';
-import { scopesForBranches } from '../db/changes';
+import { couponScopes } from '../db/changes';
 import { toClaimRow } from '../db/rows';
 import {
   DEMO_BINDING_STAFF,
@@ -197,13 +197,12 @@ async function redeemOne(
     received_at: redeemedAt,
     status: 'applied',
   });
-  const coupon: Row = await trx('coupons').where({ id: claim.coupon_id }).first();
   const customer: Row | undefined = claim.customer_id
     ? await trx('customers').where({ id: claim.customer_id }).first()
     : undefined;
   await recordChange(trx, {
     brandId,
-    scopes: scopesForBranches(couponBranchIds(coupon)),
+    scopes: couponScopes(),
     entity: 'claim',
     id: String(claim.id),
     op: 'upsert',

@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import { manualClock, type Clock } from '../../domain/clock';
 import { hashSecret } from '../../domain/secrets';
 import type { Role } from '../../protocol';
-import { recordChange, scopesForBranches, type Scope } from '../db/changes';
+import { couponScopes, recordChange, scopesForBranches, type Scope } from '../db/changes';
 import { toBranchRow, toBrandRow, toClaimRow, toCouponRow, toStaffRow } from '../db/rows';
 import { hashDeviceToken, newDeviceToken } from '../devices/enroll';
 
@@ -157,7 +157,7 @@ export async function insertCoupon(
       trx,
       clock,
       coupon.brandId,
-      scopesForBranches(coupon.branchIds),
+      couponScopes(),
       'coupon',
       coupon.id,
       toCouponRow(row),
@@ -201,7 +201,7 @@ export async function insertClaims(
         trx,
         clock,
         args.brandId,
-        scopesForBranches(args.branchIds),
+        couponScopes(),
         'claim',
         claim.id,
         toClaimRow(row),

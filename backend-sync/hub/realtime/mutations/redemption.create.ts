@@ -9,7 +9,7 @@
  * changed is replicated (see redemptions.ts), so both branches see the conflict; the claim's own
  * change still tells every device who holds it (docs/protocol.md, "Conflicts").
  */
-import { branchScope, scopesForBranches } from '../../db/changes';
+import { branchScope, couponScopes } from '../../db/changes';
 import { toClaimRow, toRedemptionRow } from '../../db/rows';
 import { claimOf, updateClaim, type ClaimEntry } from './claims';
 import { recordRedemptionChange } from './redemptions';
@@ -152,7 +152,7 @@ async function takeClaim(
   const next = updateClaim(ctx, entry, changes);
   ctx.push.recordChange({
     brandId: ctx.device.brandId,
-    scopes: scopesForBranches(entry.coupon?.branchIds ?? []),
+    scopes: couponScopes(),
     entity: 'claim',
     id: String(entry.claim.id),
     op: 'upsert',
