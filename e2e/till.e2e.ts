@@ -29,38 +29,6 @@ const screenshotDir = process.env.E2E_SCREENSHOTS
   ? path.resolve(projectRoot, process.env.E2E_SCREENSHOTS)
   : path.join(artifactsDir, 'screenshots');
 
-/**
- * The demo cannot put a wrong-branch claim on a device: claims replicate only to the branches their
- * coupon is valid at, so a device meets `wrong_branch` only after a coupon's branches changed (which
- * the admin API cannot do yet). For that one verdict the core's answer to a scan of this valid code
- * is rewritten on the wire to what the core answers then: same coupon and claim, verdict
- * `wrong_branch`, the branches it is valid at. Everything else in this file is unaltered.
- */
-const WRONG_BRANCH_CODE = '2000000000015';
-
-async function routeWrongBranchVerdict(page: Page, code: string) {
-  await page.routeWebSocket(/\/api$/, (ws) => {
-    const server = ws.connectToServer();
-    const rewrite = new Set<unknown>();
-    ws.onMessage((message) => {
-      const msg = JSON.parse(String(message)) as {
-        id?: unknown;
-        method?: string;
-        input?: { input?: string };
-      };
-      if (msg.method === 'till.scan' && msg.input?.input === code) rewrite.add(msg.id);
-      server.send(message);
-    });
-    server.onMessage((message) => {
-      const msg = JSON.parse(String(message)) as { id?: unknown; result?: { ok: boolean; value?: object } };
-      if (!rewrite.has(msg.id) || !msg.result?.ok) return ws.send(message);
-      rewrite.delete(msg.id);
-      msg.result.value = { ...msg.result.value, verdict: 'wrong_branch', branchNames: ['台北信義店'] };
-      ws.send(JSON.stringify(msg));
-    });
-  });
-}
-
 describe('the till in the browser', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omo-till-e2e-'));
   let hubPort: number;
@@ -117,7 +85,6 @@ describe('the till in the browser', () => {
       locale: 'zh-TW',
       acceptDownloads: true,
     });
-    await routeWrongBranchVerdict(page, WRONG_BRANCH_CODE);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
       if (msg.type() === 'error') pageErrors.push(msg.text());
@@ -205,9 +172,6 @@ describe('the till in the browser', () => {
     await shot('expired');
     await scanExpect('TRY-NOTYET', '使用期限未到', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 起可使用$/);
     await shot('not-yet-valid');
-    // Claims replicate only to their coupon's branches, so TRY-XINYI (台北信義店 only) is unknown
-    // here; see the wrong-branch step below for that verdict.
-    await scanExpect('TRY-XINYI', '查無此條碼');
     await scanExpect('TRY-UNKNOWN', '查無此條碼');
     await shot('unknown');
     await scanExpect('2000000000012', '條碼無法辨識', 'EAN-13 檢查碼不符，可能是誤讀，請重新掃描。');
@@ -224,8 +188,9 @@ describe('the till in the browser', () => {
   });
 
   it('shows a claim whose coupon is not valid at this branch with the branches where it is', async () => {
-    await scanExpect(WRONG_BRANCH_CODE, '此分店不適用', '適用分店：台北信義店');
-    await see(panel().getByText('會員生日禮 · Birthday gift'));
+    // TRY-XINYI: a 台北信義店-only coupon, scanned at 台中公益店.
+    await scanExpect('TRY-XINYI', '此分店不適用', '適用分店：台北信義店');
+    await see(panel().getByText('信義店限定 滿千折百 · NT$100 off, Xinyi only'));
     expect(await sound()).toBe('failure');
     await shot('wrong-branch');
   });
