@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_BINDING_SETTINGS,
@@ -30,6 +30,7 @@ import {
   waitUntil,
   type Child,
   type DemoLogins,
+  openConsolePage,
 } from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -64,7 +65,7 @@ describe('binding customers over LINE and WhatsApp', () => {
   let web: Child & { url: string };
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: path.join(screenshotDir, `${name}.png`), animations: 'disabled' });
@@ -109,15 +110,7 @@ describe('binding customers over LINE and WhatsApp', () => {
     await waitUntil('the hub banner', async () => hub.output().includes('Ctrl-C to stop'), 10_000);
     demo = parseDemoBanner(hub.output());
     web = await startWeb({ hubUrl, dataDir: path.join(dataDir, 'web'), port: webPort, build: false });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    ({ browser, page, pageErrors } = await openConsolePage());
   });
 
   afterAll(async () => {

@@ -10,7 +10,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
@@ -20,6 +20,7 @@ import {
   startWeb,
   type Child,
   type HubProcess,
+  openConsolePage,
 } from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -33,7 +34,7 @@ describe('OMO Store Console in the browser', () => {
   let web: Child & { url: string };
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   let staff: { staffCode: string; pin: string };
 
   const status = () => page.getByRole('status', { name: '同步狀態' });
@@ -55,18 +56,9 @@ describe('OMO Store Console in the browser', () => {
       hubUrl: hub.url,
       dataDir: path.join(dataDir, 'web'),
       port: await freePort(),
-      build: true,
+      build: false, // npm run test:e2e builds the renderer once for every e2e file
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // CSP violations and failed loads show up as console errors.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    ({ browser, page, pageErrors } = await openConsolePage());
   });
 
   afterAll(async () => {

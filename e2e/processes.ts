@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const artifactsDir = path.join(projectRoot, 'e2e', '.artifacts');
@@ -162,4 +163,28 @@ export async function startWeb(opts: {
     throw new Error(`${(err as Error).message}\n--- start:web output ---\n${child.output()}`);
   }
   return { ...child, url };
+}
+
+/**
+ * Debian's Chromium through playwright-core, and one page that records every page exception and
+ * console error (CSP violations and failed loads show up there) for the test to assert none.
+ */
+export async function openConsolePage(
+  options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {},
+): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: 'zh-TW',
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+  return { browser, page, pageErrors };
 }

@@ -12,7 +12,7 @@
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
@@ -22,6 +22,7 @@ import {
   startWeb,
   type Child,
   type HubProcess,
+  openConsolePage,
 } from './processes';
 import { demoFacts, protocolDevice, startTcpProxy, type TcpProxy } from './tillSupport';
 
@@ -37,7 +38,7 @@ describe('the till in the browser', () => {
   let web: Child & { url: string };
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const see = (locator: Locator, timeout = 15_000) => locator.waitFor({ state: 'visible', timeout });
   const shot = (name: string) =>
@@ -76,19 +77,10 @@ describe('the till in the browser', () => {
       port: await freePort(),
       build: false,
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({
+    ({ browser, page, pageErrors } = await openConsolePage({
       viewport: { width: 1280, height: 860 },
-      locale: 'zh-TW',
       acceptDownloads: true,
-    });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    }));
   });
 
   // A failed step leaves a picture of the screen behind (never in docs/).
