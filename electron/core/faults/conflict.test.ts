@@ -77,28 +77,35 @@ describe.each(testDbKinds())('two branches redeem one claim offline (%s)', (kind
     );
     expect((await h.t.db('claims').where({ id: target!.id }).first()).redemption_id).toBe(earlier.id);
 
-    // Till B: its redemption, first answered `applied`, is now a conflict in needs attention.
-    // NOTE: its winner's who/when shows as null here: A's redemption row is replicated to branch A
-    // only, and the till does not fall back to the claim's redeemed* fields once the hub's
-    // conflict row has arrived (reported to the lead).
+    // Till B: its redemption, first answered `applied`, is now a conflict in needs attention,
+    // naming the winner. A's redemption row is replicated to branch A only, so B takes the
+    // winner's who/when/where from the pulled claim's holder. (B has no branch-A staff rows, so the
+    // winner's staff shows as the id.)
     await tillB.waitForStatus((s: SyncStatus) => drained(s) && s.conflicts === 1, 'B: one conflict', 10_000);
     const attention = await waitFor(async () => {
       const list = await tillB.call('attention.list');
       return list.length === 1 ? list : null;
     }, 'B: needs attention to list the conflict');
+    const winner = {
+      winnerAt: earlier.redeemedAt,
+      winnerBranchName: 'Branch A',
+      winnerDeviceName: earlier.deviceName,
+      resolution: null,
+    };
+    expect(earlier.deviceName).not.toBe(devices.a1.id);
     expect(attention![0]).toMatchObject({
       id: later.id,
       ownDevice: true,
       syncState: 'conflict',
-      conflict: { resolution: null },
+      conflict: { ...winner, winnerStaffName: staff.associateA.id },
     });
     expect((await tillB.call('till.history', { scope: 'device' })).items).toMatchObject([
       { id: later.id, syncState: 'conflict' },
     ]);
 
     // Till A: its own redemption synced, and the hub's conflict row (replicated to the winner's
-    // branch too) has reached it. NOTE: A's "needs attention" does not list it yet — the till's
-    // attention queries filter on the redemption's own branch only (reported to the lead).
+    // branch too) has reached it: A's needs attention lists it as well (a manager of either branch
+    // may resolve it), with the winner named from A's own row.
     expect((await tillA2.call('till.history', { scope: 'device' })).items).toMatchObject([
       { id: earlier.id, syncState: 'synced', ownDevice: true },
     ]);
@@ -114,5 +121,15 @@ describe.each(testDbKinds())('two branches redeem one claim offline (%s)', (kind
     expect(
       peekConsole(tillA.dataDir, 'SELECT state, winner_id, own FROM till_redemptions WHERE id = ?', later.id),
     ).toEqual([{ state: 'conflict', winner_id: earlier.id, own: 0 }]);
+    await tillA2.waitForStatus((s: SyncStatus) => s.conflicts === 1, 'A: one conflict', 10_000);
+    expect(await tillA2.call('attention.list')).toMatchObject([
+      {
+        id: later.id,
+        ownDevice: false,
+        syncState: 'conflict',
+        branchName: 'Branch B',
+        conflict: { ...winner, winnerStaffName: earlier.staffName },
+      },
+    ]);
   });
 });

@@ -2,9 +2,9 @@
  * SPEC §5, the hub's side: a confirmed redemption survives a hub restart and a dropped
  * connection, and takes effect at the hub exactly once.
  *
- * - The hub (its own process) is SIGKILLed in the middle of a push, after committing some of its
- *   mutations and before acknowledging any; restarted on the same port and data, it answers the
- *   console's retry of the whole batch with `duplicate` for those and applies the rest.
+ * - The hub (its own process) is SIGKILLed in the middle of a push, after committing it (a push is
+ *   one transaction) and before acknowledging it; restarted on the same port and data, it answers
+ *   the console's retry of the whole batch with `duplicate`, applying nothing twice.
  * - The connection drops after the hub committed and before its answer arrived (the ack is lost
  *   on the wire); the console's retry after reconnecting changes nothing twice.
  */
@@ -81,7 +81,7 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     expect(redemptions.every((r) => r.status === 'applied')).toBe(true);
   }
 
-  it('hub SIGKILLed mid-push after committing 3 of 8: restarted on the same port and data, the console drains, each mutation applied once', async () => {
+  it('hub SIGKILLed mid-push after committing the batch of 8, before answering: restarted on the same port and data, the console drains, each mutation applied once', async () => {
     const hubDb = await hubDatabase();
     const dataDir = hubDb.t.options.dataDir;
     let hub: Child | null = null;
@@ -109,13 +109,13 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     }
     expect((await c.call('sync.status')).queued).toBe(8);
 
-    // It comes back, takes the batch of 8, commits 3 of them, and dies before answering.
-    await startHub(port, { point: HUB_FAULT, hit: 3 });
+    // It comes back, takes the batch of 8, commits it (one transaction), and dies before answering.
+    await startHub(port, { point: HUB_FAULT, hit: 1 });
     const died = await endOf(hub!, 20_000);
     expect(died.signal).toBe('SIGKILL');
-    expect(died.lines).toContain(`KILLING ${HUB_FAULT} 3`);
+    expect(died.lines).toContain(`KILLING ${HUB_FAULT} 1`);
     expect((await hubDb.t.db('redemptions').whereIn('id', confirmed).pluck('id')).sort()).toEqual(
-      confirmed.slice(0, 3).sort(),
+      [...confirmed].sort(),
     );
     await c.waitForStatus((s) => s.connection === 'offline' && s.queued === 8, 'offline, still 8 queued');
 
@@ -141,7 +141,7 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
   it('connection dropped after the hub committed, before its answer arrived: the retry gets duplicates, nothing applies twice', async () => {
     const hubDb = await hubDatabase();
     let proxy: Proxy | null = null;
-    let dropAt = 0; // drop on this commit of the next push (0 = never)
+    let dropAt = 0; // drop after this commit from now on (one commit per push; 0 = never)
     let commits = 0;
     let drops = 0;
     const hub = await createHub({
@@ -169,7 +169,7 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     const offline: SyncStatus = await c.call('sync.status');
     expect(offline.queued).toBe(5);
 
-    dropAt = 2;
+    dropAt = 1;
     proxy.unblock();
     await c.waitForStatus(drained, 'the queue to drain after the drop', 15_000);
     expect(drops).toBe(1);

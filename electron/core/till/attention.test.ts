@@ -163,4 +163,100 @@ describe('sync states and "needs attention"', () => {
       conflict: { resolution: 'voided' },
     });
   });
+
+  it("lists, counts and lets a manager resolve another branch's conflict that this branch's redemption won", async () => {
+    const mine = await f.call['till.redeem']({ claimId: 'cl-fixed', scannedCode: 'FX0001' });
+    await pushWith(f, (m) => ({ id: m.id, status: 'applied' }));
+    const fromB = {
+      claimId: 'cl-fixed',
+      couponId: 'c-fixed',
+      branchId: 'branch-b',
+      deviceId: 'device-b1',
+      staffId: 'staff-b',
+      scannedCode: 'FX0001',
+      status: 'conflict' as const,
+    };
+    const lostToMine = replicated({
+      ...fromB,
+      id: '0190f000-0000-7000-8000-0000000000b1',
+      winnerId: mine.id,
+    });
+    // Not ours at all (its winner is not of this branch): never listed, never resolvable here.
+    const notOurs = replicated({
+      ...fromB,
+      id: '0190f000-0000-7000-8000-0000000000b2',
+      claimId: 'cl-b',
+      couponId: 'c-b',
+      winnerId: '0190f000-0000-7000-8000-0000000000b3',
+    });
+    await pullChanges(f, [
+      { seq: 1, entity: 'redemption', op: 'upsert', id: lostToMine.id, data: lostToMine },
+      { seq: 2, entity: 'redemption', op: 'upsert', id: notOurs.id, data: notOurs },
+    ]);
+    expect(await f.call['attention.list'](undefined)).toMatchObject([
+      {
+        id: lostToMine.id,
+        ownDevice: false,
+        branchName: '板橋店',
+        deviceName: 'device-b1',
+        conflict: { winnerBranchName: '信義店', winnerDeviceName: '櫃台 1', winnerStaffName: '王小明' },
+      },
+    ]);
+    expect(await attentionCount(f.db)).toBe(1);
+    await lastAttention(f, 1);
+
+    f.signIn(STAFF.manager);
+    await expect(
+      f.call['attention.resolve']({ redemptionId: notOurs.id, decision: 'void' }),
+    ).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    const voided = await f.call['attention.resolve']({ redemptionId: lostToMine.id, decision: 'void' });
+    expect(voided).toMatchObject({ id: lostToMine.id, conflict: { resolution: 'voided' } });
+    expect(await f.call['attention.list'](undefined)).toEqual([]);
+    await lastAttention(f, 0);
+  });
+
+  it("names the winner from the pulled claim when the winner's redemption row is not replicated here", async () => {
+    const mine = await f.call['till.redeem']({ claimId: 'cl-fixed2', scannedCode: 'FX0002' });
+    await pushWith(f, (m) => ({ id: m.id, status: 'applied' }));
+    // The hub gave the claim to an earlier redemption at branch B: first my row turns into a
+    // conflict (its page ends there), then the claim with its new holder arrives.
+    const lost = replicated({
+      id: mine.id,
+      claimId: 'cl-fixed2',
+      couponId: 'c-fixed',
+      deviceId: 'device-a1',
+      staffId: 'staff-asc',
+      scannedCode: 'FX0002',
+      deviceTime: '2026-03-10T04:00:00.000Z',
+      status: 'conflict',
+      winnerId: '0190f000-0000-7000-8000-0000000000b9',
+    });
+    await pullChanges(f, [{ seq: 1, entity: 'redemption', op: 'upsert', id: lost.id, data: lost }]);
+    const [before] = await f.call['attention.list'](undefined);
+    expect(before).toMatchObject({ id: mine.id, conflict: { winnerAt: null, winnerDeviceName: null } });
+
+    const held: ClaimRow = claim('cl-fixed2', 'c-fixed', 'FX0002', {
+      customerName: 'Amy Wong',
+      redeemedAt: '2026-03-10T03:30:00.000Z',
+      redeemedBranchId: 'branch-b',
+      redeemedDeviceId: 'device-b1',
+      redeemedStaffId: 'staff-b',
+    });
+    await pullChanges(f, [{ seq: 2, entity: 'claim', op: 'upsert', id: held.id, data: held }]);
+    expect(await f.call['attention.list'](undefined)).toMatchObject([
+      {
+        id: mine.id,
+        ownDevice: true,
+        syncState: 'conflict',
+        conflict: {
+          winnerAt: '2026-03-10T03:30:00.000Z',
+          winnerBranchName: '板橋店',
+          winnerDeviceName: 'device-b1',
+          winnerStaffName: 'staff-b',
+          resolution: null,
+        },
+      },
+    ]);
+    expect(await attentionCount(f.db)).toBe(1);
+  });
 });

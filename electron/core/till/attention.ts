@@ -1,6 +1,7 @@
 /**
- * "Needs attention": the branch's open redemption conflicts (this device's own that the hub
- * answered `conflict`, and the others the hub replicated). A sales manager, supervisor or admin
+ * "Needs attention": the open redemption conflicts this branch deals with — this device's own that
+ * the hub answered `conflict`, the branch's others, and those the branch's redemption won (the hub
+ * replicates a conflict to the winner's branch too). A sales manager, supervisor or admin
  * acknowledges or voids one; the decision is made locally at once (it works offline) and sent as
  * a `conflict.resolve` mutation in the same transaction.
  */
@@ -10,19 +11,32 @@ import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { canResolveConflicts } from '../../../backend-sync/domain/roles';
 import type { RedemptionView, SessionStaff } from '../api/contract';
 import { enqueue } from '../outbox';
-import { getMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { deviceIdentity, type DeviceIdentity } from './data';
+import { cachedIdentity, requireIdentity } from './cache';
+import type { DeviceIdentity } from './data';
 import { notFound, TillErrorCode } from './errors';
 import { OPEN_CONFLICT_SQL } from './state';
 import { redemptionsQuery, toViews, viewById } from './views';
 
 type Db = Knex | Knex.Transaction;
 
+const OPEN_CONFLICT_R = OPEN_CONFLICT_SQL.replace(/(state|resolution|local_resolution)\b/g, 'r.$1');
+
+/**
+ * A conflict this branch deals with: its own redemption lost, or the winner is this branch's (the
+ * hub replicates a conflict to both branches, and a manager of either may resolve it). The
+ * winner's branch comes from its row when replicated here (`w`, see views.ts), else from what
+ * this till learnt of the winner (conflict details, the claim's holder).
+ */
+function involvingBranch(q: Knex.QueryBuilder, branchId: string): Knex.QueryBuilder {
+  return q.where((w) =>
+    w.where('r.branch_id', branchId).orWhereRaw('COALESCE(w.branch_id, r.winner_branch_id) = ?', [branchId]),
+  );
+}
+
 export async function attentionList(db: Db, me: DeviceIdentity): Promise<RedemptionView[]> {
-  const q = redemptionsQuery(db)
-    .where('r.branch_id', me.branchId)
-    .whereRaw(OPEN_CONFLICT_SQL.replace(/(state|resolution|local_resolution)\b/g, 'r.$1'))
+  const q = involvingBranch(redemptionsQuery(db), me.branchId)
+    .whereRaw(OPEN_CONFLICT_R)
     .orderBy([
       { column: 'r.redeemed_at', order: 'desc' },
       { column: 'r.id', order: 'desc' },
@@ -30,13 +44,15 @@ export async function attentionList(db: Db, me: DeviceIdentity): Promise<Redempt
   return toViews(db, q);
 }
 
-/** Open conflicts of this device's branch (0 before enrollment). */
-export async function attentionCount(db: Db): Promise<number> {
-  const branchId = await getMeta(db, 'branchId');
-  if (!branchId) return 0;
-  const row = (await db('till_redemptions')
-    .where({ branch_id: branchId })
-    .whereRaw(OPEN_CONFLICT_SQL)
+/** Open conflicts this branch deals with (0 before enrollment). */
+export async function attentionCount(db: Knex): Promise<number> {
+  const me = await cachedIdentity(db);
+  if (!me) return 0;
+  const row = (await involvingBranch(
+    db('till_redemptions as r').leftJoin('till_redemptions as w', 'w.id', 'r.winner_id'),
+    me.branchId,
+  )
+    .whereRaw(OPEN_CONFLICT_R)
     .count({ n: '*' })
     .first()) as { n: number } | undefined;
   return Number(row?.n ?? 0);
@@ -61,10 +77,13 @@ export async function resolveConflict(
     );
   }
   return writeTransaction(deps.db, async (trx) => {
-    const me = await deviceIdentity(trx);
-    const row = (await trx('till_redemptions')
-      .where({ id: input.redemptionId, branch_id: me.branchId })
-      .first('id', 'state', 'resolution', 'local_resolution')) as
+    const me = await requireIdentity(deps.db, trx);
+    const row = (await involvingBranch(
+      trx('till_redemptions as r').leftJoin('till_redemptions as w', 'w.id', 'r.winner_id'),
+      me.branchId,
+    )
+      .where('r.id', input.redemptionId)
+      .first('r.state', 'r.resolution', 'r.local_resolution')) as
       { state: string; resolution: string | null; local_resolution: string | null } | undefined;
     if (!row) throw notFound('Redemption');
     // As at the hub: an acknowledged conflict may still be voided; a voided one is final.

@@ -4,9 +4,8 @@
  */
 import type { Knex } from 'knex';
 import { DEFAULT_TIME_ZONE } from '../../../backend-sync/domain/validity';
-import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import type { BrandRow, ClaimRow, CouponRow, StaffRow } from '../../../backend-sync/protocol';
-import { getAllMeta } from '../store/meta';
+import { getMeta } from '../store/meta';
 
 type Db = Knex | Knex.Transaction;
 
@@ -16,18 +15,8 @@ export interface DeviceIdentity {
   branchId: string;
 }
 
-export async function deviceIdentity(db: Db): Promise<DeviceIdentity & { offlineSince: string | null }> {
-  const meta = await getAllMeta(db);
-  if (!meta.deviceId || !meta.brandId || !meta.branchId) {
-    throw new AppError(ErrorCode.NOT_ENROLLED, 'This console is not enrolled yet.');
-  }
-  return {
-    deviceId: meta.deviceId,
-    brandId: meta.brandId,
-    branchId: meta.branchId,
-    offlineSince: meta.offlineSince ?? null,
-  };
-}
+/** Since when this console has been offline (kept in meta by the sync status), if it is. */
+export const offlineSince = (db: Db): Promise<string | null> => getMeta(db, 'offlineSince');
 
 /** The brand's till rules, with the documented defaults until the brand row has synced. */
 export interface TillRules {
@@ -44,17 +33,12 @@ export const DEFAULT_RULES: TillRules = {
   offlineRedeemLimitHours: 72,
 };
 
-export async function tillRules(db: Db, brandId: string): Promise<TillRules> {
-  const row = (await db('brand').where({ id: brandId }).first('data')) as { data: string } | undefined;
-  if (!row) return DEFAULT_RULES;
-  const brand = JSON.parse(row.data) as Partial<BrandRow>;
-  return {
-    timeZone: brand.timeZone || DEFAULT_RULES.timeZone,
-    verifyMaxAttempts: brand.verifyMaxAttempts ?? DEFAULT_RULES.verifyMaxAttempts,
-    verifyLockSeconds: brand.verifyLockSeconds ?? DEFAULT_RULES.verifyLockSeconds,
-    offlineRedeemLimitHours: brand.offlineRedeemLimitHours ?? DEFAULT_RULES.offlineRedeemLimitHours,
-  };
-}
+export const rulesOf = (brand: Partial<BrandRow>): TillRules => ({
+  timeZone: brand.timeZone || DEFAULT_RULES.timeZone,
+  verifyMaxAttempts: brand.verifyMaxAttempts ?? DEFAULT_RULES.verifyMaxAttempts,
+  verifyLockSeconds: brand.verifyLockSeconds ?? DEFAULT_RULES.verifyLockSeconds,
+  offlineRedeemLimitHours: brand.offlineRedeemLimitHours ?? DEFAULT_RULES.offlineRedeemLimitHours,
+});
 
 /** Offline (per the sync status, kept in meta across restarts) for longer than the brand allows. */
 export function isOfflineTooLong(offlineSince: string | null, now: Date, rules: TillRules): boolean {
@@ -63,9 +47,6 @@ export function isOfflineTooLong(offlineSince: string | null, now: Date, rules: 
 }
 
 const parse = <T>(row: { data: string } | undefined): T | null => (row ? (JSON.parse(row.data) as T) : null);
-
-export const claimById = async (db: Db, id: string): Promise<ClaimRow | null> =>
-  parse<ClaimRow>(await db('claims').where({ id }).first('data'));
 
 export const claimByToken = async (db: Db, token: string): Promise<ClaimRow | null> =>
   parse<ClaimRow>(await db('claims').where({ claim_token: token }).first('data'));

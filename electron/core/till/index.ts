@@ -9,13 +9,11 @@ import type { ConsoleEventPayload, ConsoleHandlers, SessionStaff, Settings } fro
 import type { Faults, SyncHooks } from '../sync/hooks';
 import { attentionCount, attentionList, resolveConflict } from './attention';
 import { csvFilename, redemptionsCsv } from './csv';
-import { deviceIdentity, tillRules } from './data';
+import { cachedRules, requireIdentity } from './cache';
 import { allHistory, history } from './history';
 import { redeemClaim, requireStaff } from './redeem';
 import { judgeScan, type ScanOrigin } from './scan';
 import { createTillSyncHooks } from './syncHooks';
-import { viewById } from './views';
-import { notFound } from './errors';
 
 export type TillMethod =
   'till.scan' | 'till.redeem' | 'till.history' | 'till.exportCsv' | 'attention.list' | 'attention.resolve';
@@ -58,10 +56,8 @@ export function createTill(deps: TillDeps): Till {
     'till.redeem': async (input) => {
       const staff = requireStaff(deps.currentStaff());
       try {
-        const id = await redeemClaim(deps, staff, input);
-        log.info({ redemptionId: id, claimId: input.claimId }, 'redeemed');
-        const view = await viewById(db, id);
-        if (!view) throw notFound('Redemption');
+        const view = await redeemClaim(deps, staff, input);
+        log.info({ redemptionId: view.id, claimId: input.claimId }, 'redeemed');
         return view;
       } finally {
         // Whether it redeemed or recorded a wrong verification code, the outbox may have grown.
@@ -70,13 +66,13 @@ export function createTill(deps: TillDeps): Till {
       }
     },
 
-    'till.history': async (query) => history(db, await deviceIdentity(db), query),
+    'till.history': async (query) => history(db, await requireIdentity(db), query),
 
     'till.exportCsv': async (query) => {
-      const me = await deviceIdentity(db);
+      const me = await requireIdentity(db);
       const [views, rules, settings, branch] = await Promise.all([
         allHistory(db, me, query),
-        tillRules(db, me.brandId),
+        cachedRules(db, me.brandId),
         deps.settings(),
         db('branches').where({ id: me.branchId }).first('code') as Promise<{ code: string } | undefined>,
       ]);
@@ -86,7 +82,7 @@ export function createTill(deps: TillDeps): Till {
       };
     },
 
-    'attention.list': async () => attentionList(db, await deviceIdentity(db)),
+    'attention.list': async () => attentionList(db, await requireIdentity(db)),
 
     'attention.resolve': async (input) => {
       const view = await resolveConflict(deps, deps.currentStaff(), input);
@@ -96,5 +92,5 @@ export function createTill(deps: TillDeps): Till {
     },
   };
 
-  return { handlers, syncHooks: createTillSyncHooks(announce), scan };
+  return { handlers, syncHooks: createTillSyncHooks(db, announce), scan };
 }

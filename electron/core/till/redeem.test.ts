@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type AppError } from '../../../backend-sync/domain/errors';
+import { enqueue } from '../outbox';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { TillErrorCode } from './errors';
-import { lastAttention, openTillFixture, VERIFY_CODE } from './testing';
+import { brand, lastAttention, openTillFixture, pullChanges, VERIFY_CODE } from './testing';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
 
@@ -53,6 +54,9 @@ describe('till.redeem', () => {
       syncState: 'queued',
       conflict: null,
     });
+    // The answer is built from what the transaction wrote; it is what the history reads back.
+    const listed = await f.call['till.history']({ scope: 'device', limit: 10, offset: 0 });
+    expect(listed.items).toEqual([view]);
     const after = await counts();
     expect(after.redemptions).toBe(1);
     expect(after.claimRedeemedAt).toBe('2026-03-10T04:00:00.000Z');
@@ -78,6 +82,27 @@ describe('till.redeem', () => {
       redeemed: { deviceName: '櫃台 1', staffName: '王小明', pendingSync: true },
     });
     expect((await refusal(redeem('cl-fixed', 'FX0001'))).code).toBe(TillErrorCode.ALREADY_REDEEMED);
+  });
+
+  it('writes exactly the outbox row outbox.enqueue writes (its prepared insert must not drift)', async () => {
+    const view = await redeem('cl-fixed', 'FX0001');
+    const written = (await f.db('outbox').where({ id: view.id }).first()) as Record<string, unknown>;
+    const otherId = '0190f000-0000-7000-8000-00000000ffff';
+    const viaEnqueue = await f.db
+      .transaction(async (trx) => {
+        await enqueue(trx, 'redemption.create', JSON.parse(written.payload as string), {
+          clock: f.clock,
+          ids: () => otherId,
+          subject: written.subject as string,
+        });
+        const row = (await trx('outbox').where({ id: otherId }).first()) as Record<string, unknown>;
+        throw Object.assign(new Error('roll back'), { row });
+      })
+      .catch((err: { row: Record<string, unknown> }) => err.row);
+    const { seq: _a, id: _b, ...mine } = written;
+    const { seq: _c, id: _d, ...theirs } = viaEnqueue;
+    expect(mine).toEqual(theirs);
+    expect(Object.keys(written).sort()).toEqual(Object.keys(viaEnqueue).sort());
   });
 
   it('leaves nothing behind when the transaction fails before its commit', async () => {
@@ -119,6 +144,18 @@ describe('till.redeem', () => {
     expect((await counts()).redemptions).toBe(0);
     await writeTransaction(f.db, (trx) => setMeta(trx, { offlineSince: '2026-03-07T04:00:00.000Z' }));
     expect((await redeem('cl-fixed', 'FX0001')).syncState).toBe('queued');
+
+    // The rules are kept in memory; a pulled brand change replaces them at once.
+    await pullChanges(f, [
+      { seq: 1, entity: 'brand', op: 'upsert', id: 'brand-1', data: brand({ offlineRedeemLimitHours: 24 }) },
+    ]);
+    expect(await refusal(redeem('cl-fixed2', 'FX0002'))).toMatchObject({
+      code: TillErrorCode.OFFLINE_TOO_LONG,
+      details: { limitHours: 24 },
+    });
+    expect(await f.call['till.scan']({ input: 'FX0002', origin: 'wedge' })).toMatchObject({
+      offlineTooLong: true,
+    });
   });
 
   it('checks the verification code offline; 5 wrong codes lock the coupon here for 5 minutes', async () => {

@@ -11,12 +11,14 @@ import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
-import type { SessionStaff } from '../api/contract';
+import type { RedemptionView, SessionStaff } from '../api/contract';
 import { enqueue } from '../outbox';
 import type { Faults } from '../sync/hooks';
 import { writeTransaction, type Trx } from '../store/transaction';
-import { claimById, couponById, deviceIdentity, isOfflineTooLong, tillRules, type TillRules } from './data';
+import { requireIdentity, cachedRules } from './cache';
+import { isOfflineTooLong, type TillRules } from './data';
 import { notFound, TillErrorCode, verdictError } from './errors';
+import { redeemStatements } from './statements';
 
 export interface RedeemDeps {
   db: Knex;
@@ -31,30 +33,40 @@ export interface RedeemInput {
   verificationCode?: string | undefined;
 }
 
-type Outcome = { kind: 'redeemed'; id: string } | { kind: 'refused'; error: AppError };
+type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; error: AppError };
 
-/** Returns the new redemption's id; the outbox has the mutation when this resolves. */
+/**
+ * Returns the new redemption as the till shows it (queued); the outbox has the mutation when this
+ * resolves. The view is built from what the transaction read and wrote, not read back.
+ */
 export async function redeemClaim(
   deps: RedeemDeps,
   staff: SessionStaff,
   input: RedeemInput,
-): Promise<string> {
+): Promise<RedemptionView> {
   const outcome = await writeTransaction(deps.db, async (trx): Promise<Outcome> => {
     const now = deps.clock.now();
-    const me = await deviceIdentity(trx);
-    const rules = await tillRules(trx, me.brandId);
-    const claim = await claimById(trx, input.claimId);
-    if (!claim) throw notFound('Claim');
-    const coupon = await couponById(trx, claim.couponId);
-    if (!coupon) throw notFound('Coupon');
+    const me = await requireIdentity(deps.db, trx);
+    const rules = await cachedRules(deps.db, me.brandId, trx);
+    const sql = await redeemStatements(trx);
+    const read = sql.read({
+      claimId: input.claimId,
+      branchId: me.branchId,
+      deviceId: me.deviceId,
+      staffId: staff.id,
+    });
+    if (!read) throw notFound('Claim');
+    if (!read.coupon_data) throw notFound('Coupon');
+    const claim = JSON.parse(read.claim_data) as ClaimRow;
+    const coupon = JSON.parse(read.coupon_data) as CouponRow;
 
     const verdict = judgeClaim({ coupon, claim, branchId: me.branchId, now, timeZone: rules.timeZone });
     if (verdict.kind !== 'valid') throw verdictError(verdict);
-    if (isOfflineTooLong(me.offlineSince, now, rules)) {
+    if (isOfflineTooLong(read.offline_since, now, rules)) {
       throw new AppError(
         TillErrorCode.OFFLINE_TOO_LONG,
         'This console has been offline too long to redeem coupons; reconnect to the hub first.',
-        { offlineSince: me.offlineSince, limitHours: rules.offlineRedeemLimitHours },
+        { offlineSince: read.offline_since, limitHours: rules.offlineRedeemLimitHours },
       );
     }
     if (coupon.verificationCodeHash !== null) {
@@ -63,9 +75,7 @@ export async function redeemClaim(
     }
 
     const at = now.toISOString();
-    const mutation = await enqueue(
-      trx,
-      'redemption.create',
+    const mutation = sql.enqueueRedemption(
       { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
       // The redemption's time and the mutation's device time are the same instant.
       { clock: { now: () => now }, ids: deps.ids, subject: `claim:${claim.id}` },
@@ -77,10 +87,8 @@ export async function redeemClaim(
       redeemedDeviceId: me.deviceId,
       redeemedStaffId: staff.id,
     };
-    await trx('claims')
-      .where({ id: claim.id })
-      .update({ redeemed_at: at, data: JSON.stringify(redeemed) });
-    await trx('till_redemptions').insert({
+    sql.markClaimRedeemed(claim.id, at, JSON.stringify(redeemed));
+    sql.insertOwnRedemption({
       id: mutation.id,
       claim_id: claim.id,
       coupon_id: coupon.id,
@@ -91,16 +99,30 @@ export async function redeemClaim(
       code: claim.code,
       customer_name: claim.customerName,
       redeemed_at: at,
-      own: 1,
-      mutation_state: 'queued',
-      state: 'queued',
     });
     deps.faults('redeem:before-commit');
-    return { kind: 'redeemed', id: mutation.id };
+    return {
+      kind: 'redeemed',
+      // What views.ts would read back for this row: names from the mirrors, ids when unknown.
+      view: {
+        id: mutation.id,
+        claimId: claim.id,
+        code: claim.code,
+        couponName: coupon.name,
+        customerName: claim.customerName,
+        redeemedAt: at,
+        branchName: read.branch_name ?? me.branchId,
+        deviceName: read.device_name ?? me.deviceId,
+        staffName: read.staff_name ?? staff.id,
+        ownDevice: true,
+        syncState: 'queued',
+        conflict: null,
+      },
+    };
   });
   if (outcome.kind === 'refused') throw outcome.error;
   deps.faults('redeem:after-commit');
-  return outcome.id;
+  return outcome.view;
 }
 
 /**

@@ -15,12 +15,12 @@ import {
   claimByToken,
   couponByFixedCode,
   couponById,
-  deviceIdentity,
   isOfflineTooLong,
   loadNames,
-  tillRules,
+  offlineSince,
   verificationLockedUntil,
 } from './data';
+import { cachedRules, requireIdentity } from './cache';
 
 export type ScanOrigin = TillVerdict['origin'];
 
@@ -35,8 +35,8 @@ export const cleanInput = (raw: string): string => raw.replace(/[\r\n\t]+$/g, ''
 export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin): Promise<TillVerdict> {
   const { db } = deps;
   const now = deps.clock.now();
-  const me = await deviceIdentity(db);
-  const rules = await tillRules(db, me.brandId);
+  const me = await requireIdentity(db);
+  const [rules, offline] = await Promise.all([cachedRules(db, me.brandId), offlineSince(db)]);
   const base: TillVerdict = {
     input: cleanInput(raw).slice(0, 200),
     origin,
@@ -48,7 +48,7 @@ export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin)
     validUntil: null,
     redeemed: null,
     branchNames: [],
-    offlineTooLong: isOfflineTooLong(me.offlineSince, now, rules),
+    offlineTooLong: isOfflineTooLong(offline, now, rules),
   };
 
   const parsed = parseScan(raw);
