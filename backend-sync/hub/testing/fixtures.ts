@@ -153,15 +153,7 @@ export async function insertCoupon(
       updated_at: iso(clock),
     });
     const row = await trx('coupons').where({ id: coupon.id }).first();
-    await change(
-      trx,
-      clock,
-      coupon.brandId,
-      couponScopes(),
-      'coupon',
-      coupon.id,
-      toCouponRow(row),
-    );
+    await change(trx, clock, coupon.brandId, couponScopes(), 'coupon', coupon.id, toCouponRow(row));
   });
   return coupon.id;
 }
@@ -197,15 +189,7 @@ export async function insertClaims(
         claimed_at: iso(clock),
       });
       const row = await trx('claims').where({ id: claim.id }).first();
-      await change(
-        trx,
-        clock,
-        args.brandId,
-        couponScopes(),
-        'claim',
-        claim.id,
-        toClaimRow(row),
-      );
+      await change(trx, clock, args.brandId, couponScopes(), 'claim', claim.id, toClaimRow(row));
       claims.push({ ...claim, couponId: args.couponId });
     }
   });
