@@ -121,6 +121,48 @@ describe.each(testDbKinds())('push as one transaction on %s', (kind) => {
   });
 });
 
+describe.each(testDbKinds())('mutations of one claim within one push on %s', (kind) => {
+  let t: TestDb | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('decides them as if pushed one by one: take-over by an earlier one, then resolving the conflict', async () => {
+    const s = await setUp(kind);
+    t = s.t;
+    const late = { ...s.redeem(0), deviceTime: '2026-03-01T06:00:00.000Z' };
+    const early = { ...s.redeem(0), deviceTime: '2026-03-01T04:00:00.000Z' };
+    const later = { ...s.redeem(0), deviceTime: '2026-03-01T07:00:00.000Z' };
+    const resolve = {
+      id: uuidV7(),
+      kind: 'conflict.resolve',
+      payload: { redemptionId: late.id, staffId: s.f.staff.managerA.id, decision: 'acknowledge' },
+      deviceTime: '2026-03-01T08:00:00.000Z',
+    };
+    const { response } = await pushMutations(s.deps, s.device, { mutations: [late, early, later, resolve] });
+    expect(response.results.map((r) => r.status)).toEqual(['applied', 'applied', 'conflict', 'applied']);
+    expect(response.results[2]).toMatchObject({ details: { redemptionId: early.id } });
+    const rows = await s.t
+      .db('redemptions')
+      .where({ claim_id: late.payload.claimId })
+      .select('id', 'status', 'winner_id', 'resolution');
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.winner_id, r.resolution]]))).toEqual({
+      [late.id]: ['conflict', early.id, 'acknowledged'],
+      [early.id]: ['applied', null, null],
+      [later.id]: ['conflict', early.id, null],
+    });
+    const claim = await s.t.db('claims').where({ id: late.payload.claimId }).first();
+    expect([claim.redemption_id, claim.redeemed_at]).toEqual([early.id, '2026-03-01T04:00:00.000Z']);
+    // The claim's last change says who holds it now.
+    const claimChanges = await s.t
+      .db('changes')
+      .where({ entity: 'claim', entity_id: claim.id })
+      .orderBy('seq');
+    expect(JSON.parse(claimChanges.at(-1).data)).toMatchObject({ redeemedAt: '2026-03-01T04:00:00.000Z' });
+  });
+});
+
 /** PostgreSQL only: another connection really can hold an uncommitted row with our id. */
 describe.each(testDbKinds().filter((k) => k === 'postgres'))('pushes racing on one id on %s', (kind) => {
   let t: TestDb | undefined;

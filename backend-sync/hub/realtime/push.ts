@@ -3,7 +3,9 @@
  *
  * A push is ONE transaction (one commit, one fsync) with a SAVEPOINT per mutation. Inside its
  * savepoint a mutation applies its effect, then inserts its `mutations` row — id under the table's
- * UNIQUE key, with the final answer. Nothing is acknowledged before the push commits, so a hub that
+ * UNIQUE key, with the final answer. Effects decided in memory (new redemptions, claims taken,
+ * events, change-log rows) are buffered per mutation and written in multi-row statements before the
+ * commit (mutations/pushState.ts); a savepoint rolled back drops its buffered rows too. Nothing is acknowledged before the push commits, so a hub that
  * dies first has committed none of it and the device's retry applies it all; after the commit the
  * retry is answered `duplicate` with the stored answers.
  *
@@ -35,7 +37,7 @@ import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
 import { appliers, isKnownKind, prefetchers } from './mutations';
-import { PushState } from './mutations/pushState';
+import { PendingWrites, PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';
 
 export interface PushDeps {
@@ -192,6 +194,11 @@ async function applyOne(
     return { result: { id, ...done.outcome }, changed: done.changed };
   } catch (err) {
     ctx.push.dropMutation();
+    if (err instanceof PendingWrites) {
+      // It must read rows the push has only buffered so far: write them (outside any savepoint), again.
+      await ctx.push.flush(ctx.trx);
+      return applyOne(ctx, item);
+    }
     if (err instanceof Rejected)
       return { result: await storeRejection(ctx, stored, err.outcome), changed: false };
     if (isAppError(err) && err.code !== ErrorCode.INTERNAL) {

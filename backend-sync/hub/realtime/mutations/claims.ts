@@ -5,7 +5,8 @@
  * of deadlocking). Redemptions of one claim are then decided one after the other.
  *
  * The push keeps each claim's state in memory (PushState), updated when a redemption takes the
- * claim; so a later mutation of the same push sees it without reading it back.
+ * claim, so a later mutation of the same push sees it without reading it back; the claims table
+ * is written once per claim at the end of the push.
  */
 import type { Knex } from 'knex';
 import type { Mutation } from '../../../protocol';
@@ -80,9 +81,14 @@ export async function claimOf(
   return ctx.push.known<ClaimEntry>(key)?.value;
 }
 
-/** The claim's new state after this mutation (kept only if its savepoint is released). */
+/**
+ * The claim's new state after this mutation (kept only if its savepoint is released), written to
+ * the claims table with the push's other claims.
+ */
 export function updateClaim(ctx: ApplyContext, entry: ClaimEntry, changes: Row): ClaimEntry {
   const next = { ...entry, claim: { ...entry.claim, ...changes } };
-  ctx.push.stage(claimKey(String(entry.claim.id)), next);
+  const key = claimKey(String(entry.claim.id));
+  ctx.push.stage(key, next);
+  ctx.push.claimChanged(key, next.claim);
   return next;
 }

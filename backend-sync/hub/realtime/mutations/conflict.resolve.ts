@@ -30,6 +30,8 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
     );
   }
 
+  // Reads redemptions back: what earlier mutations of the push buffered must be written first.
+  ctx.push.requireWritten();
   // The redemptions table has no brand column: its claim says which brand it belongs to.
   const query = trx('redemptions as r')
     .join('claims as c', 'c.id', 'r.claim_id')

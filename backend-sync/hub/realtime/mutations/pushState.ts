@@ -1,12 +1,14 @@
 /**
  * What one push shares across its mutations, so a batch of 200 costs little more than its
- * inserts: lookups read once per push (staff, coupons, claims), and the audit events and change-log
- * rows of the whole push written at its end in a few multi-row inserts.
+ * `mutations` rows: lookups read once per push (staff, coupons, claims), and the writes whose
+ * outcome is already decided — new redemptions, claims taken, audit events, change-log rows —
+ * written in a few multi-row statements (`flush`), before the push commits.
  *
  * Each mutation runs in its own savepoint inside the push's one transaction. Whatever a mutation
  * records here is STAGED until its savepoint is released (`keepMutation`), and thrown away when the
  * savepoint is rolled back (`dropMutation`), so the buffered rows and cached claim states always
- * agree with what the database will commit.
+ * agree with what the database will commit. A mutation that must read rows back from the database
+ * calls `requireWritten()` first (see PendingWrites).
  */
 import type { Knex } from 'knex';
 import type { ChangeInput } from '../../db/changes';
@@ -15,6 +17,16 @@ type Row = Record<string, unknown>;
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 const ROWS_PER_INSERT = 500;
+
+/**
+ * Thrown by a mutation (before it writes anything) that needs to read rows earlier mutations of
+ * the push have only buffered: the push rolls its savepoint back, flushes, and runs it again.
+ */
+export class PendingWrites extends Error {
+  constructor() {
+    super('earlier mutations of this push have rows not yet written');
+  }
+}
 
 export interface EventInput {
   kind: string;
@@ -29,6 +41,11 @@ export class PushState {
   private readonly changes: Row[] = [];
   private stagedEvents: Row[] = [];
   private stagedChanges: Row[] = [];
+  private readonly redemptions: Row[] = [];
+  private stagedRedemptions: Row[] = [];
+  /** Claims rows whose new state is still to be written, by key. */
+  private readonly dirtyClaims = new Map<string, Row>();
+  private stagedClaims = new Map<string, Row>();
 
   constructor(
     private readonly brandId: string,
@@ -63,6 +80,21 @@ export class PushState {
     this.staged.set(key, value);
   }
 
+  /** A new redemption row, inserted with the push's others. */
+  insertRedemption(row: Row): void {
+    this.stagedRedemptions.push(row);
+  }
+
+  /** A claim's new claims row, written at the end of the push (the latest one per claim). */
+  claimChanged(key: string, row: Row): void {
+    this.stagedClaims.set(key, row);
+  }
+
+  /** See PendingWrites. */
+  requireWritten(): void {
+    if (this.redemptions.length > 0 || this.dirtyClaims.size > 0) throw new PendingWrites();
+  }
+
   recordEvent(event: EventInput, at: Date): void {
     this.stagedEvents.push({
       brand_id: this.brandId,
@@ -93,6 +125,8 @@ export class PushState {
     for (const [key, value] of this.staged) this.lookups.set(key, value);
     this.events.push(...this.stagedEvents);
     this.changes.push(...this.stagedChanges);
+    this.redemptions.push(...this.stagedRedemptions);
+    for (const [key, row] of this.stagedClaims) this.dirtyClaims.set(key, row);
     this.dropMutation();
   }
 
@@ -100,6 +134,8 @@ export class PushState {
     this.staged = new Map();
     this.stagedEvents = [];
     this.stagedChanges = [];
+    this.stagedRedemptions = [];
+    this.stagedClaims = new Map();
   }
 
   /** True when some kept mutation recorded changes. */
@@ -107,15 +143,58 @@ export class PushState {
     return this.changes.length > 0;
   }
 
-  /** Writes the push's events and changes (in recording order, so seqs follow it). */
+  /**
+   * Writes what kept mutations buffered: redemptions, then claims, then events and changes (in
+   * recording order, so change seqs follow the order of the push). Run outside any savepoint.
+   */
   async flush(trx: Knex.Transaction): Promise<void> {
-    for (const [table, rows] of [
-      ['events', this.events],
-      ['changes', this.changes],
-    ] as const) {
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-        await trx(table).insert(rows.slice(i, i + ROWS_PER_INSERT));
-      }
+    await insertAll(trx, 'redemptions', this.redemptions.splice(0));
+    const claims = [...this.dirtyClaims.values()];
+    this.dirtyClaims.clear();
+    for (let i = 0; i < claims.length; i += CLAIMS_PER_UPDATE) {
+      await updateClaims(trx, claims.slice(i, i + CLAIMS_PER_UPDATE));
     }
+    await insertAll(trx, 'events', this.events.splice(0));
+    await insertAll(trx, 'changes', this.changes.splice(0));
   }
+}
+
+async function insertAll(trx: Knex.Transaction, table: string, rows: Row[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await trx(table).insert(rows.slice(i, i + ROWS_PER_INSERT));
+  }
+}
+
+/** The columns a redemption changes on its claim. */
+const CLAIM_COLUMNS = [
+  'redeemed_at',
+  'redeemed_branch_id',
+  'redeemed_device_id',
+  'redeemed_staff_id',
+  'redemption_id',
+] as const;
+const CLAIMS_PER_UPDATE = 200;
+
+/** One UPDATE for many claims (`SET col = CASE id WHEN … THEN … END`): plain SQL both databases run. */
+async function updateClaims(trx: Knex.Transaction, claims: Row[]): Promise<void> {
+  if (claims.length === 0) return;
+  const whens = claims.map(() => 'WHEN ? THEN ?').join(' ');
+  const set = Object.fromEntries(
+    CLAIM_COLUMNS.map((column) => [
+      column,
+      trx.raw(
+        `CASE id ${whens} END`,
+        claims.flatMap((c) => [
+          String(c.id),
+          c[column] === null || c[column] === undefined ? null : String(c[column]),
+        ]),
+      ),
+    ]),
+  );
+  await trx('claims')
+    .whereIn(
+      'id',
+      claims.map((c) => String(c.id)),
+    )
+    .update(set);
 }

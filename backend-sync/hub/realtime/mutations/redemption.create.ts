@@ -72,9 +72,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   };
 
   if (!claim.redeemed_at) {
-    await insertRedemption(ctx, { ...redemption, status: 'applied', winner_id: null }, []);
+    insertRedemption(ctx, { ...redemption, status: 'applied', winner_id: null }, []);
     tagCustomerOnRedeem(ctx, mutation.id, entry, staffId);
-    await takeClaim(ctx, entry, mine, mutation.id);
+    takeClaim(ctx, entry, mine, mutation.id);
     return applied(true);
   }
 
@@ -88,7 +88,7 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   if (!winsOver(mine, holder)) {
     // The holder's branch is the claim's redeemed branch: it sees this conflict too.
     const winnerBranch = holderId && holder.branchId ? [holder.branchId] : [];
-    await insertRedemption(ctx, { ...redemption, status: 'conflict', winner_id: holderId }, winnerBranch);
+    insertRedemption(ctx, { ...redemption, status: 'conflict', winner_id: holderId }, winnerBranch);
     return {
       outcome: {
         status: 'conflict',
@@ -102,7 +102,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
 
   // An earlier redemption arrived late (rare): it takes the claim, and every open conflict of the
   // claim (the previous holder included) now names it as the winner. The customer was tagged when
-  // the claim was first redeemed, so no second tag. Rows are read back here; not worth tuning.
+  // the claim was first redeemed, so no second tag. Rows are read back here (not worth tuning),
+  // so what earlier mutations of the push buffered must be written first.
+  ctx.push.requireWritten();
   await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
   if (holderId) await trx('redemptions').where({ id: holderId }).update({ status: 'conflict' });
   const losers = (await trx('redemptions')
@@ -112,17 +114,20 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   await recordRedemptionChange(ctx, mutation.id);
   // The old winner's branch saw these conflicts; it must see them move on.
   for (const id of losers) await recordRedemptionChange(ctx, id, [holder.branchId].filter(Boolean));
-  await takeClaim(ctx, entry, mine, mutation.id);
+  takeClaim(ctx, entry, mine, mutation.id);
   return applied(true);
 };
 
-/** Inserts a new redemption and records its change from the row in hand (nothing read back). */
-async function insertRedemption(
+/**
+ * A new redemption, inserted with the push's others, and its change from the row in hand (nothing
+ * read back).
+ */
+function insertRedemption(
   ctx: ApplyContext,
   row: Row & { branch_id: string },
   alsoToBranches: string[],
-): Promise<void> {
-  await ctx.trx('redemptions').insert(row);
+): void {
+  ctx.push.insertRedemption(row);
   const full = { resolution: null, resolved_by: null, resolved_at: null, ...row };
   ctx.push.recordChange({
     brandId: ctx.device.brandId,
@@ -135,12 +140,7 @@ async function insertRedemption(
   });
 }
 
-async function takeClaim(
-  ctx: ApplyContext,
-  entry: ClaimEntry,
-  holder: Holder,
-  redemptionId: string,
-): Promise<void> {
+function takeClaim(ctx: ApplyContext, entry: ClaimEntry, holder: Holder, redemptionId: string): void {
   const changes = {
     redeemed_at: holder.redeemedAt,
     redeemed_branch_id: holder.branchId,
@@ -148,7 +148,6 @@ async function takeClaim(
     redeemed_staff_id: holder.staffId,
     redemption_id: redemptionId,
   };
-  await ctx.trx('claims').where({ id: entry.claim.id }).update(changes);
   const next = updateClaim(ctx, entry, changes);
   ctx.push.recordChange({
     brandId: ctx.device.brandId,
