@@ -171,6 +171,8 @@ export const ClaimRow = z.object({
   redeemedBranchId: z.string().nullable(),
   redeemedDeviceId: z.string().nullable(),
   redeemedStaffId: z.string().nullable(),
+  /** Who redeemed it, by name: staff of other branches are not replicated to this device. */
+  redeemedStaffName: z.string().nullable().optional(),
 });
 export type ClaimRow = z.infer<typeof ClaimRow>;
 

@@ -80,6 +80,7 @@ export const toClaimRow = (r: Db, customerName: string | null = null): ClaimRow 
   redeemedBranchId: strOrNull(r.redeemed_branch_id),
   redeemedDeviceId: strOrNull(r.redeemed_device_id),
   redeemedStaffId: strOrNull(r.redeemed_staff_id),
+  redeemedStaffName: strOrNull(r.redeemed_staff_name),
 });
 
 export const toCustomerRow = (r: Db): CustomerRow => ({

@@ -182,6 +182,7 @@ async function redeemOne(
     redeemed_branch_id: branchId,
     redeemed_device_id: deviceId,
     redeemed_staff_id: staffId,
+    redeemed_staff_name: (await trx('staff').where({ id: staffId }).first('display_name')).display_name,
     redemption_id: redemptionId,
   };
   await trx('claims').where({ id: claim.id }).update(redeemed);

@@ -138,6 +138,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
         deviceId: f.devices.a2.id,
         branchId: f.branchA,
         staffId: f.staff.associateA.id,
+        staffName: 'Staff A101',
         redemptionId: early.id,
       },
     });

@@ -73,6 +73,13 @@ describe('till.scan: verdicts from local data', () => {
     });
   });
 
+  it("names who redeemed a claim at another branch from the claim, as that staff isn't synced here", async () => {
+    expect(await scan('RD0002')).toMatchObject({
+      verdict: 'already_redeemed',
+      redeemed: { staffName: '陳店員', pendingSync: false },
+    });
+  });
+
   it('names the branches of a coupon for another branch; refuses drafts; knows unknown codes', async () => {
     expect(await scan('BB0001')).toMatchObject({ verdict: 'wrong_branch', branchNames: ['板橋店'] });
     expect((await scan('DR0001')).verdict).toBe('draft');

@@ -98,7 +98,8 @@ export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin)
         at: verdict.redeemedAt.toISOString(),
         branchName: names.branch(verdict.branchId) ?? verdict.branchId,
         deviceName: names.device(verdict.deviceId) ?? verdict.deviceId,
-        staffName: names.staff(verdict.staffId) ?? verdict.staffId,
+        // Staff of other branches are not synced here; the claim carries the name.
+        staffName: names.staff(verdict.staffId) ?? claim.redeemedStaffName ?? verdict.staffId,
         pendingSync: queued !== undefined,
       },
     };

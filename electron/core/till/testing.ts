@@ -144,6 +144,14 @@ export function standardChanges(): Change[] {
       redeemedDeviceId: 'device-a2',
       redeemedStaffId: 'staff-mgr',
     }),
+    // Redeemed at another branch by someone whose staff row never reaches this till.
+    claim('cl-elsewhere', 'c-fixed', 'RD0002', {
+      redeemedAt: '2026-03-09T04:00:00.000Z',
+      redeemedBranchId: 'branch-b',
+      redeemedDeviceId: 'device-b-unknown',
+      redeemedStaffId: 'staff-other-branch',
+      redeemedStaffName: '陳店員',
+    }),
   ];
   let seq = 0;
   const up = <E extends Change['entity']>(entity: E, data: { id: string }): Change =>

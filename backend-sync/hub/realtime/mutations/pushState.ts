@@ -171,6 +171,7 @@ const CLAIM_COLUMNS = [
   'redeemed_branch_id',
   'redeemed_device_id',
   'redeemed_staff_id',
+  'redeemed_staff_name',
   'redemption_id',
 ] as const;
 const CLAIMS_PER_UPDATE = 200;

@@ -67,8 +67,15 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     await push(a1, [aLate]);
     expect((await push(b1, [bEarly])).results[0]!.status).toBe('applied');
 
-    const atA = redemptionsIn((await pullAll(a1)).changes);
+    const pulledA = (await pullAll(a1)).changes;
+    const atA = redemptionsIn(pulledA);
     const atB = redemptionsIn((await pullAll(b1)).changes);
+    // Branch A never receives B's staff, so the claim names who holds it.
+    const claimAtA = pulledA.filter((c) => c.entity === 'claim' && c.id === second!.id).at(-1);
+    expect(claimAtA?.op === 'upsert' && claimAtA.data).toMatchObject({
+      redeemedStaffId: f.staff.associateB.id,
+      redeemedStaffName: 'Staff B201',
+    });
     for (const seen of [atA, atB]) {
       expect(seen.get(bLate.id)).toMatchObject({
         status: 'conflict',

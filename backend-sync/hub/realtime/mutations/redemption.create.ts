@@ -20,6 +20,7 @@ interface Holder {
   deviceId: string;
   branchId: string;
   staffId: string;
+  staffName: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -50,14 +51,15 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   if (coupon.branchIds.length > 0 && !coupon.branchIds.includes(device.branchId)) {
     return rejected('BRANCH_MISMATCH', 'This coupon cannot be redeemed at this branch.');
   }
-  if (!(await staffOf(ctx, staffId)))
-    return rejected('STAFF_NOT_FOUND', 'No such staff member in this brand.');
+  const staff = await staffOf(ctx, staffId);
+  if (!staff) return rejected('STAFF_NOT_FOUND', 'No such staff member in this brand.');
 
   const mine: Holder = {
     redeemedAt: new Date(mutation.deviceTime).toISOString(),
     deviceId: device.id,
     branchId: device.branchId,
     staffId,
+    staffName: String(staff.display_name),
   };
   const redemption = {
     id: mutation.id,
@@ -83,6 +85,7 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     deviceId: String(claim.redeemed_device_id ?? ''),
     branchId: String(claim.redeemed_branch_id ?? ''),
     staffId: String(claim.redeemed_staff_id ?? ''),
+    staffName: claim.redeemed_staff_name ? String(claim.redeemed_staff_name) : null,
   };
   const holderId = claim.redemption_id ? String(claim.redemption_id) : null;
   if (!winsOver(mine, holder)) {
@@ -146,6 +149,7 @@ function takeClaim(ctx: ApplyContext, entry: ClaimEntry, holder: Holder, redempt
     redeemed_branch_id: holder.branchId,
     redeemed_device_id: holder.deviceId,
     redeemed_staff_id: holder.staffId,
+    redeemed_staff_name: holder.staffName,
     redemption_id: redemptionId,
   };
   const next = updateClaim(ctx, entry, changes);
