@@ -64,7 +64,10 @@ export function startTsProcess(
   const log = createWriteStream(path.join(artifactsDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: projectRoot,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    // Every process keeps its state in the test's temp folder: a hub inheriting CI's DATABASE_URL
+    // would share PostgreSQL's public schema with earlier runs (the hub tests give themselves
+    // private schemas; here SQLite is the simple equivalent).
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

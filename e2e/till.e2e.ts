@@ -148,11 +148,11 @@ describe('the till in the browser', () => {
 
   it('says when, where and by whom a code was already redeemed', async () => {
     await scanExpect('TRY-VALID', '已兌換', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台中公益店 .* 由 劉雅婷$/);
-    // Redeemed at 台北信義店 by S001; that branch's staff are not synced to this device.
+    // Redeemed at 台北信義店 by S001: that branch's staff are not synced here, the claim names her.
     await scanExpect(
       'TRY-REDEEMED',
       '已兌換',
-      /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台北信義店 .* 由 未知人員$/,
+      /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 於 台北信義店 .* 由 林小美$/,
     );
     expect(await sound()).toBe('failure');
     await shot('already-redeemed');
