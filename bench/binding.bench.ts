@@ -10,7 +10,9 @@
  * - binding.to_console_p99_ms: webhook posted → the customer in the signed-in associate's list
  *   (`customers.mine`) of a full console core (createConsoleCore, enrolled over HTTP), with 50
  *   consoles connected: that one core plus 49 lightweight socket.io clients that pull on every
- *   poke (as consoles do). p99 over sequential bindings. Baseline: the 300 ms target.
+ *   poke (as consoles do). p99 over sequential bindings. Baseline, same run: the p99 of the webhook's
+ *   own answer (signature check + inbox commit), so the ratio shows what poke + pull + apply add.
+ *   Target: p99 ≤ 300 ms (absolute).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +45,6 @@ const ROUNDS = 5;
 const CONCURRENCY = Number(process.env.BENCH_BINDING_CONCURRENCY ?? 32);
 const CONSOLES = 50;
 const LATENCY_SAMPLES = Number(process.env.BENCH_BINDING_SAMPLES ?? 100);
-const TARGET_P99_MS = 300;
 
 function p99(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -263,7 +264,7 @@ async function pullingClient(hub: Hub, deviceId: string, token: string): Promise
   return socket;
 }
 
-async function toConsoleP99(): Promise<number> {
+async function toConsoleP99(): Promise<{ value: number; baseline: number }> {
   const b = await startBenchHub();
   const dir = mkdtempSync(path.join(tmpdir(), 'omo-bench-binding-'));
   const sockets: Socket[] = [];
@@ -347,7 +348,7 @@ async function toConsoleP99(): Promise<number> {
     console.log(
       `to console: p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p99 ${p99(samples).toFixed(1)} ms`,
     );
-    return p99(samples);
+    return { value: p99(samples), baseline: p99(answered) };
   } finally {
     for (const s of sockets) s.disconnect();
     await core.close();
@@ -381,14 +382,7 @@ const binding: BenchGroup = {
   name: 'binding',
   async run() {
     if (process.env.BENCH_BINDING_ONLY === 'console') {
-      return [
-        {
-          name: 'binding.to_console_p99_ms',
-          value: await toConsoleP99(),
-          unit: 'ms',
-          baseline: TARGET_P99_MS,
-        },
-      ];
+      return [{ name: 'binding.to_console_p99_ms', unit: 'ms', ...(await toConsoleP99()) }];
     }
     const rates = await throughput();
     if (process.env.BENCH_BINDING_ONLY === 'hub') {
@@ -397,7 +391,7 @@ const binding: BenchGroup = {
     const latency = await toConsoleP99();
     return [
       { name: 'binding.webhook_per_s', value: rates.hub, unit: 'events/s', baseline: rates.bare },
-      { name: 'binding.to_console_p99_ms', value: latency, unit: 'ms', baseline: TARGET_P99_MS },
+      { name: 'binding.to_console_p99_ms', unit: 'ms', ...latency },
     ];
   },
 };
