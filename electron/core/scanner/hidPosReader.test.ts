@@ -1,57 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createHidPosReader, type HidBackend, type HidDeviceInfo, type HidHandle } from './hidPosReader';
+import { createHidPosReader } from './hidPosReader';
+import { fakeUsb } from './testing';
 import type { ScanEvent, ScannerState } from './source';
-
-/** The USB edge: a scanner that can be plugged, unplugged and made to send reports. */
-function fakeUsb() {
-  let plugged: HidDeviceInfo[] = [];
-  const open = new Map<string, EventEmitter>();
-  const backend: HidBackend = {
-    devices: async () => plugged,
-    open: async (path) => {
-      const e = new EventEmitter();
-      open.set(path, e);
-      return Object.assign(e, { close: async () => void open.delete(path) }) as unknown as HidHandle;
-    },
-  };
-  const scanner: HidDeviceInfo = {
-    path: '/dev/hidraw3',
-    vendorId: 0x0c2e,
-    productId: 0x0b61,
-    product: 'Xenon 1900',
-    usagePage: 0x8c,
-  };
-  const keyboard: HidDeviceInfo = {
-    path: '/dev/hidraw0',
-    vendorId: 1,
-    productId: 2,
-    product: 'Keyboard',
-    usagePage: 0x01,
-  };
-  return {
-    backend,
-    scanner,
-    plug: () => (plugged = [keyboard, scanner]),
-    unplug: () => {
-      plugged = [keyboard];
-      open.get(scanner.path)?.emit('error', new Error('could not read from HID device'));
-    },
-    send: (data: string) => {
-      const r = Buffer.alloc(64);
-      r[0] = 2;
-      r[1] = data.length;
-      r.write(']C0', 2, 'latin1');
-      r.write(data, 5, 'latin1');
-      open.get(scanner.path)?.emit('data', r);
-    },
-    isOpen: () => open.has(scanner.path),
-  };
-}
 
 describe('HID POS reader', () => {
   it('opens the 0x8C scanner, reports scans, shows unplug as waiting and reopens on replug', async () => {
     const usb = fakeUsb();
+    usb.unplug(); // start with no scanner
     const reader = createHidPosReader({
       backend: usb.backend,
       devicePath: null,

@@ -3,7 +3,6 @@
  * against the ConsoleApi contract), HID POS scans arrive as `till.scanned` events, scanner
  * settings persist and restart the reader, and a missing node-hid breaks nothing else.
  */
-import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../backend-sync/domain/clock';
@@ -18,47 +17,11 @@ import type {
   TillVerdict,
 } from '../api/contract';
 import { createConsoleCore, type ConsoleCoreOptions } from '../index';
-import type { HidBackend, HidDeviceInfo, HidHandle } from '../scanner/hidPosReader';
+import { fakeUsb } from '../scanner/testing';
 import { createKeyfileSecretStore } from '../secrets/keyfile';
 import { openConsoleDb } from '../store/db';
 import { tempDir, waitFor } from '../testing/temp';
 import { seedTill, standardChanges, STAFF, T0 } from './testing';
-
-function fakeUsb() {
-  const scanner: HidDeviceInfo = {
-    path: '/dev/hidraw3',
-    vendorId: 0x0c2e,
-    productId: 0x0b61,
-    product: 'Xenon 1900',
-    usagePage: 0x8c,
-  };
-  const keyboard: HidDeviceInfo = {
-    path: '/dev/hidraw0',
-    vendorId: 1,
-    productId: 2,
-    product: 'Keyboard',
-    usagePage: 0x01,
-  };
-  const open = new Map<string, EventEmitter>();
-  const backend: HidBackend = {
-    devices: async () => [keyboard, scanner],
-    open: async (path) => {
-      const e = new EventEmitter();
-      open.set(path, e);
-      return Object.assign(e, { close: async () => void open.delete(path) }) as unknown as HidHandle;
-    },
-  };
-  /** One HID POS "scanned data" report (id 2, length, AIM id, data). */
-  const send = (data: string) => {
-    const r = Buffer.alloc(64);
-    r[0] = 2;
-    r[1] = data.length;
-    r.write(']C0', 2, 'latin1');
-    r.write(data, 5, 'latin1');
-    open.get(scanner.path)?.emit('data', r);
-  };
-  return { backend, scanner, send, isOpen: () => open.has(scanner.path) };
-}
 
 describe('till through the console core', () => {
   const cleanups: (() => unknown)[] = [];
