@@ -38,6 +38,30 @@ export interface OutboxEntry {
   outcome: MutationOutcome | null;
 }
 
+/**
+ * A new mutation, validated against the protocol, stamped with a device-made id and the device
+ * time. Every writer of the outbox (enqueue below, the till's prepared redeem path) makes its
+ * mutations here.
+ */
+export function newMutation<K extends MutationKind>(
+  kind: K,
+  payload: PayloadOf<K>,
+  options: Pick<EnqueueOptions, 'clock' | 'ids'>,
+): Mutation {
+  const parsed = Mutation.safeParse({
+    id: options.ids(),
+    kind,
+    payload,
+    deviceTime: options.clock.now().toISOString(),
+  });
+  if (!parsed.success) {
+    throw new AppError(ErrorCode.MUTATION_INVALID, `Invalid ${kind} mutation`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
+}
+
 /** Adds a mutation inside the caller's transaction; returns it (its id is the one the hub keeps). */
 export async function enqueue<K extends MutationKind>(
   trx: Trx,
@@ -47,14 +71,8 @@ export async function enqueue<K extends MutationKind>(
 ): Promise<Mutation> {
   if (!trx.isTransaction)
     throw new Error('outbox.enqueue must run inside the transaction that makes the effect');
-  const now = options.clock.now().toISOString();
-  const parsed = Mutation.safeParse({ id: options.ids(), kind, payload, deviceTime: now });
-  if (!parsed.success) {
-    throw new AppError(ErrorCode.MUTATION_INVALID, `Invalid ${kind} mutation`, {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  const mutation = parsed.data;
+  const mutation = newMutation(kind, payload, options);
+  const now = mutation.deviceTime;
   await trx('outbox').insert({
     id: mutation.id,
     kind: mutation.kind,

@@ -11,8 +11,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
-import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
-import { Mutation } from '../../../backend-sync/protocol';
+import type { Mutation } from '../../../backend-sync/protocol';
+import { newMutation } from '../outbox';
 import type { Trx } from '../store/transaction';
 
 type RedeemPayload = Extract<Mutation, { kind: 'redemption.create' }>['payload'];
@@ -49,8 +49,8 @@ export interface RedeemStatements {
     staffId: string;
   }): RedeemRead | undefined;
   /**
-   * The `redemption.create` outbox entry: exactly the row and the checks of outbox/enqueue (the
-   * Mutation schema, `MUTATION_INVALID`), as one prepared insert. redeem.test.ts compares the two.
+   * The `redemption.create` outbox entry: the mutation from outbox/newMutation and exactly the row
+   * outbox/enqueue writes, as one prepared insert. redeem.test.ts compares the two.
    */
   enqueueRedemption(
     payload: RedeemPayload,
@@ -96,20 +96,8 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
   return {
     read: (params) => read.get(params) as RedeemRead | undefined,
     enqueueRedemption(payload, options) {
-      const now = options.clock.now().toISOString();
-      const parsed = Mutation.safeParse({
-        id: options.ids(),
-        kind: 'redemption.create',
-        payload,
-        deviceTime: now,
-      });
-      if (!parsed.success) {
-        throw new AppError(ErrorCode.MUTATION_INVALID, 'Invalid redemption.create mutation', {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        });
-      }
-      const m = parsed.data;
-      enqueue.run(m.id, m.kind, options.subject, JSON.stringify(m.payload), m.deviceTime, now);
+      const m = newMutation('redemption.create', payload, options);
+      enqueue.run(m.id, m.kind, options.subject, JSON.stringify(m.payload), m.deviceTime, m.deviceTime);
       return m;
     },
     markClaimRedeemed(claimId, redeemedAt, data) {
