@@ -137,3 +137,34 @@ export function replyFor(outcome: BindingOutcome, replies: BindingReplies): Repl
 }
 
 const varsOf = (a: Associate) => ({ staffName: a.displayName, branchName: a.branchName });
+
+// ---------------------------------------------------------------------------------------------
+// Adding a customer by WhatsApp number on a console (SPEC §2.2)
+
+export type PhoneAddDecision =
+  /** New, unbound, or already this associate's: bind (or keep). */
+  | { kind: 'bind' }
+  /** Bound to another associate and the brand does not allow transfers. */
+  | { kind: 'refused' }
+  /** Bound to another associate, transfers allowed, the associate has not confirmed yet. */
+  | { kind: 'needs_confirmation' }
+  /** Confirmed: bind to the new associate, who takes over the conversation. */
+  | { kind: 'take_over' };
+
+/**
+ * SPEC's table (binding mode × transfer allowed): in both modes a number bound to another
+ * associate is refused when transfers are off, and bound after a confirmation when they are on.
+ * The mode is an input so the table stays visible here; today it does not change the answer.
+ */
+export function decidePhoneAdd(args: {
+  mode: BindingMode;
+  allowTransfer: boolean;
+  /** The associate the number is bound to now (null: new or unbound). */
+  currentStaffId: string | null;
+  requesterId: string;
+  takeOver: boolean;
+}): PhoneAddDecision {
+  if (args.currentStaffId === null || args.currentStaffId === args.requesterId) return { kind: 'bind' };
+  if (!args.allowTransfer) return { kind: 'refused' };
+  return args.takeOver ? { kind: 'take_over' } : { kind: 'needs_confirmation' };
+}

@@ -63,10 +63,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       serveClient: false,
       cors: { origin: true },
     });
+    // Channels are registered after the routes below; a push that queued messages (a broadcast)
+    // kicks their sender through this late-bound hook.
+    let sendQueued = (): void => undefined;
     const realtime = attachRealtime(io, {
       db,
       clock: config.clock,
       logger,
+      onPushCommitted: () => sendQueued(),
       ...(options.faults ? { faults: options.faults } : {}),
     });
 
@@ -93,6 +97,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
     });
 
+    sendQueued = () => channels.sender.kick();
     await server.listen({ port: config.port, host: config.host });
     channels.start();
     const address = server.server.address();

@@ -14,6 +14,9 @@ export const SyncEvent = {
   pull: 'sync:pull',
   push: 'sync:push',
   poke: 'sync:poke',
+  /** Opens (or resumes) the signed-in staff member's session on this socket: see SessionOpen. */
+  sessionOpen: 'session:open',
+  sessionClose: 'session:close',
 } as const;
 
 export const isoDateTime = z.iso.datetime({ offset: true });
@@ -74,6 +77,13 @@ export const Role = z.enum([
 ]);
 export type Role = z.infer<typeof Role>;
 
+export const WhatsappTemplateRef = z.object({
+  name: z.string(),
+  language: z.string(),
+  preview: z.string(),
+});
+export type WhatsappTemplateRef = z.infer<typeof WhatsappTemplateRef>;
+
 export const BrandRow = z.object({
   id: z.string(),
   name: z.string(),
@@ -93,12 +103,25 @@ export const BrandRow = z.object({
       /** LINE Official Account basic id, with its '@' (line.me/R/oaMessage/{basicId}/?…). */
       line: z.object({ basicId: z.string() }).nullable(),
       /** WhatsApp business number in international format, digits only (wa.me/{phoneNumber}). */
-      whatsapp: z.object({ phoneNumber: z.string() }).nullable(),
+      whatsapp: z
+        .object({
+          phoneNumber: z.string(),
+          /** Approved message templates a broadcast may use (names, languages, preview text). */
+          templates: z.array(WhatsappTemplateRef).optional(),
+        })
+        .nullable(),
       /** Binding message = prefix + staff code + suffix; defaults 聯絡專員 and ''. */
       bindingPrefix: z.string(),
       bindingSuffix: z.string(),
     })
     .optional(),
+  /** ISO 3166 region for phone numbers typed without a country code (default HK: +852). */
+  phoneRegion: z.string().length(2).optional(),
+  /**
+   * Where a console opens a customer's conversation (SPEC §2.2 details), per channel: a URL with
+   * {userId} (the channel's user id) and {phone} (E.164 digits); null when the brand has none.
+   */
+  conversationUrls: z.object({ line: z.string().nullable(), whatsapp: z.string().nullable() }).optional(),
 });
 export type BrandRow = z.infer<typeof BrandRow>;
 export type BrandChannels = NonNullable<BrandRow['channels']>;
@@ -179,6 +202,17 @@ export type ClaimRow = z.infer<typeof ClaimRow>;
 export const Channel = z.enum(['line', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;
 
+export const BindingSource = z.enum(['webhook', 'phone']);
+export const BindingHistoryRow = z.object({
+  at: isoDateTime,
+  source: BindingSource,
+  fromStaffId: z.string().nullable(),
+  fromStaffName: z.string().nullable(),
+  toStaffId: z.string().nullable(),
+  toStaffName: z.string().nullable(),
+});
+export type BindingHistoryRow = z.infer<typeof BindingHistoryRow>;
+
 export const CustomerRow = z.object({
   id: z.string(),
   brandId: z.string(),
@@ -190,6 +224,10 @@ export const CustomerRow = z.object({
   boundStaffId: z.string().nullable(),
   boundBranchId: z.string().nullable(),
   boundAt: isoDateTime.nullable(),
+  /** The channel's user id (LINE userId, WhatsApp wa_id), for the conversation link. */
+  channelUserId: z.string().optional(),
+  /** Binding history, newest first (at most the last 20 changes). */
+  history: z.array(BindingHistoryRow).optional(),
 });
 export type CustomerRow = z.infer<typeof CustomerRow>;
 
@@ -231,6 +269,24 @@ export const RedemptionRow = z.object({
 });
 export type RedemptionRow = z.infer<typeof RedemptionRow>;
 
+/** A broadcast to an associate's bound customers on one channel, and how its sending went. */
+export const BroadcastRow = z.object({
+  /** = the device-made mutation id */
+  id: z.string(),
+  brandId: z.string(),
+  staffId: z.string(),
+  channel: Channel,
+  /** The text (LINE) or the template's name (WhatsApp). */
+  summary: z.string(),
+  state: z.enum(['sending', 'done']),
+  total: z.number().int().nonnegative(),
+  sent: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  requestedAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type BroadcastRow = z.infer<typeof BroadcastRow>;
+
 export const EntityName = z.enum([
   'brand',
   'branch',
@@ -240,6 +296,7 @@ export const EntityName = z.enum([
   'claim',
   'customer',
   'redemption',
+  'broadcast',
 ]);
 export type EntityName = z.infer<typeof EntityName>;
 
@@ -264,14 +321,29 @@ export const Change = z.union([
   change('claim', ClaimRow),
   change('customer', CustomerRow),
   change('redemption', RedemptionRow),
+  change('broadcast', BroadcastRow),
 ]);
 export type Change = z.infer<typeof Change>;
 
 // ---------------------------------------------------------------------------------------------
 // pull(cursor)
 
+/**
+ * What a pull reads. 'device': brand-wide rows and the device's branch. A staff session's
+ * streams (see SessionOpenResponse): 'staff:<id>' — that associate's own bound customers and
+ * broadcasts; 'team:<branchId>' — customers bound to the branch's associates (sales managers).
+ * Each stream has its own cursor.
+ */
+export const PullStream = z.union([
+  z.literal('device'),
+  z.templateLiteral(['staff:', z.string().min(1).max(100)]),
+  z.templateLiteral(['team:', z.string().min(1).max(100)]),
+]);
+export type PullStream = z.infer<typeof PullStream>;
+
 export const PullRequest = z.object({
-  /** Last change seq the device has stored; 0 for a new device. */
+  stream: PullStream.default('device'),
+  /** Last change seq the device has stored for this stream; 0 at first. */
   cursor: z.number().int().nonnegative(),
   limit: z.number().int().positive().max(5000).default(1000),
 });
@@ -310,6 +382,23 @@ export const ConflictResolvePayload = z.object({
   note: z.string().max(500).optional(),
 });
 export const StaffSignInPayload = z.object({ staffId: z.string(), signedInAt: isoDateTime });
+export const CustomerAddPayload = z.object({
+  staffId: z.string(),
+  /** E.164, already normalised by the console (the hub checks it again). */
+  phone: z.string().max(20),
+  /** null: the customer is named by the number. */
+  name: z.string().max(100).nullable(),
+  /** Confirmed by the associate: take over a customer bound to someone else (transfer allowed). */
+  takeOver: z.boolean(),
+});
+export const BroadcastPayload = z.object({
+  staffId: z.string(),
+  channel: Channel,
+  /** LINE: the message. WhatsApp: sent to customers inside the 24-hour window, when given. */
+  text: z.string().max(5000).nullable(),
+  /** WhatsApp: the approved template for everyone else (required for WhatsApp). */
+  template: z.object({ name: z.string().max(512), language: z.string().max(15) }).nullable(),
+});
 
 const mutation = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
   z.object({
@@ -326,6 +415,8 @@ export const Mutation = z.discriminatedUnion('kind', [
   mutation('verification.failure', VerificationFailurePayload),
   mutation('conflict.resolve', ConflictResolvePayload),
   mutation('staff.signin', StaffSignInPayload),
+  mutation('customer.add', CustomerAddPayload),
+  mutation('broadcast.send', BroadcastPayload),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 export type MutationKind = Mutation['kind'];
@@ -335,7 +426,13 @@ export type PushRequest = { mutations: Mutation[] };
 
 export const MutationOutcome = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied') }),
-  z.object({ status: z.literal('rejected'), code: z.string(), message: z.string() }),
+  z.object({
+    status: z.literal('rejected'),
+    code: z.string(),
+    message: z.string(),
+    /** e.g. who holds a phone number an associate tried to add. */
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
   z.object({
     status: z.literal('conflict'),
     code: z.string(),
@@ -365,3 +462,23 @@ export type Poke = z.infer<typeof Poke>;
 /** Every acknowledgement is either a value or an error with a code (never a thrown string). */
 export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type AckError = z.infer<typeof AckError>;
+
+// ---------------------------------------------------------------------------------------------
+// session:open — a staff member signed in on the device (SPEC §1: the hub enforces who sees what)
+
+export const SessionOpenRequest = z.union([
+  /** First time (the PIN the staff typed at sign-in; the hub checks it against its own hash). */
+  z.object({ staffId: z.string().min(1).max(100), pin: z.string().regex(/^\d{4,8}$/) }).strict(),
+  /** Later connections of the same sign-in. */
+  z.object({ sessionToken: z.string().min(16).max(200) }).strict(),
+]);
+export type SessionOpenRequest = z.infer<typeof SessionOpenRequest>;
+
+export const SessionOpenResponse = z.object({
+  sessionToken: z.string(),
+  staffId: z.string(),
+  expiresAt: isoDateTime,
+  /** The pull streams this session may read, besides 'device'. */
+  streams: z.array(PullStream),
+});
+export type SessionOpenResponse = z.infer<typeof SessionOpenResponse>;

@@ -18,6 +18,7 @@ import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
 import { createTill } from './till';
 import { createCustomers } from './customers';
+import { createHubProof } from './session/hubProof';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -90,11 +91,16 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   });
   const settings = createSettings(db);
   // The closures below call `sync` only after it exists (nothing runs before this function returns).
+  const hubProof = createHubProof();
   const sessions = createSessions({
     db,
     clock,
     ids,
-    onChanged: (session) => emit('session.changed', session),
+    hubProof,
+    onChanged: (session) => {
+      emit('session.changed', session);
+      sync.sessionChanged();
+    },
     onOutboxChanged: () => sync.outboxChanged(),
   });
   const till = createTill({
@@ -113,6 +119,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     clock,
     logger,
     hooks: till.syncHooks,
+    staffSession: hubProof,
+    onStreamPulled: () => customers.changed(),
     ...(options.faults ? { faults: options.faults } : {}),
     publish: (status) => emit('sync.status', status),
     ...(options.sync ? { tuning: options.sync } : {}),
@@ -133,6 +141,15 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
         (err: unknown) => logger.warn({ err }, 'a HID scan could not be judged'),
       );
     },
+  });
+
+  const customers = createCustomers({
+    db,
+    clock,
+    ids,
+    currentStaff: () => sessions.current(),
+    outboxChanged: () => sync.outboxChanged(),
+    emitChanged: () => emit('customers.changed', {}),
   });
 
   const handlers: ConsoleHandlers = {
@@ -160,7 +177,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     },
     ...till.handlers,
     ...scanner.handlers,
-    ...createCustomers({ db, currentStaff: () => sessions.current() }).handlers,
+    ...customers.handlers,
   };
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),

@@ -2,7 +2,8 @@
  * The binding service: a customer who wrote to a channel is upserted, and a binding message
  * (prefix + staff code + suffix) binds, moves or keeps them per the brand's settings. Everything
  * is written in the caller's transaction — customer, binding, binding_history and the change log
- * (new branch, and the old branch when the customer moved) — so a console never sees half of it.
+ * (customers/replication.ts: the lists it is on now, a delete in those it left) — so a console
+ * never sees half of it.
  */
 import type { Knex } from 'knex';
 import {
@@ -15,9 +16,7 @@ import {
   type ReplyMessage,
 } from '../../domain/binding';
 import type { Clock, IdGenerator } from '../../domain/clock';
-import { recordChanges } from '../catalog/changeLog';
-import { branchScope, type ChangeInput } from '../db/changes';
-import { toCustomerRow } from '../db/rows';
+import { recordCustomerChange } from '../customers/replication';
 import { repliesFor, type BindingSettings } from './settings';
 
 type Row = Record<string, unknown>;
@@ -77,8 +76,8 @@ export async function upsertChannelCustomer(
   if (Object.keys(update).length === 0) return { customer: existing, changed: false };
   await trx('customers').where({ id: existing.id }).update(update);
   const customer = { ...existing, ...update };
-  const bound = !!customer.bound_branch_id;
-  if (bound) await recordChanges(trx, [customerUpsert(customer, at)]);
+  const bound = !!customer.bound_staff_id;
+  if (bound) await recordCustomerChange(trx, existing, customer, at);
   return { customer, changed: bound };
 }
 
@@ -140,31 +139,9 @@ export async function applyBindingMessage(
     at: bound.bound_at,
   });
   const row = { ...customer, ...bound };
-  const changes: ChangeInput[] = [customerUpsert(row, now)];
-  const previousBranch = customer.bound_branch_id ? String(customer.bound_branch_id) : null;
-  if (previousBranch && previousBranch !== outcome.to.branchId) {
-    changes.push({
-      brandId,
-      scopes: [branchScope(previousBranch)],
-      entity: 'customer',
-      id: String(customer.id),
-      op: 'delete',
-      at: now,
-    });
-  }
-  await recordChanges(trx, changes);
+  await recordCustomerChange(trx, customer, row, now);
   return { outcome, replies, changed: true, customer: row };
 }
-
-const customerUpsert = (row: Row, at: Date): ChangeInput => ({
-  brandId: String(row.brand_id),
-  scopes: [branchScope(String(row.bound_branch_id))],
-  entity: 'customer',
-  id: String(row.id),
-  op: 'upsert',
-  data: toCustomerRow(row),
-  at,
-});
 
 /** An associate with their branch; `bindable` = active sales staff of a branch (may be bound to). */
 async function findAssociate(

@@ -44,9 +44,15 @@ export const BindingModeSchema = z.enum(['fixed', 'free']).meta({
     'fixed (固定): a bound customer stays with their associate; free (自由): they move to the new one',
 });
 
+const AllowTransferSchema = z.boolean().meta({
+  description:
+    'A console may take over a customer bound to another associate (after confirming); false = refused',
+});
+
 export const BindingSettingsView = z.object({
   brandId: z.string(),
   mode: BindingModeSchema,
+  allowTransfer: AllowTransferSchema,
   prefix: z.string(),
   suffix: z.string(),
   successMessage: ReplySchema,
@@ -70,6 +76,8 @@ export const DEFAULT_UNKNOWN: Reply = {
 export interface BindingSettings {
   brandId: string;
   mode: BindingMode;
+  /** Add by phone (SPEC §2.2): may an associate take over another associate's customer? */
+  allowTransfer: boolean;
   prefix: string;
   suffix: string;
   success: Reply;
@@ -93,6 +101,7 @@ export async function loadBindingSettings(
   return {
     brandId,
     mode: row ? (String(row.mode) as BindingMode) : 'fixed',
+    allowTransfer: row ? row.allow_transfer === true || row.allow_transfer === 1 : false,
     prefix: row ? String(row.prefix) : DEFAULT_BINDING_PREFIX,
     suffix: row ? String(row.suffix) : DEFAULT_BINDING_SUFFIX,
     success: row ? parseReply(row.success_message) : DEFAULT_SUCCESS,
@@ -114,6 +123,7 @@ export function toBindingSettingsView(s: BindingSettings): BindingSettingsView {
   return {
     brandId: s.brandId,
     mode: s.mode,
+    allowTransfer: s.allowTransfer,
     prefix: s.prefix,
     suffix: s.suffix,
     successMessage: s.success,
@@ -129,6 +139,7 @@ export function toBindingSettingsView(s: BindingSettings): BindingSettingsView {
 
 export const BindingSettingsInput = z.strictObject({
   mode: BindingModeSchema,
+  allowTransfer: AllowTransferSchema.default(false),
   prefix: z.string().trim().min(1).max(50).default(DEFAULT_BINDING_PREFIX),
   suffix: z.string().max(50).default(DEFAULT_BINDING_SUFFIX),
   successMessage: ReplySchema,
@@ -154,6 +165,7 @@ export async function saveBindingSettings(
   const row = {
     brand_id: brandId,
     mode: data.mode,
+    allow_transfer: data.allowTransfer,
     prefix: data.prefix,
     suffix: data.suffix,
     success_message: JSON.stringify(data.successMessage),

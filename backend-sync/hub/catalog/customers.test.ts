@@ -26,7 +26,7 @@ describe.each(testDbKinds())('customers on %s', (kind) => {
     };
   }
 
-  it('creates a bound customer: E.164 phone, history, change in the branch scope', async () => {
+  it("creates a bound customer: E.164 phone, history, changes in the associate's and team's lists", async () => {
     const { db, deps, brand, tpe, s1 } = await setup();
     const customer = await createCustomer(db, deps, brand.id, {
       channel: 'whatsapp',
@@ -41,7 +41,10 @@ describe.each(testDbKinds())('customers on %s', (kind) => {
       boundBranchId: tpe.id,
       boundAt: '2026-03-01T02:00:00.000Z',
     });
-    expect((await changesOf(db, customer.id)).map((c) => c.scope)).toEqual([`branch:${tpe.id}`]);
+    expect((await changesOf(db, customer.id)).map((c) => c.scope)).toEqual([
+      `staff:${s1.id}`,
+      `team:${tpe.id}`,
+    ]);
     expect(await db('binding_history').where({ customer_id: customer.id })).toHaveLength(1);
 
     const unbound = await createCustomer(db, deps, brand.id, {
@@ -54,7 +57,7 @@ describe.each(testDbKinds())('customers on %s', (kind) => {
     expect(await changesOf(db, unbound.id)).toEqual([]);
   });
 
-  it('moves a customer between branches: delete in the old scope, upsert in the new', async () => {
+  it('moves a customer between branches: delete in the lists left, upsert in the new ones', async () => {
     const { db, deps, brand, tpe, txg, s1, s3 } = await setup();
     const customer = await createCustomer(db, deps, brand.id, {
       channel: 'line',
@@ -74,9 +77,12 @@ describe.each(testDbKinds())('customers on %s', (kind) => {
       boundAt: '2026-03-01T02:00:01.000Z',
     });
     expect((await changesOf(db, customer.id)).map((c) => [c.scope, c.op])).toEqual([
-      [`branch:${tpe.id}`, 'upsert'],
-      [`branch:${txg.id}`, 'upsert'],
-      [`branch:${tpe.id}`, 'delete'],
+      [`staff:${s1.id}`, 'upsert'],
+      [`team:${tpe.id}`, 'upsert'],
+      [`staff:${s3.id}`, 'upsert'],
+      [`team:${txg.id}`, 'upsert'],
+      [`staff:${s1.id}`, 'delete'],
+      [`team:${tpe.id}`, 'delete'],
     ]);
     const history = await db('binding_history').where({ customer_id: customer.id }).orderBy('id');
     expect(history.map((h: Record<string, unknown>) => [h.from_staff_id, h.to_staff_id, h.source])).toEqual([

@@ -1,12 +1,13 @@
 /**
- * Customers reached on LINE or WhatsApp, and their binding (OMO 綁定) to an associate. A customer
- * reaches the devices of the branch they are bound to; an unbound customer reaches none.
+ * Customers reached on LINE or WhatsApp, and their binding (OMO 綁定) to an associate. A bound
+ * customer reaches their associate's list and their branch's team list (customers/replication.ts);
+ * an unbound customer reaches no console.
  */
 import type { Knex } from 'knex';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Role } from '../../protocol';
-import { branchScope, type ChangeInput } from '../db/changes';
 import { toCustomerRow } from '../db/rows';
+import { customerChanges, recordCustomerChange } from '../customers/replication';
 import { requireBrand } from './brands';
 import { recordChanges } from './changeLog';
 import { BindCustomerInput, CreateCustomerInput, Paging, type CustomerView } from './schemas';
@@ -127,17 +128,29 @@ export async function createCustomersBulk(
         at,
       })),
     );
+    const names = new Map([...associates].map(([id, staff]) => [id, String(staff.display_name)]));
     await recordChanges(
       trx,
-      bound.map((r) => customerChange(r, now)),
+      bound.flatMap((r) =>
+        customerChanges(null, r, now, [
+          {
+            at,
+            source: 'webhook',
+            fromStaffId: null,
+            fromStaffName: null,
+            toStaffId: r.bound_staff_id,
+            toStaffName: names.get(String(r.bound_staff_id)) ?? null,
+          },
+        ]),
+      ),
     );
     return rows.map(toCustomerView);
   });
 }
 
 /**
- * Binds a customer to an associate (or moves them). Devices of the old branch get a delete, those
- * of the new branch the customer.
+ * Binds a customer to an associate (or moves them). The lists the customer left get a delete,
+ * the new associate's and team's lists the customer.
  */
 export async function bindCustomer(
   db: Knex,
@@ -174,31 +187,10 @@ export async function bindCustomer(
       source: data.source,
       at: row.bound_at,
     });
-    const changes = [customerChange(row, now)];
-    if (customer.bound_branch_id && customer.bound_branch_id !== staff.branch_id) {
-      changes.push({
-        brandId,
-        scopes: [branchScope(String(customer.bound_branch_id))],
-        entity: 'customer',
-        id: String(customer.id),
-        op: 'delete',
-        at: now,
-      });
-    }
-    await recordChanges(trx, changes);
+    await recordCustomerChange(trx, customer, row, now);
     return toCustomerView(row);
   });
 }
-
-const customerChange = (row: Row, at: Date): ChangeInput => ({
-  brandId: String(row.brand_id),
-  scopes: [branchScope(String(row.bound_branch_id))],
-  entity: 'customer',
-  id: String(row.id),
-  op: 'upsert',
-  data: toCustomerRow(row),
-  at,
-});
 
 /** Active sales staff of the brand by id; NOT_FOUND for an unknown id, 400 for another role. */
 async function loadAssociates(

@@ -10,7 +10,7 @@ import { ChannelErrorCode } from './errors';
 import { toLineMessages } from './line';
 import { queueOutbound, whatsappWindowOpen, type OutboundSender } from './outbound';
 import type { Channel } from './store';
-import { toWhatsappBodies } from './whatsapp';
+import { toWhatsappBodies, whatsappTemplateBody } from './whatsapp';
 
 export interface WhatsappTemplate {
   name: string;
@@ -49,16 +49,7 @@ export async function sendToCustomer(
       return;
     }
     if (message.template) {
-      const body = {
-        messaging_product: 'whatsapp',
-        to: message.to,
-        type: 'template',
-        template: {
-          name: message.template.name,
-          language: { code: message.template.language },
-          ...(message.template.components ? { components: message.template.components } : {}),
-        },
-      };
+      const body = whatsappTemplateBody(message.to, message.template);
       ids.push(await queueOutbound(trx, deps, { ...base, recipient: message.to, kind: 'template', body }));
       return;
     }

@@ -28,6 +28,8 @@ export interface OutboundInput {
   body: unknown;
   replyToken?: string;
   sourceInboxId?: number;
+  /** The broadcast this message is part of (its counts follow the message's status). */
+  broadcastId?: string;
 }
 
 export async function queueOutbound(
@@ -49,6 +51,7 @@ export async function queueOutbound(
     status: 'queued',
     attempts: 0,
     source_inbox_id: input.sourceInboxId ?? null,
+    broadcast_id: input.broadcastId ?? null,
     created_at: deps.clock.now().toISOString(),
   });
   return id;
@@ -63,6 +66,8 @@ export interface OutboundSenderDeps {
   retry: RetryPolicy;
   /** Messages sent at once (each retries on its own schedule). */
   concurrency?: number;
+  /** A message reached sent or failed for good (its status is committed). */
+  onSettled?: (message: { id: string; broadcastId: string | null }) => void;
 }
 
 export interface OutboundSender {
@@ -132,6 +137,12 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
     tasks.add(task);
   };
 
+  const settled = (row: Row) =>
+    deps.onSettled?.({
+      id: String(row.id),
+      broadcastId: row.broadcast_id == null ? null : String(row.broadcast_id),
+    });
+
   const deliver = async (row: Row): Promise<void> => {
     const id = String(row.id);
     let attempts = Number(row.attempts);
@@ -153,6 +164,7 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
             error_code: null,
           }),
         );
+        settled(row);
         return;
       } catch (caught) {
         const error = caught instanceof ChannelSendError ? caught : networkFailure(caught);
@@ -177,6 +189,7 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
             .update({ ...failure, status: 'failed', failed_at: failedAt }),
         );
         log.warn({ outboundId: id, code: error.code, attempts }, 'outbound message failed');
+        settled(row);
         return;
       }
     }

@@ -4,6 +4,8 @@
  * say only whether a secret is set.
  */
 import type { Knex } from 'knex';
+import { z } from 'zod';
+import { WhatsappTemplateRef } from '../../protocol';
 
 type Row = Record<string, unknown>;
 
@@ -31,6 +33,8 @@ export interface WhatsappChannel {
   appSecret: string;
   verifyToken: string;
   accessToken: string;
+  /** Approved message templates (what may be sent outside the 24-hour window). */
+  templates: WhatsappTemplateRef[];
 }
 
 export type Channel = LineChannel | WhatsappChannel;
@@ -63,7 +67,19 @@ export function toChannel(row: Row): Channel {
     appSecret: s(row.wa_app_secret),
     verifyToken: s(row.wa_verify_token),
     accessToken: s(row.wa_access_token),
+    templates: parseTemplates(row.wa_templates),
   };
+}
+
+/** The stored template list; a malformed one counts as none (nothing unapproved is ever sent). */
+function parseTemplates(value: unknown): WhatsappTemplateRef[] {
+  if (value === null || value === undefined) return [];
+  try {
+    const parsed = z.array(WhatsappTemplateRef).safeParse(JSON.parse(String(value)));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 export async function getChannel(db: Knex, id: string): Promise<Channel | null> {

@@ -26,6 +26,23 @@ export function toWhatsappBodies(to: string, messages: readonly ReplyMessage[]):
   }));
 }
 
+/** An approved template message (the one kind WhatsApp accepts outside the 24-hour window). */
+export function whatsappTemplateBody(
+  to: string,
+  template: { name: string; language: string; components?: unknown[] },
+): WhatsappBody {
+  return {
+    messaging_product: 'whatsapp',
+    to,
+    type: 'template',
+    template: {
+      name: template.name,
+      language: { code: template.language },
+      ...(template.components ? { components: template.components } : {}),
+    },
+  };
+}
+
 export async function sendWhatsapp(
   channel: WhatsappChannel,
   baseUrl: string,

@@ -6,10 +6,16 @@
 import type { Knex } from 'knex';
 import type { EntityName } from '../../protocol';
 
-/** 'brand' reaches every device of the brand; 'branch:<id>' only that branch's devices. */
-export type Scope = 'brand' | `branch:${string}`;
+/**
+ * 'brand' reaches every device of the brand; 'branch:<id>' only that branch's devices. The two
+ * list scopes reach staff sessions, not devices: 'staff:<id>' that associate's own customers and
+ * broadcasts, 'team:<branchId>' the branch's customers for its sales managers (customers/).
+ */
+export type Scope = 'brand' | `branch:${string}` | `staff:${string}` | `team:${string}`;
 
 export const branchScope = (branchId: string): Scope => `branch:${branchId}`;
+export const staffScope = (staffId: string): Scope => `staff:${staffId}`;
+export const teamScope = (branchId: string): Scope => `team:${branchId}`;
 
 /**
  * Coupons and their claims reach every device of the brand, whatever branches the coupon applies

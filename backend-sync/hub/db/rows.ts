@@ -93,6 +93,7 @@ export const toCustomerRow = (r: Db): CustomerRow => ({
   boundStaffId: strOrNull(r.bound_staff_id),
   boundBranchId: strOrNull(r.bound_branch_id),
   boundAt: strOrNull(r.bound_at),
+  ...(r.channel_user_id == null ? {} : { channelUserId: str(r.channel_user_id) }),
 });
 
 export const toDeviceRow = (r: Db): DeviceRow => ({

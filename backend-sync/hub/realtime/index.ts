@@ -1,6 +1,6 @@
 /**
  * The realtime half of the hub: socket.io on the hub's http server, device auth, sync:pull,
- * sync:push and sync:poke. Each socket sits in its brand's and branch's rooms; a poke goes to the
+ * sync:push, sync:poke and the staff session (session.ts). Each socket sits in its brand's and branch's rooms; a poke goes to the
  * whole brand and each device's pull applies its own scope.
  */
 import type { Knex } from 'knex';
@@ -13,6 +13,7 @@ import { deviceAuthMiddleware } from './auth';
 import { brandRoom, deviceOf, type DeviceContext } from './device';
 import { latestSeq, pullChanges } from './pull';
 import { pushMutations } from './push';
+import { closeSession, openSession, sessionOf } from './session';
 
 export interface RealtimeDeps {
   db: Knex;
@@ -20,6 +21,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Fault-injection tests only (see push.ts); absent in production. */
   faults?: (point: string) => void;
+  /** After a push committed (messages it queued, e.g. a broadcast, can be sent). */
+  onPushCommitted?: () => void;
 }
 
 export interface Realtime {
@@ -55,8 +58,19 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     socket.on(SyncEvent.pull, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         await ensureStillAllowed(deps, device, socket);
-        return pullChanges(deps.db, device, request);
+        return pullChanges(deps.db, device, request, sessionOf(socket));
       }),
+    );
+
+    socket.on(SyncEvent.sessionOpen, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket);
+        return openSession(deps, device, socket, request);
+      }),
+    );
+
+    socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>
+      answer(ack, log, () => closeSession(deps, device, socket)),
     );
 
     socket.on(SyncEvent.push, (request: unknown, ack: unknown) =>
@@ -64,6 +78,7 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
         await ensureStillAllowed(deps, device, socket);
         const { response, changed } = await pushMutations(deps, device, request);
         if (changed) notifyChanges(device.brandId);
+        deps.onPushCommitted?.();
         return response;
       }),
     );

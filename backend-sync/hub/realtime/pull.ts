@@ -1,6 +1,7 @@
 /**
- * sync:pull — the changes after the device's cursor that its scope allows ('brand' and its own
- * 'branch:<id>'), in seq order, one page at a time.
+ * sync:pull — the changes after the cursor of one stream, in seq order, one page at a time. The
+ * 'device' stream is 'brand' and the device's own 'branch:<id>'; a list stream ('staff:<id>',
+ * 'team:<branchId>') is served only to a socket whose staff session allows it (session.ts).
  *
  * On PostgreSQL a sequence value is taken when a transaction inserts but becomes visible only when
  * it commits, so seq 11 can be visible while seq 10 is still in flight; a device that stored
@@ -10,22 +11,26 @@
  * and needs no such step.
  */
 import type { Knex } from 'knex';
-import { Change, PullRequest, type PullResponse } from '../../protocol';
+import { Change, PullRequest, type PullResponse, type PullStream } from '../../protocol';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { branchScope } from '../db/changes';
 import { dbKind } from '../db';
 import type { DeviceContext } from './device';
+import type { StaffSession } from './session';
 
-export async function pullChanges(db: Knex, device: DeviceContext, raw: unknown): Promise<PullResponse> {
+export async function pullChanges(
+  db: Knex,
+  device: DeviceContext,
+  raw: unknown,
+  session: StaffSession | null = null,
+): Promise<PullResponse> {
   const parsed = PullRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, 'pull: the request is not valid.');
-  const { cursor, limit } = parsed.data;
+  const { cursor, limit, stream } = parsed.data;
+  const scopes = scopesOf(device, stream, session);
   const horizon = await visibleHorizon(db);
   const scoped = () =>
-    db('changes')
-      .where({ brand_id: device.brandId })
-      .whereIn('scope', ['brand', branchScope(device.branchId)])
-      .andWhere('seq', '<=', horizon);
+    db('changes').where({ brand_id: device.brandId }).whereIn('scope', scopes).andWhere('seq', '<=', horizon);
 
   const rows = (await scoped()
     .andWhere('seq', '>', cursor)
@@ -42,6 +47,14 @@ export async function pullChanges(db: Knex, device: DeviceContext, raw: unknown)
   // cursor may jump there: a device then recognises a poke for another branch as nothing new.
   const nextCursor = remaining === 0 ? Math.max(lastSeq, horizon) : lastSeq;
   return { changes, cursor: nextCursor, hasMore: remaining > 0, remaining };
+}
+
+function scopesOf(device: DeviceContext, stream: PullStream, session: StaffSession | null): string[] {
+  if (stream === 'device') return ['brand', branchScope(device.branchId)];
+  if (session?.streams.includes(stream)) return [stream];
+  throw new AppError(ErrorCode.FORBIDDEN, 'This list is not open to the signed-in staff on this device.', {
+    stream,
+  });
 }
 
 /** Highest seq (for any brand) such that no lower seq can still appear. */

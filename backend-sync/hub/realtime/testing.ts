@@ -58,7 +58,7 @@ export async function startTestHub(
   return harness;
 }
 
-const openSockets = new WeakMap<TestHub, Socket[]>();
+const openSockets = new WeakMap<object, Socket[]>();
 
 export interface DeviceClient {
   socket: Socket;
@@ -67,7 +67,7 @@ export interface DeviceClient {
 }
 
 /** Gives the fixture device a token (no HTTP) and connects it. */
-export async function connectFixtureDevice(h: TestHub, deviceId: string): Promise<DeviceClient> {
+export async function connectFixtureDevice(h: Pick<TestHub, 't' | 'hub'>, deviceId: string): Promise<DeviceClient> {
   const token = await giveDeviceToken(h.t.db, deviceId);
   const socket = await connectDevice(h, { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION });
   return { socket, deviceId, token };
@@ -77,7 +77,7 @@ export async function connectFixtureDevice(h: TestHub, deviceId: string): Promis
  * Connects with the given auth; resolves once connected, rejects with the hub's ConnectRefusal
  * (as `refusal`) when refused. No reconnection, so a refused test fails fast.
  */
-export function connectDevice(h: TestHub, auth: Record<string, unknown>): Promise<Socket> {
+export function connectDevice(h: Pick<TestHub, 'hub'>, auth: Record<string, unknown>): Promise<Socket> {
   const socket = connect(h.hub.url, { auth, reconnection: false, transports: ['websocket'], forceNew: true });
   openSockets.get(h)?.push(socket);
   return new Promise((resolve, reject) => {

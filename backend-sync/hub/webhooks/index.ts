@@ -1,12 +1,13 @@
 /**
- * Channels on the hub: webhook routes, the inbox processor and the outbound sender, wired
- * together. createHub calls registerChannels before listening, start() after (processes what a
+ * Channels on the hub: webhook routes, the inbox processor, the outbound sender and broadcast
+ * progress (counts that follow the sender), wired together. createHub calls registerChannels before listening, start() after (processes what a
  * previous run left in the inbox and outbox), and close() before closing the database.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../../domain/clock';
+import { createBroadcastProgress } from '../broadcasts/progress';
 import { createOutboundSender, type OutboundSender } from '../channels/outbound';
 import { defaultRetryPolicy, type RetryPolicy } from '../channels/retry';
 import { createInbox } from './inbox';
@@ -38,6 +39,7 @@ export interface HubChannels {
 }
 
 export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps): Promise<HubChannels> {
+  const broadcasts = createBroadcastProgress(deps);
   const sender = createOutboundSender({
     db: deps.db,
     clock: deps.clock,
@@ -45,6 +47,9 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     lineApiBaseUrl: deps.lineApiBaseUrl,
     whatsappApiBaseUrl: deps.whatsappApiBaseUrl,
     retry: { ...defaultRetryPolicy, ...deps.retry },
+    onSettled: ({ broadcastId }) => {
+      if (broadcastId) broadcasts.settled(broadcastId);
+    },
   });
   const inbox = createInboxProcessor({
     db: deps.db,
@@ -72,14 +77,17 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     start: () => {
       inbox.kick();
       sender.kick();
+      void broadcasts.recountOpen();
     },
     idle: async () => {
       await inbox.idle();
       await sender.idle();
+      await broadcasts.idle();
     },
     close: async () => {
       await inbox.close();
       await sender.close();
+      await broadcasts.idle();
     },
   };
 }

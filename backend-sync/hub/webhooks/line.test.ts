@@ -51,9 +51,15 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     ]);
     const outbound = await h.t.db('outbound_messages').where({ customer_id: row.id });
     expect(outbound).toMatchObject([{ kind: 'reply', status: 'sent', attempts: 1 }]);
-    // The branch's consoles get the customer through the change log.
-    const change = await h.t.db('changes').where({ entity: 'customer', entity_id: row.id }).first();
-    expect(change).toMatchObject({ scope: `branch:${h.fixture.branchA}`, op: 'upsert' });
+    // The associate's and the team's lists get the customer through the change log.
+    const changes = await h.t.db('changes').where({ entity: 'customer', entity_id: row.id }).orderBy('seq');
+    expect(changes.map((c) => [c.scope, c.op])).toEqual([
+      [`staff:${h.fixture.staff.associateA.id}`, 'upsert'],
+      [`team:${h.fixture.branchA}`, 'upsert'],
+    ]);
+    expect(JSON.parse(String(changes[0]!.data))).toMatchObject({
+      history: [{ source: 'webhook', toStaffId: h.fixture.staff.associateA.id, toStaffName: 'Staff A101' }],
+    });
   });
 
   it('refuses to rebind in fixed mode, naming the current associate', async () => {
@@ -98,10 +104,14 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
       [h.fixture.staff.associateA.id, h.fixture.staff.associateB.id],
     ]);
     const changes = await h.t.db('changes').where({ entity: 'customer', entity_id: row.id }).orderBy('seq');
+    const { associateA, associateB } = h.fixture.staff;
     expect(changes.map((c) => [c.scope, c.op])).toEqual([
-      [`branch:${h.fixture.branchA}`, 'upsert'],
-      [`branch:${h.fixture.branchB}`, 'upsert'],
-      [`branch:${h.fixture.branchA}`, 'delete'],
+      [`staff:${associateA.id}`, 'upsert'],
+      [`team:${h.fixture.branchA}`, 'upsert'],
+      [`staff:${associateB.id}`, 'upsert'],
+      [`team:${h.fixture.branchB}`, 'upsert'],
+      [`staff:${associateA.id}`, 'delete'],
+      [`team:${h.fixture.branchA}`, 'delete'],
     ]);
   });
 

@@ -1,8 +1,8 @@
 /**
- * A binding made through a webhook reaches the consoles of the affected branches at once: every
- * device of the brand gets a poke, and its pull shows the customer to the new branch (and a
- * delete to the old one when the customer moved). One full console core shows it in the signed-in
- * associate's own list.
+ * A binding made through a webhook reaches the affected lists at once: every device of the brand
+ * gets a poke, and the pulls of the staff sessions whose lists changed show the customer (the new
+ * associate's and team list) or a delete (the lists the customer left). One full console core
+ * shows it in the signed-in associate's own list.
  */
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -10,7 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../electron/core';
 import { createKeyfileSecretStore } from '../../../electron/core/secrets/keyfile';
 import { tempDir, waitFor } from '../../../electron/core/testing/temp';
-import { PROTOCOL_VERSION, SyncEvent, type Change, type PullResponse } from '../../protocol';
+import {
+  PROTOCOL_VERSION,
+  SyncEvent,
+  type Change,
+  type PullResponse,
+  type SessionOpenResponse,
+} from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import { giveDeviceToken } from '../testing/fixtures';
 import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from './testSupport';
@@ -31,8 +37,8 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     for (const c of cleanups.splice(0)) c();
   });
 
-  /** A device that pulls whenever poked and keeps every change it pulled. */
-  async function device(deviceId: string) {
+  /** A device with a staff signed in that pulls its lists whenever poked, keeping every change. */
+  async function device(deviceId: string, staff: { id: string; pin: string }) {
     const token = await giveDeviceToken(h!.t.db, deviceId);
     const socket = connect(h!.hub.url, {
       auth: { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION },
@@ -45,15 +51,20 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
-    const state = { cursor: 0, changes: [] as Change[] };
+    const session = (await socket
+      .timeout(5000)
+      .emitWithAck(SyncEvent.sessionOpen, { staffId: staff.id, pin: staff.pin })) as SessionOpenResponse;
+    const state = { cursors: new Map<string, number>(), changes: [] as Change[] };
     const pull = async () => {
-      for (;;) {
-        const page = (await socket
-          .timeout(5000)
-          .emitWithAck(SyncEvent.pull, { cursor: state.cursor })) as PullResponse;
-        state.changes.push(...page.changes);
-        state.cursor = page.cursor;
-        if (!page.hasMore) return;
+      for (const stream of session.streams) {
+        for (;;) {
+          const page = (await socket
+            .timeout(5000)
+            .emitWithAck(SyncEvent.pull, { stream, cursor: state.cursors.get(stream) ?? 0 })) as PullResponse;
+          state.changes.push(...page.changes);
+          state.cursors.set(stream, page.cursor);
+          if (!page.hasMore) break;
+        }
       }
     };
     await pull();
@@ -62,10 +73,13 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     return { state, customerOps };
   }
 
-  it('reaches every console of the new branch, and the old one when the customer moves, within 1 s', async () => {
+  it("reaches the new associate's and team's lists, and the ones left when the customer moves, within 1 s", async () => {
     h = await startChannelHub(kind);
     await h.setSettings({ mode: 'free' });
-    const [a1, a2, b1] = [await device('device-a1'), await device('device-a2'), await device('device-b1')];
+    const { associateA, managerA, associateB } = h.fixture.staff;
+    const a1 = await device('device-a1', associateA);
+    const a2 = await device('device-a2', managerA);
+    const b1 = await device('device-b1', associateB);
 
     let sent = performance.now();
     await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
@@ -121,8 +135,10 @@ describe.each(testDbKinds())('live binding updates on %s', (kind) => {
     await postLine(h.hub, lineBody([lineTextEvent({ userId: USER, text: '聯絡專員A101' })]));
     const mine = await waitFor(
       async () => {
-        const list = (await call('customers.mine')) as { displayName: string; channel: string }[];
-        return list.length > 0 ? list : null;
+        const page = (await call('customers.search', {})) as {
+          items: { displayName: string; channel: string }[];
+        };
+        return page.items.length > 0 ? page.items : null;
       },
       "the associate's list",
       1000,

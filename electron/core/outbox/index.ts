@@ -152,3 +152,18 @@ function stripId(result: MutationOutcome & { id: string }): MutationOutcome {
   const { id: _id, ...outcome } = result;
   return outcome as MutationOutcome;
 }
+
+/** A staff member's latest mutations of one kind, newest first (their requests and answers). */
+export async function readRecentOfKind(
+  db: Db,
+  kind: MutationKind,
+  staffId: string,
+  limit: number,
+): Promise<(OutboxEntry & { createdAt: string })[]> {
+  const rows = (await db('outbox')
+    .where({ kind })
+    .andWhereRaw(`json_extract(payload, '$.staffId') = ?`, [staffId])
+    .orderBy('seq', 'desc')
+    .limit(limit)) as (OutboxDbRow & { created_at: string })[];
+  return rows.map((r) => ({ ...toEntry(r), createdAt: r.created_at }));
+}

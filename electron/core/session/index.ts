@@ -16,6 +16,7 @@ import { hashSecret, verifySecret } from '../../../backend-sync/domain/secrets';
 import { StaffRow } from '../../../backend-sync/protocol';
 import type { SessionStaff } from '../api/contract';
 import { enqueue } from '../outbox';
+import type { HubProof } from './hubProof';
 import { getMeta } from '../store/meta';
 import { staffCodeKey } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
@@ -30,6 +31,8 @@ export interface SessionDeps {
   /** Called after the sign-in (and its outbox mutation) committed, and after sign-out. */
   onChanged: (session: SessionStaff | null) => void;
   onOutboxChanged: () => void;
+  /** Told of every sign-in (with the PIN) and sign-out, to open the session at the hub. */
+  hubProof?: HubProof;
 }
 
 let dummyHash: string | null = null;
@@ -115,6 +118,7 @@ export function createSessions(deps: SessionDeps) {
         mutation_id: mutation.id,
       });
     });
+    deps.hubProof?.signedIn(staff.id, input.pin);
     current = {
       id: staff.id,
       staffCode: staff.staffCode,
@@ -131,6 +135,7 @@ export function createSessions(deps: SessionDeps) {
   function signOut(): null {
     const had = current !== null;
     current = null;
+    deps.hubProof?.signedOut();
     if (had) deps.onChanged(null);
     return null;
   }

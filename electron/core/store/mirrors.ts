@@ -11,7 +11,9 @@
  * pulled row as it is.
  */
 import type { Knex } from 'knex';
-import type { Change, ClaimRow } from '../../../backend-sync/protocol';
+import { phoneDigits } from '../../../backend-sync/domain/phone';
+import { foldForSearch } from '../../../backend-sync/domain/searchText';
+import type { Change, ClaimRow, PullStream } from '../../../backend-sync/protocol';
 
 type Trx = Knex.Transaction;
 
@@ -22,12 +24,22 @@ const tableOf = {
   device: 'devices',
   coupon: 'coupons',
   claim: 'claims',
-  customer: 'customers',
+  customer: 'customer_list',
   redemption: 'redemptions',
+  broadcast: 'broadcasts',
 } as const satisfies Record<Change['entity'], string>;
 
-export async function applyChange(trx: Trx, change: Change): Promise<void> {
+/**
+ * `stream` is the pull stream the change came in: a customer is stored once per list it is on
+ * (an associate's own list and the team list are separate streams with their own deletes).
+ */
+export async function applyChange(trx: Trx, change: Change, stream: PullStream = 'device'): Promise<void> {
   const table = tableOf[change.entity];
+  if (change.entity === 'customer') {
+    if (change.op === 'delete') await trx(table).where({ stream, id: change.id }).delete();
+    else await trx(table).insert(customerListRow(stream, change.data)).onConflict(['stream', 'id']).merge();
+    return;
+  }
   if (change.op === 'delete') {
     await trx(table).where({ id: change.id }).delete();
     return;
@@ -36,7 +48,29 @@ export async function applyChange(trx: Trx, change: Change): Promise<void> {
   await trx(table).insert(row).onConflict('id').merge();
 }
 
-async function toMirrorRow(trx: Trx, change: Change & { op: 'upsert' }): Promise<Record<string, unknown>> {
+export function customerListRow(
+  stream: PullStream,
+  c: Extract<Change, { entity: 'customer'; op: 'upsert' }>['data'],
+): Record<string, unknown> {
+  return {
+    stream,
+    id: c.id,
+    channel: c.channel,
+    display_name: c.displayName,
+    name_key: foldForSearch(c.displayName),
+    phone: c.phone,
+    phone_digits: phoneDigits(c.phone),
+    bound_staff_id: c.boundStaffId,
+    bound_branch_id: c.boundBranchId,
+    bound_at: c.boundAt,
+    data: JSON.stringify(c),
+  };
+}
+
+async function toMirrorRow(
+  trx: Trx,
+  change: Exclude<Change, { entity: 'customer' }> & { op: 'upsert' },
+): Promise<Record<string, unknown>> {
   switch (change.entity) {
     case 'brand':
       return { id: change.id, name: change.data.name, data: JSON.stringify(change.data) };
@@ -99,15 +133,9 @@ async function toMirrorRow(trx: Trx, change: Change & { op: 'upsert' }): Promise
         data: JSON.stringify(c),
       };
     }
-    case 'customer': {
-      const c = change.data;
-      return {
-        id: change.id,
-        brand_id: c.brandId,
-        bound_staff_id: c.boundStaffId,
-        bound_branch_id: c.boundBranchId,
-        data: JSON.stringify(c),
-      };
+    case 'broadcast': {
+      const b = change.data;
+      return { id: change.id, staff_id: b.staffId, requested_at: b.requestedAt, data: JSON.stringify(b) };
     }
   }
 }

@@ -10,6 +10,9 @@
  * - On connect and after every enqueue: push the queued outbox. On connect and on `sync:poke`:
  *   pull until the hub has no more. One round runs at a time; requests made meanwhile are merged
  *   into the next round, so nothing is lost and nothing runs twice in parallel.
+ * - Staff session: on connect and whenever the signed-in staff changes, the engine opens the
+ *   session at the hub (`session:open` with the sign-in's proof, see session/hubProof.ts) and then
+ *   also pulls the lists that session may read (its streams); on sign-out it closes it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Knex } from 'knex';
@@ -20,8 +23,11 @@ import {
   AckError,
   ConnectRefusal,
   PROTOCOL_VERSION,
+  SessionOpenResponse,
   SyncEvent,
   type DeviceAuth,
+  type PullStream,
+  type SessionOpenRequest,
 } from '../../../backend-sync/protocol';
 import type { SyncStatus } from '../api/contract';
 import type { DeviceCredentials } from '../enrollment';
@@ -74,6 +80,17 @@ export interface SyncEngineDeps {
   /** Filled by features after the engine exists (the till needs the engine to nudge it). */
   hooks?: SyncHooks;
   faults?: Faults;
+  /** The signed-in staff's proof for the hub, and what the hub answered (session/hubProof.ts). */
+  staffSession?: StaffSessionLink;
+  /** A stream's pull round finished (features refresh what they show). */
+  onStreamPulled?: (stream: PullStream) => void;
+}
+
+export interface StaffSessionLink {
+  /** null: nobody signed in (close any open session). */
+  proof(): SessionOpenRequest | null;
+  accepted(answer: SessionOpenResponse): void;
+  refused(code: string): void;
 }
 
 const realTimers: Timers = {
@@ -97,6 +114,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let retryTimer: unknown = null;
   let wantPull = false;
   let wantPush = false;
+  let wantSession = false;
+  /** The list streams the hub opened for the signed-in staff on this connection. */
+  let sessionStreams: PullStream[] = [];
+  let sessionOpen = false;
   let round: Promise<void> | null = null;
   let firstSyncReceived = 0;
   let stopped = false;
@@ -139,18 +160,21 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       round = runRounds().finally(() => {
         round = null;
         // A request that arrived after the loop's last check starts a new loop.
-        if ((wantPull || wantPush) && socket?.connected && !stopped) void kick(false, false);
+        if ((wantPull || wantPush || wantSession) && socket?.connected && !stopped) void kick(false, false);
       });
     }
     return round;
   }
 
   async function runRounds(): Promise<void> {
-    while (socket?.connected && !stopped && (wantPull || wantPush)) {
+    while (socket?.connected && !stopped && (wantPull || wantPush || wantSession)) {
       try {
         // Push before pull: the hub then answers our queued mutations before we take its view of
         // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
-        if (wantPush) {
+        if (wantSession) {
+          wantSession = false;
+          await syncSession();
+        } else if (wantPush) {
           wantPush = false;
           await pushAll(exchangeDeps(), {
             batchSize: tuning.pushBatchSize,
@@ -175,17 +199,54 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // Whatever failed is asked for again after a pause (or at the next connect).
         wantPull = true;
         wantPush = true;
+        if (!sessionOpen && deps.staffSession?.proof()) wantSession = true;
         if (socket?.connected) schedule(() => void kick(true, true), tuning.roundRetryMs);
         return;
       }
     }
   }
 
+  /** Opens (or closes) the staff session at the hub; a refusal leaves the lists closed. */
+  async function syncSession(): Promise<void> {
+    const link = deps.staffSession;
+    const proof = link?.proof() ?? null;
+    if (!link || !proof) {
+      sessionStreams = [];
+      if (sessionOpen) await request(SyncEvent.sessionClose, {});
+      sessionOpen = false;
+      return;
+    }
+    try {
+      const answer = SessionOpenResponse.parse(await request(SyncEvent.sessionOpen, proof));
+      sessionStreams = answer.streams;
+      sessionOpen = true;
+      link.accepted(answer);
+      wantPull = true;
+    } catch (err) {
+      if (!isAppError(err) || err.code === 'SYNC_DISCONNECTED' || err.code === 'INTERNAL') throw err;
+      // Refused (wrong PIN at the hub, staff moved or deactivated): the lists stay closed.
+      log.warn({ code: err.code }, 'the hub refused the staff session');
+      sessionStreams = [];
+      sessionOpen = false;
+      link.refused(err.code);
+    }
+  }
+
   async function pullRound(): Promise<void> {
-    const isFirst = (await getMeta(deps.db, 'firstSyncDone')) === null;
+    await pullStream('device');
+    for (const stream of sessionStreams) await pullStream(stream);
+    await status.refresh();
+  }
+
+  async function pullStream(stream: PullStream): Promise<void> {
+    const isFirst =
+      stream === 'device'
+        ? (await getMeta(deps.db, 'firstSyncDone')) === null
+        : !(await deps.db('stream_cursors').where({ stream }).first('stream'));
     if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
     const base = firstSyncReceived;
     await pullAll(exchangeDeps(), {
+      stream,
       pageSize: tuning.pullPageSize,
       onPage: async ({ received, remaining }) => {
         if (!isFirst) return;
@@ -193,8 +254,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived + remaining });
       },
     });
-    if (isFirst && (await getMeta(deps.db, 'firstSyncDone')) !== null) await status.setFirstSync(null);
-    await status.refresh();
+    if (isFirst) await status.setFirstSync(null);
+    deps.onStreamPulled?.(stream);
   }
 
   function connect(creds: DeviceCredentials): void {
@@ -221,6 +282,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       log.info('connected to the hub');
       void status.setLastError(null);
       void status.setConnection('online');
+      // A session belongs to a socket: a new connection opens it again.
+      sessionOpen = false;
+      sessionStreams = [];
+      wantSession = !!deps.staffSession?.proof();
       void kick(true, true);
     });
 
@@ -260,6 +325,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     async cannotStart(code: string): Promise<void> {
       await status.setConnection('offline');
       await status.setLastError(code);
+    },
+
+    /** The signed-in staff changed: open (or close) their session at the hub and pull its lists. */
+    sessionChanged(): void {
+      wantSession = true;
+      if (socket?.connected) void kick(false, false);
     },
 
     /** Call after a transaction that enqueued mutations has committed. */

@@ -1,3 +1,4 @@
+// streams: done
 /**
  * The two halves of a sync round, independent of the socket: `pullAll` fetches pages until the
  * hub has nothing more and stores each page with its cursor in one transaction; `pushAll` sends
@@ -6,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
-import { PullResponse, PushResponse, SyncEvent } from '../../../backend-sync/protocol';
+import { PullResponse, PushResponse, SyncEvent, type PullStream } from '../../../backend-sync/protocol';
 import { AppError } from '../../../backend-sync/domain/errors';
 import { markAnswers, readQueued } from '../outbox';
 import { applyChange } from '../store/mirrors';
@@ -35,14 +36,27 @@ export interface PullProgress {
   remaining: number;
 }
 
+/**
+ * Pulls one stream until the hub has nothing more. The device stream's cursor is meta.cursor
+ * (and its first catch-up sets firstSyncDone); a list stream's is in `stream_cursors`.
+ */
 export async function pullAll(
   deps: ExchangeDeps,
-  options: { pageSize?: number; onPage?: (progress: PullProgress) => Promise<void> | void } = {},
+  options: {
+    stream?: PullStream;
+    pageSize?: number;
+    onPage?: (progress: PullProgress) => Promise<void> | void;
+  } = {},
 ): Promise<{ received: number }> {
-  let cursor = Number((await getMeta(deps.db, 'cursor')) ?? 0);
+  const stream = options.stream ?? 'device';
+  let cursor = await readCursor(deps.db, stream);
   let received = 0;
   for (;;) {
-    const raw = await deps.request(SyncEvent.pull, { cursor, limit: options.pageSize ?? PULL_PAGE_SIZE });
+    const raw = await deps.request(SyncEvent.pull, {
+      stream,
+      cursor,
+      limit: options.pageSize ?? PULL_PAGE_SIZE,
+    });
     const parsed = PullResponse.safeParse(raw);
     if (!parsed.success) {
       throw new AppError(
@@ -61,13 +75,18 @@ export async function pullAll(
     // The page and its cursor are stored together: a crash between the two can neither skip
     // changes (cursor ahead of rows) nor leave a cursor behind rows that are already applied.
     await writeTransaction(deps.db, async (trx) => {
-      for (const change of page.changes) await applyChange(trx, change);
+      for (const change of page.changes) await applyChange(trx, change, stream);
       await deps.hooks?.pageApplied?.(trx, page.changes);
-      await setMeta(trx, {
-        cursor: String(page.cursor),
-        lastSyncAt: now,
-        ...(page.hasMore ? {} : { firstSyncDone: '1' }),
-      });
+      if (stream === 'device') {
+        await setMeta(trx, {
+          cursor: String(page.cursor),
+          lastSyncAt: now,
+          ...(page.hasMore ? {} : { firstSyncDone: '1' }),
+        });
+      } else {
+        await trx('stream_cursors').insert({ stream, cursor: page.cursor }).onConflict('stream').merge();
+        await setMeta(trx, { lastSyncAt: now });
+      }
     });
     deps.hooks?.committed?.();
     deps.faults?.('sync:after-pull-apply');
@@ -77,6 +96,13 @@ export async function pullAll(
     // A page that made no progress but claims more would loop forever; stop and try again later.
     if (!page.hasMore || page.changes.length === 0) return { received };
   }
+}
+
+async function readCursor(db: Knex, stream: PullStream): Promise<number> {
+  if (stream === 'device') return Number((await getMeta(db, 'cursor')) ?? 0);
+  const row = (await db('stream_cursors').where({ stream }).first('cursor')) as
+    { cursor: number } | undefined;
+  return row?.cursor ?? 0;
 }
 
 export async function pushAll(

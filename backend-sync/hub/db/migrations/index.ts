@@ -7,12 +7,14 @@ import * as m001 from './001_initial';
 import * as m002 from './002_till_conflicts';
 import * as m003 from './003_channels';
 import * as m004 from './004_claim_staff_name';
+import * as m005 from './005_customer_lists';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_till_conflicts': m002,
   '003_channels': m003,
   '004_claim_staff_name': m004,
+  '005_customer_lists': m005,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

@@ -4,7 +4,9 @@
  * and one line below; the push handler needs no change.
  */
 import type { MutationKind } from '../../../protocol';
+import { applyBroadcastSend } from './broadcast.send';
 import { prefetchClaims } from './claims';
+import { applyCustomerAdd } from './customer.add';
 import { applyConflictResolve } from './conflict.resolve';
 import { applyRedemptionCreate } from './redemption.create';
 import { applyStaffSignIn } from './staff.signin';
@@ -16,6 +18,8 @@ export const appliers: { [K in MutationKind]: Applier<K> } = {
   'verification.failure': applyVerificationFailure,
   'conflict.resolve': applyConflictResolve,
   'staff.signin': applyStaffSignIn,
+  'customer.add': applyCustomerAdd,
+  'broadcast.send': applyBroadcastSend,
 };
 
 export const prefetchers: { [K in MutationKind]?: Prefetcher<K> } = {

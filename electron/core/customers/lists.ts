@@ -1,0 +1,27 @@
+/**
+ * Which customer lists a signed-in staff member has (SPEC §1, §2.2) and the local stream each is
+ * stored under. The hub sends a list only to that staff member's session; these rules only pick
+ * which of the lists on this device the screen may show.
+ */
+import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+import type { PullStream } from '../../../backend-sync/protocol';
+import type { CustomerList, SessionStaff } from '../api/contract';
+
+export function listsOf(staff: SessionStaff): CustomerList[] {
+  if (staff.role === 'sales_manager' && staff.branchId) return ['mine', 'team'];
+  if (staff.role === 'sales_associate' || staff.role === 'sales_manager') return ['mine'];
+  return [];
+}
+
+export function requireSignedIn(staff: SessionStaff | null): SessionStaff {
+  if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to see customers.');
+  return staff;
+}
+
+/** The stream holding `list` for this staff member; FORBIDDEN when the role has no such list. */
+export function streamOf(staff: SessionStaff, list: CustomerList): PullStream {
+  if (!listsOf(staff).includes(list)) {
+    throw new AppError(ErrorCode.FORBIDDEN, `The ${list} list is not open to this role.`, { list });
+  }
+  return list === 'mine' ? `staff:${staff.id}` : `team:${staff.branchId!}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * What the console shows the hub to open the signed-in staff member's session there (so the hub,
+ * not the device, decides which customer lists it sends). Right after sign-in that is the PIN the
+ * staff typed — held in memory only, never written — until the hub answers with a session token;
+ * from then on the token, and the PIN is dropped. Sign-out forgets both.
+ */
+import type { SessionOpenRequest, SessionOpenResponse } from '../../../backend-sync/protocol';
+import type { StaffSessionLink } from '../sync/engine';
+
+export interface HubProof extends StaffSessionLink {
+  signedIn(staffId: string, pin: string): void;
+  signedOut(): void;
+  /** The hub's refusal code for the current sign-in, if it refused it. */
+  refusal(): string | null;
+}
+
+export function createHubProof(): HubProof {
+  let proof: SessionOpenRequest | null = null;
+  let refusal: string | null = null;
+  return {
+    proof: () => proof,
+    signedIn(staffId, pin) {
+      proof = { staffId, pin };
+      refusal = null;
+    },
+    signedOut() {
+      proof = null;
+      refusal = null;
+    },
+    accepted(answer: SessionOpenResponse) {
+      if (proof && 'staffId' in proof && proof.staffId !== answer.staffId) return;
+      proof = { sessionToken: answer.sessionToken };
+      refusal = null;
+    },
+    refused(code) {
+      // A refused token (expired, revoked) or PIN is of no further use; sign in again to retry.
+      proof = null;
+      refusal = code;
+    },
+    refusal: () => refusal,
+  };
+}
