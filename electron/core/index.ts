@@ -18,6 +18,7 @@ import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
 import { createTill } from './till';
 import { createCustomers } from './customers';
+import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
@@ -62,6 +63,8 @@ export interface ConsoleCoreOptions {
 export interface ConsoleCore {
   dispatch: Dispatch;
   onEvent(listener: (name: ConsoleEventName, payload: unknown) => void): () => void;
+  /** Origins of the brand's conversation links (the Electron window's open-in-browser list). */
+  externalOrigins(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -201,6 +204,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    externalOrigins: async () => conversationOrigins(await brandCustomerSettings(db)),
     async close() {
       listeners.clear();
       await scanner.stop();

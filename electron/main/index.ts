@@ -24,6 +24,8 @@ const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let core: ConsoleCore | null = null;
 let hub: EmbeddedHub | null = null;
 let mainWindow: BrowserWindow | null = null;
+/** Origins of the brand's conversation links, which the window may hand to the browser. */
+let brandOrigins: readonly string[] = [];
 
 registerAppScheme();
 
@@ -38,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  app.on('web-contents-created', (_event, contents) => lockDown(contents, () => brandOrigins));
   handleQuit();
   app.whenReady().then(boot).catch(fail);
 }
@@ -71,6 +73,15 @@ async function boot(): Promise<void> {
   if (hub) log.info({ result: await enrollToEmbeddedHub(core, hub) }, 'embedded hub enrollment');
 
   registerConsoleIpc(core, (err) => log.error({ err }, 'console IPC failed'));
+  const refreshOrigins = () =>
+    void core?.externalOrigins().then(
+      (origins) => (brandOrigins = origins),
+      () => undefined,
+    );
+  refreshOrigins();
+  core.onEvent((name) => {
+    if (name === 'sync.status') refreshOrigins();
+  });
   const icon = path.join(app.getAppPath(), 'build', 'icon.png');
   const win = createMainWindow({
     preloadPath: path.join(outDir, 'preload', 'index.cjs'),

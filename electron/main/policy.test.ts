@@ -24,6 +24,10 @@ describe('isAllowedExternalUrl', () => {
     expect(isAllowedExternalUrl('https://line.me.evil.example/')).toBe(false);
     expect(isAllowedExternalUrl('https://evil.example/?https://wa.me')).toBe(false);
     expect(isAllowedExternalUrl('https://user:pw@wa.me/1')).toBe(false);
+    // The brand's conversation links, only when the brand configured them.
+    expect(isAllowedExternalUrl('https://chat.line.biz/1/chat/U1')).toBe(false);
+    expect(isAllowedExternalUrl('https://chat.line.biz/1/chat/U1', ['https://chat.line.biz'])).toBe(true);
+    expect(isAllowedExternalUrl('http://chat.line.biz/1', ['https://chat.line.biz'])).toBe(false);
     expect(isAllowedExternalUrl('file:///C:/Windows/system32/calc.exe')).toBe(false);
     expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false);
   });

@@ -45,11 +45,14 @@ export function isAppUrl(url: string): boolean {
   return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
 }
 
-/** True when `url` may be opened with shell.openExternal. */
-export function isAllowedExternalUrl(url: string): boolean {
+/**
+ * True when `url` may be opened with shell.openExternal: line.me, wa.me, and the https origins of
+ * the brand's conversation links (`brandOrigins`, from the hub-replicated brand settings).
+ */
+export function isAllowedExternalUrl(url: string, brandOrigins: readonly string[] = []): boolean {
   const u = parse(url);
   if (!u || u.protocol !== 'https:' || u.username || u.password) return false;
-  return EXTERNAL_ORIGINS.includes(u.origin);
+  return EXTERNAL_ORIGINS.includes(u.origin) || brandOrigins.includes(u.origin);
 }
 
 /**

@@ -34,7 +34,10 @@ export function createMainWindow(options: { preloadPath: string; iconPath?: stri
 }
 
 /** Applied to every WebContents the app creates (app 'web-contents-created'), not just ours. */
-export function lockDown(contents: WebContents): void {
+export function lockDown(contents: WebContents, brandOrigins: () => readonly string[] = () => []): void {
+  const openIfAllowed = (url: string): void => {
+    if (isAllowedExternalUrl(url, brandOrigins())) void shell.openExternal(url);
+  };
   contents.setWindowOpenHandler(({ url }) => {
     openIfAllowed(url);
     return { action: 'deny' };
@@ -53,8 +56,4 @@ export function lockDown(contents: WebContents): void {
   contents.session.setPermissionRequestHandler((_wc, permission, callback) =>
     callback(permission === 'clipboard-sanitized-write'),
   );
-}
-
-function openIfAllowed(url: string): void {
-  if (isAllowedExternalUrl(url)) void shell.openExternal(url);
 }

@@ -8,6 +8,7 @@ import type { BrandChannels, BrandRow } from '../../protocol';
 import { recordChange } from '../db/changes';
 import { toBrandRow } from '../db/rows';
 import { loadBindingSettings } from './settings';
+import { toChannel } from '../channels/store';
 
 type Row = Record<string, unknown>;
 
@@ -20,11 +21,18 @@ export async function brandChannelsOf(
   if (channels.length === 0 && !(await db('binding_settings').where({ brand_id: brandId }).first()))
     return undefined;
   const line = channels.find((c) => c.kind === 'line' && c.line_basic_id);
-  const whatsapp = channels.find((c) => c.kind === 'whatsapp' && c.wa_display_number);
+  const whatsappRow = channels.find((c) => c.kind === 'whatsapp' && c.wa_display_number);
+  const whatsapp = whatsappRow ? toChannel(whatsappRow) : null;
   const settings = await loadBindingSettings(db, brandId);
   return {
     line: line ? { basicId: String(line.line_basic_id) } : null,
-    whatsapp: whatsapp ? { phoneNumber: String(whatsapp.wa_display_number).replace(/\D/g, '') } : null,
+    whatsapp:
+      whatsapp?.kind === 'whatsapp'
+        ? {
+            phoneNumber: String(whatsapp.displayNumber).replace(/\D/g, ''),
+            templates: whatsapp.templates,
+          }
+        : null,
     bindingPrefix: settings.prefix,
     bindingSuffix: settings.suffix,
   };

@@ -1,6 +1,7 @@
 /**
- * A brand's till settings: wrong verification codes before a coupon locks on a device, how long
- * it stays locked, and how long a device may redeem while offline. They are brand columns
+ * A brand's console settings: wrong verification codes before a coupon locks on a device, how long
+ * it stays locked, how long a device may redeem while offline, the region for phone numbers typed
+ * without a country code, and the conversation links of the customer screen. They are brand columns
  * replicated in the `brand` row, so a change is recorded (scope 'brand'); tills apply it at their
  * next pull. Served as PATCH /api/admin/brands/:brandId/settings (http/admin/routes.ts).
  */
@@ -17,7 +18,8 @@ export const BrandTillSettingsInput = z
   .strictObject(BrandTillSettingsFields)
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
-    message: 'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours',
+    message:
+      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, conversationUrls',
   });
 export type BrandTillSettingsInput = z.input<typeof BrandTillSettingsInput>;
 
@@ -25,6 +27,7 @@ const COLUMNS = {
   verifyMaxAttempts: 'verify_max_attempts',
   verifyLockSeconds: 'verify_lock_seconds',
   offlineRedeemLimitHours: 'offline_redeem_limit_hours',
+  phoneRegion: 'phone_region',
 } as const;
 
 /** Validates everything before touching the database, so bad input writes nothing. */
@@ -35,11 +38,14 @@ export async function updateBrandTillSettings(
   input: unknown,
 ): Promise<BrandView> {
   const data = parseInput(BrandTillSettingsInput, input);
-  const update: Record<string, number> = {};
+  const update: Record<string, number | string | null> = {};
   for (const [key, column] of Object.entries(COLUMNS)) {
     const value = data[key as keyof typeof COLUMNS];
     if (value !== undefined) update[column] = value;
   }
+  const urls = data.conversationUrls;
+  if (urls?.line !== undefined) update.conversation_url_line = urls.line;
+  if (urls?.whatsapp !== undefined) update.conversation_url_whatsapp = urls.whatsapp;
   return inTransaction(db, async (trx) => {
     await requireBrand(trx, brandId);
     await trx('brands').where({ id: brandId }).update(update);

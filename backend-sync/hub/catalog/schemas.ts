@@ -3,7 +3,7 @@
  * passes request bodies straight to the services, and the OpenAPI document is generated from the
  * very same objects, so the three can never disagree.
  */
-import { isValidPhoneNumber } from 'libphonenumber-js';
+import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { BRANCH_ROLES } from '../../domain/roles';
 import {
@@ -38,6 +38,13 @@ const id = z.string().trim().min(1).max(100);
 // Inputs
 
 /** A brand's till settings, with their bounds: set at creation, changed by PATCH …/settings. */
+const conversationTemplate = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^https:\/\/[^\s]+$/, 'must be an https URL')
+  .refine((t) => t.includes('{userId}') || t.includes('{phone}'), 'must contain {userId} or {phone}');
+
 export const BrandTillSettingsFields = {
   verifyMaxAttempts: z
     .number()
@@ -57,6 +64,21 @@ export const BrandTillSettingsFields = {
     .min(1)
     .max(720)
     .meta({ description: 'A device offline longer than this refuses to redeem (default 72)' }),
+  phoneRegion: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isSupportedCountry, 'not a region libphonenumber knows (e.g. HK, TW)')
+    .meta({ description: 'Region for phone numbers typed without a country code (default HK, +852)' }),
+  conversationUrls: z
+    .strictObject({
+      line: conversationTemplate.nullable().optional(),
+      whatsapp: conversationTemplate.nullable().optional(),
+    })
+    .meta({
+      description:
+        'Where consoles open a customer conversation, per channel: an https URL with {userId} and/or {phone}; null removes it',
+    }),
 };
 
 export const CreateBrandInput = z.strictObject({

@@ -9,6 +9,8 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { requireBrand } from '../catalog/brands';
 import { recordBrandRow } from '../binding/brandRow';
 import { inTransaction, notFound, parseInput } from '../catalog/support';
+import { WhatsappTemplateRef } from '../../protocol';
+import { toChannel } from './store';
 
 const secret = (what: string) =>
   z
@@ -59,6 +61,23 @@ const WhatsappFields = {
     .trim()
     .regex(/^\d{5,30}$/)
     .optional(),
+  templates: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _'),
+        language: z
+          .string()
+          .trim()
+          .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'e.g. zh_HK, en_US'),
+        preview: z.string().trim().min(1).max(1024),
+      }),
+    )
+    .max(100)
+    .optional()
+    .meta({ description: 'Approved message templates broadcasts may use (as approved in WhatsApp Manager)' }),
 };
 
 export const CreateChannelInput = z.discriminatedUnion('kind', [
@@ -86,6 +105,7 @@ export const UpdateChannelInput = z
     phoneNumberId: WhatsappFields.phoneNumberId.optional(),
     displayNumber: WhatsappFields.displayNumber.optional(),
     businessAccountId: WhatsappFields.businessAccountId,
+    templates: WhatsappFields.templates,
     channelSecret: secret('Channel secret').optional(),
     appSecret: secret('App secret').optional(),
     verifyToken: secret('Verify token').optional(),
@@ -106,6 +126,7 @@ export const ChannelView = z.object({
   phoneNumberId: z.string().nullable(),
   displayNumber: z.string().nullable(),
   businessAccountId: z.string().nullable(),
+  templates: z.array(WhatsappTemplateRef),
   hasChannelSecret: z.boolean(),
   hasAppSecret: z.boolean(),
   hasVerifyToken: z.boolean(),
@@ -132,6 +153,7 @@ export const toChannelView = (r: Row): ChannelView => ({
   phoneNumberId: sn(r.wa_phone_number_id),
   displayNumber: sn(r.wa_display_number),
   businessAccountId: sn(r.wa_business_account_id),
+  templates: templatesOf(r),
   hasChannelSecret: has(r.line_channel_secret),
   hasAppSecret: has(r.wa_app_secret),
   hasVerifyToken: has(r.wa_verify_token),
@@ -140,6 +162,11 @@ export const toChannelView = (r: Row): ChannelView => ({
   createdAt: String(r.created_at),
   updatedAt: String(r.updated_at),
 });
+
+function templatesOf(r: Row): ChannelView['templates'] {
+  const channel = toChannel(r);
+  return channel.kind === 'whatsapp' ? channel.templates : [];
+}
 
 const COLUMNS: Record<string, Record<string, string>> = {
   line: {
@@ -155,6 +182,7 @@ const COLUMNS: Record<string, Record<string, string>> = {
     phoneNumberId: 'wa_phone_number_id',
     displayNumber: 'wa_display_number',
     businessAccountId: 'wa_business_account_id',
+    templates: 'wa_templates',
     appSecret: 'wa_app_secret',
     verifyToken: 'wa_verify_token',
     accessToken: 'wa_access_token',
@@ -171,7 +199,7 @@ function columnsOf(kind: string, data: Record<string, unknown>): Row {
         issues: [{ path: field, message: `not a field of a ${kind} channel` }],
       });
     }
-    out[column] = value;
+    out[column] = Array.isArray(value) ? JSON.stringify(value) : value;
   }
   return out;
 }

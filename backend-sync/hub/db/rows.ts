@@ -28,6 +28,11 @@ export const toBrandRow = (r: Db): BrandRow => ({
   verifyMaxAttempts: Number(r.verify_max_attempts),
   verifyLockSeconds: Number(r.verify_lock_seconds),
   offlineRedeemLimitHours: Number(r.offline_redeem_limit_hours),
+  phoneRegion: r.phone_region == null ? 'HK' : str(r.phone_region),
+  conversationUrls: {
+    line: strOrNull(r.conversation_url_line),
+    whatsapp: strOrNull(r.conversation_url_whatsapp),
+  },
 });
 
 export const toBranchRow = (r: Db): BranchRow => ({

@@ -33,6 +33,15 @@ export const DEMO_WHATSAPP_CHANNEL = {
   /** WhatsApp Business Account id (webhook `entry[].id`). */
   wabaId: '200000000000001',
   name: 'OMO 示範 WhatsApp',
+  /** Approved templates a broadcast may use (the emulator accepts any template name). */
+  templates: [
+    { name: 'spring_sale', language: 'zh_HK', preview: '【OMO 示範品牌】春季新品到店，憑此訊息享 9 折。' },
+    {
+      name: 'store_event',
+      language: 'en',
+      preview: 'OMO Demo: members night this Friday, 7 pm. Reply to book.',
+    },
+  ],
 } as const;
 
 /** Binding settings of the demo brand (the defaults of SPEC §3.2, spelled out). */

@@ -201,3 +201,37 @@ export const DEMO_REDEEMED = {
   staffCode: 'S001',
   hoursAgo: 2,
 };
+
+/**
+ * Customers with known names and numbers (docs/demo.md), for trying search and add-by-number:
+ * two of S001's, and one WhatsApp number held by S002 (same branch) to try a take-over with.
+ */
+export const DEMO_KNOWN_CUSTOMERS = [
+  {
+    channel: 'line' as const,
+    channelUserId: 'U0d3m0c0575000000000000000000001',
+    displayName: '王小明 Ming',
+    phone: '+886912345678',
+    staffCode: 'S001',
+  },
+  {
+    channel: 'whatsapp' as const,
+    channelUserId: '85291234567',
+    displayName: 'Chan Tai Man 陳大文',
+    phone: '+85291234567',
+    staffCode: 'S001',
+  },
+  {
+    channel: 'whatsapp' as const,
+    channelUserId: '85261234567',
+    displayName: 'Gigi Wong 黃芷晴',
+    phone: '+85261234567',
+    staffCode: 'S002',
+  },
+];
+
+/** Where the demo console opens a conversation (SPEC §2.2 details). */
+export const DEMO_CONVERSATION_URLS = {
+  line: 'https://chat.line.biz/2000000001/chat/{userId}',
+  whatsapp: 'https://wa.me/{phone}',
+};

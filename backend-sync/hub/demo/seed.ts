@@ -22,6 +22,8 @@ import {
   DEMO_BINDING_STAFF,
   DEMO_BRANCHES,
   DEMO_BRAND_NAME,
+  DEMO_CONVERSATION_URLS,
+  DEMO_KNOWN_CUSTOMERS,
   DEMO_COUPONS,
   DEMO_CUSTOMER_COUNT,
   DEMO_REDEEMED,
@@ -92,17 +94,26 @@ async function seedEverything(trx: Knex.Transaction, deps: CatalogDeps): Promise
     staffIds.set(s.staffCode, created.id);
   }
 
+  await trx('brands').where({ id: brand.id }).update({
+    conversation_url_line: DEMO_CONVERSATION_URLS.line,
+    conversation_url_whatsapp: DEMO_CONVERSATION_URLS.whatsapp,
+  });
+  const known = DEMO_KNOWN_CUSTOMERS.map(({ staffCode, ...c }) => ({
+    ...c,
+    avatarUrl: null,
+    boundStaffId: staffIds.get(staffCode)!,
+  }));
+  const knownPhones = new Set(known.map((c) => c.phone));
+  const generated = demoCustomers(
+    prng,
+    DEMO_CUSTOMER_COUNT,
+    DEMO_BINDING_STAFF.map((code) => staffIds.get(code)!),
+  ).filter((c) => !c.phone || !knownPhones.has(c.phone));
   const customers = await createCustomersBulk(
     trx,
     deps,
     brand.id,
-    {
-      customers: demoCustomers(
-        prng,
-        DEMO_CUSTOMER_COUNT,
-        DEMO_BINDING_STAFF.map((code) => staffIds.get(code)!),
-      ),
-    },
+    { customers: [...known, ...generated] },
     { source: 'demo' },
   );
 

@@ -46,6 +46,7 @@ export async function ensureDemoChannels(
       wa_app_secret: wa.appSecret,
       wa_verify_token: wa.verifyToken,
       wa_access_token: wa.accessToken,
+      wa_templates: JSON.stringify(wa.templates),
       created_at: at,
       updated_at: at,
     });

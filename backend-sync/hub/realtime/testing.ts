@@ -67,7 +67,10 @@ export interface DeviceClient {
 }
 
 /** Gives the fixture device a token (no HTTP) and connects it. */
-export async function connectFixtureDevice(h: Pick<TestHub, 't' | 'hub'>, deviceId: string): Promise<DeviceClient> {
+export async function connectFixtureDevice(
+  h: Pick<TestHub, 't' | 'hub'>,
+  deviceId: string,
+): Promise<DeviceClient> {
   const token = await giveDeviceToken(h.t.db, deviceId);
   const socket = await connectDevice(h, { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION });
   return { socket, deviceId, token };

@@ -21,3 +21,18 @@ export async function brandCustomerSettings(db: Knex): Promise<BrandCustomerSett
     conversationUrls: brand?.conversationUrls,
   };
 }
+
+/** The https origins of the brand's conversation links (what the Electron window may open). */
+export function conversationOrigins(brand: BrandCustomerSettings): string[] {
+  const origins = new Set<string>();
+  for (const template of Object.values(brand.conversationUrls ?? {})) {
+    if (!template) continue;
+    try {
+      const url = new URL(template.replaceAll('{userId}', 'x').replaceAll('{phone}', '0'));
+      if (url.protocol === 'https:') origins.add(url.origin);
+    } catch {
+      // A template that is not a URL opens nothing.
+    }
+  }
+  return [...origins];
+}

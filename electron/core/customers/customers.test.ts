@@ -233,7 +233,13 @@ describe('customers.search', () => {
 
 describe('customers.detail', () => {
   it("shows binding history, the customer's coupons and the conversation link", async () => {
-    const coupon = { id: 'k1', brandId: 'brand-1', status: 'published', fixedCode: null, name: '全店 9 折券' } as CouponRow;
+    const coupon = {
+      id: 'k1',
+      brandId: 'brand-1',
+      status: 'published',
+      fixedCode: null,
+      name: '全店 9 折券',
+    } as CouponRow;
     const claim = (id: string, over: Partial<ClaimRow>): ClaimRow => ({
       id,
       brandId: 'brand-1',

@@ -114,6 +114,9 @@ export async function readAll(db: Db): Promise<OutboxEntry[]> {
   return ((await db('outbox').orderBy('seq')) as OutboxDbRow[]).map(toEntry);
 }
 
+/** Kinds whose rejections are shown where they were made (customers screen), not in the status bar. */
+const ANSWERED_ON_SCREEN: MutationKind[] = ['customer.add', 'broadcast.send'];
+
 export interface OutboxCounts {
   queued: number;
   rejected: number;
@@ -123,6 +126,8 @@ export interface OutboxCounts {
 export async function countByStatus(db: Db): Promise<OutboxCounts> {
   const rows = (await db('outbox')
     .whereIn('status', ['queued', 'rejected', 'conflict'])
+    // A refused add or broadcast is an answer its own screen shows, not a sync problem.
+    .where((q) => q.whereNot('status', 'rejected').orWhereNotIn('kind', ANSWERED_ON_SCREEN))
     .groupBy('status')
     .select('status')
     .count({ n: '*' })) as { status: OutboxStatus; n: number }[];
