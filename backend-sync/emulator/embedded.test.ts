@@ -55,10 +55,10 @@ describe('the demo emulator beside a demo hub', () => {
     expect(reply.api).toBe('reply');
     expect(JSON.stringify(reply.messages)).toContain('林小美');
 
-    const wa = await emulator.say({ channel: 'whatsapp', user: '85291234567', text: '聯絡專員s003' });
+    const wa = await emulator.say({ channel: 'whatsapp', user: '85298765432', text: '聯絡專員s003' });
     expect(wa.hub.status).toBe(200);
     const sent = await until('the WhatsApp reply', () => emulator!.state.sent({ channel: 'whatsapp' })[0]);
-    expect(sent.to).toEqual(['85291234567']);
+    expect(sent.to).toEqual(['85298765432']);
     expect(JSON.stringify(sent.messages)).toContain('蔡宗翰');
   });
 });

@@ -48,7 +48,25 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       verifyMaxAttempts: 3,
       verifyLockSeconds: 300,
       offlineRedeemLimitHours: 24,
+      phoneRegion: 'HK',
+      conversationUrls: { line: null, whatsapp: null },
     });
+  });
+
+  it('sets the phone region and the conversation links consoles open', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const res = await patch(f.brandId, {
+      phoneRegion: 'tw',
+      conversationUrls: { line: 'https://chat.example.com/{userId}' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      phoneRegion: 'TW',
+      conversationUrls: { line: 'https://chat.example.com/{userId}', whatsapp: null },
+    });
+    const cleared = await patch(f.brandId, { conversationUrls: { line: null } });
+    expect(cleared.body).toMatchObject({ conversationUrls: { line: null, whatsapp: null } });
   });
 
   it('answers bad values with 400, an unknown brand with 404, a missing token with 401, and writes nothing', async () => {
@@ -67,6 +85,10 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       { verifyMaxAttempts: '5' },
       { verifyMaxAttempts: 5, colour: 'red' },
       { verifyMaxAttempts: 5, verifyLockSeconds: 10 }, // one bad value spoils the whole change
+      { phoneRegion: 'XX' },
+      { conversationUrls: { line: 'http://chat.example.com/{userId}' } },
+      { conversationUrls: { line: 'https://chat.example.com/no-placeholder' } },
+      { conversationUrls: { line: 'javascript:alert(1)//{userId}' } },
       {},
     ];
     for (const body of bad) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
-import { startChannelHub, type ChannelHub } from '../../webhooks/testSupport';
+import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testSupport';
 
 describe.each(testDbKinds())('admin API: channels and binding settings on %s', (kind) => {
   let h: ChannelHub | undefined;
@@ -43,7 +43,7 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     const brandChange = await h.t.db('changes').where({ entity: 'brand' }).orderBy('seq', 'desc').first();
     expect(JSON.parse(brandChange.data).channels).toEqual({
       line: { basicId: '@fixture' },
-      whatsapp: { phoneNumber: '85230001234' },
+      whatsapp: { phoneNumber: '85230001234', templates: [] },
       bindingPrefix: '聯絡專員',
       bindingSuffix: '',
     });
@@ -70,6 +70,23 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     });
     expect(missing.status).toBe(400);
     expect(await h.t.db('channels')).toHaveLength(3);
+  });
+
+  it("keeps a WhatsApp channel's approved templates, which consoles get with the brand row", async () => {
+    h = await startChannelHub(kind);
+    const templates = [{ name: 'spring_sale', language: 'zh_HK', preview: '春季優惠' }];
+    const updated = await api('PATCH', `/channels/${TEST_WA.id}`, { templates });
+    expect(updated.status).toBe(200);
+    expect(updated.body.templates).toEqual(templates);
+    const brandChange = await h.t.db('changes').where({ entity: 'brand' }).orderBy('seq', 'desc').first();
+    expect(JSON.parse(brandChange.data).channels.whatsapp).toEqual({ phoneNumber: '85230001234', templates });
+    for (const bad of [
+      { name: 'Spring Sale', language: 'zh_HK', preview: 'x' },
+      { name: 'ok', language: 'chinese', preview: 'x' },
+    ]) {
+      const res = await api('PATCH', `/channels/${TEST_WA.id}`, { templates: [bad] });
+      expect(res.status).toBe(400);
+    }
   });
 
   it('reads and replaces binding settings with branch overrides', async () => {
