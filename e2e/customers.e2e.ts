@@ -110,13 +110,34 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
   }
 
   async function search(term: string) {
-    await byTest('customers-search').locator('input').fill(term);
+    await byTest('customers-search').fill(term);
   }
 
-  /** The names in the list once it shows `expected` rows (the search is debounced). */
-  async function namesWhen(expected: number): Promise<string[]> {
-    await waitUntil(`${expected} rows`, async () => (await rows().count()) === expected, 10_000);
-    return rows().evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
+  const names = () =>
+    rows().evaluateAll((els) => els.map((e) => e.querySelector('.name')?.textContent ?? ''));
+
+  /** Waits until the list shows exactly these names (the search is debounced). */
+  async function expectNames(expected: string[]): Promise<void> {
+    let last: string[] = [];
+    try {
+      await waitUntil(
+        `the list to show ${JSON.stringify(expected)}`,
+        async () => JSON.stringify((last = await names())) === JSON.stringify(expected),
+        10_000,
+      );
+    } catch {
+      expect(last).toEqual(expected);
+    }
+  }
+
+  /** Closes the open dialog with its own close button. */
+  async function closeDialog(testId: string) {
+    const dialog = byTest(testId);
+    await dialog
+      .getByRole('button', { name: /^(關閉|取消)$/ })
+      .first()
+      .click();
+    await dialog.waitFor({ state: 'hidden' });
   }
 
   beforeAll(async () => {
@@ -137,7 +158,11 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
       'hub-customers',
       'backend-sync/hub/cli.ts',
       ['--port', String(hubPort), '--data', path.join(dataDir, 'hub'), '--demo'],
-      { LINE_API_BASE_URL: emulatorUrl, LINE_DATA_API_BASE_URL: emulatorUrl, WHATSAPP_API_BASE_URL: emulatorUrl },
+      {
+        LINE_API_BASE_URL: emulatorUrl,
+        LINE_DATA_API_BASE_URL: emulatorUrl,
+        WHATSAPP_API_BASE_URL: emulatorUrl,
+      },
     );
     await waitUntil('the hub', httpOk(`${hubUrl}/healthz`), 60_000, hub.exited);
     await waitUntil('the hub banner', async () => hub.output().includes('Ctrl-C to stop'), 10_000);
@@ -184,34 +209,34 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
       30_000,
     );
     await search('小明');
-    expect(await namesWhen(1)).toEqual(['王小明 Ming']);
+    await expectNames(['王小明 Ming']);
     await search('MING');
-    expect(await namesWhen(1)).toEqual(['王小明 Ming']);
+    await expectNames(['王小明 Ming']);
     await search('0912 345 678');
-    expect(await namesWhen(1)).toEqual(['王小明 Ming']);
+    await expectNames(['王小明 Ming']);
     await search('+886912345678');
-    expect(await namesWhen(1)).toEqual(['王小明 Ming']);
+    await expectNames(['王小明 Ming']);
     await search('9123 4567');
-    expect(await namesWhen(1)).toEqual(['Chan Tai Man 陳大文']);
+    await expectNames(['Chan Tai Man 陳大文']);
     await see(rows().first().getByText('+852 9123 4567'));
     await shot('customers-search-phone');
 
     await search('tai man 陳');
-    expect(await namesWhen(1)).toEqual(['Chan Tai Man 陳大文']);
+    await expectNames(['Chan Tai Man 陳大文']);
     await byTest('customers-channel-line').click();
-    await namesWhen(0);
+    await expectNames([]);
     await byTest('customers-channel-all').click();
-    expect(await namesWhen(1)).toEqual(['Chan Tai Man 陳大文']);
+    await expectNames(['Chan Tai Man 陳大文']);
   });
 
   it('matches SQL and HTML in a search literally: no error, no markup', async () => {
     await search("'; DROP TABLE customer_list;--");
-    await namesWhen(0);
-    await see(page.getByText('找不到符合的顧客'));
+    await expectNames([]);
+    await see(page.getByText('沒有符合條件的顧客。'));
     await search('<img src=x onerror=alert(1)>');
-    await namesWhen(0);
+    await expectNames([]);
     await search('%');
-    await namesWhen(0);
+    await expectNames([]);
     await search('');
     await see(rows().first());
     expect(pageErrors).toEqual([]);
@@ -219,7 +244,7 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
 
   it('opens a customer: binding history, coupons and the conversation link', async () => {
     await search('小明');
-    await namesWhen(1);
+    await expectNames(['王小明 Ming']);
     await rows().first().click();
     const detail = byTest('customer-detail');
     await see(detail);
@@ -228,6 +253,7 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     await see(link);
     await shot('customers-detail');
     await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
     await search('');
   });
 
@@ -246,8 +272,8 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
 
   async function addNumber(digits: string, name: string) {
     await byTest('add-open').click();
-    await byTest('add-phone').locator('input').fill(`+${digits.slice(0, 3)} ${digits.slice(3)}`);
-    await byTest('add-name').locator('input').fill(name);
+    await byTest('add-phone').fill(`+${digits.slice(0, 3)} ${digits.slice(3)}`);
+    await byTest('add-name').fill(name);
     await byTest('add-submit').click();
   }
 
@@ -264,40 +290,38 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
       const digits = await numberHeldByS002(cell);
       await addNumber(digits, `Taken ${cell}`);
       if (!allowTransfer) {
-        await see(addState().getByText('銷售人員 - 吳建宏'), 15_000);
-        await see(addState().getByText(/不允許轉移/));
+        await see(addState().getByText(/銷售人員 - 吳建宏.*不允許轉移/), 15_000);
         if (cell === 1) await shot('customers-add-refused');
         const holder = (await allCustomers()).find((c) => c.channelUserId === digits)!;
         expect(holder.boundStaffId).toBe(staffIds.get('S002'));
+        await closeDialog('add-dialog');
       } else {
         await see(byTest('add-confirm-takeover'), 15_000);
         await see(addState().getByText('銷售人員 - 吳建宏'));
         if (cell === 3) await shot('customers-add-confirm');
         await byTest('add-confirm-takeover').click();
-        await see(addState().getByText(/已新增|已加入/), 15_000);
+        await see(addState().getByText('已新增'), 15_000);
         const holder = (await allCustomers()).find((c) => c.channelUserId === digits)!;
         expect(holder.boundStaffId).toBe(staffIds.get('S001'));
-        await page.keyboard.press('Escape');
+        await closeDialog('add-dialog');
         await search(digits.slice(3));
-        expect(await namesWhen(1)).toEqual([`Held ${cell}`]);
+        await expectNames([`Held ${cell}`]);
         await search('');
       }
-      await page.keyboard.press('Escape');
     });
   }
 
   it('refuses an invalid number and an overlong name with a clear message, adding nothing', async () => {
     const before = (await allCustomers()).length;
     await byTest('add-open').click();
-    await byTest('add-phone').locator('input').fill('12345');
+    await byTest('add-phone').fill('12345');
     await byTest('add-submit').click();
-    await see(page.getByText(/不是有效的電話號碼/));
-    await byTest('add-phone').locator('input').fill('9876 5432');
-    const name = byTest('add-name').locator('input');
-    await name.fill('名'.repeat(10_000));
-    // The field stops at 100 characters; nothing longer is ever sent.
-    expect(((await name.inputValue()) ?? '').length).toBeLessThanOrEqual(100);
-    await page.keyboard.press('Escape');
+    await see(page.getByText('「12345」不是有效的電話號碼，請確認國碼與號碼。'));
+    await byTest('add-phone').fill('9876 5432');
+    await byTest('add-name').fill('名'.repeat(10_000));
+    await byTest('add-submit').click();
+    await see(page.getByText('姓名最多 100 個字（目前 10000 個）。'));
+    await closeDialog('add-dialog');
     expect((await allCustomers()).length).toBe(before);
   });
 
@@ -316,12 +340,16 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     const text = `週末會員日 ${Date.now()}`;
     await byTest('broadcast-open').click();
     await byTest('broadcast-channel-line').click();
-    await byTest('broadcast-text').locator('textarea').fill(text);
+    await byTest('broadcast-text').fill(text);
     await byTest('broadcast-submit').click();
     await byTest('broadcast-confirm').click();
     const row = byTest('broadcast-row').first();
     await see(row.getByText(`${mine.length}`), 30_000);
-    await waitUntil('the broadcast to finish', async () => /完成/.test((await row.textContent()) ?? ''), 30_000);
+    await waitUntil(
+      'the broadcast to finish',
+      async () => /完成/.test((await row.textContent()) ?? ''),
+      30_000,
+    );
     const items = (await sent('line', since)).filter((i) => JSON.stringify(i.messages).includes(text));
     const recipients = items.flatMap((i) => i.to).sort();
     expect(recipients).toEqual(mine.map((c) => c.channelUserId).sort());
@@ -338,11 +366,16 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     await byTest('broadcast-open').click();
     await byTest('broadcast-channel-whatsapp').click();
     await byTest('broadcast-template').click();
-    await page.getByText(template.name, { exact: false }).last().click();
+    await page.getByText(`${template.name} (${template.language})`).last().click();
+    await see(byTest('broadcast-template-preview').getByText(template.preview));
     await byTest('broadcast-submit').click();
     await byTest('broadcast-confirm').click();
     const row = byTest('broadcast-row').first();
-    await waitUntil('the broadcast to finish', async () => /完成/.test((await row.textContent()) ?? ''), 30_000);
+    await waitUntil(
+      'the broadcast to finish',
+      async () => /完成/.test((await row.textContent()) ?? ''),
+      30_000,
+    );
     const items = (await sent('whatsapp', since)).filter((i) => JSON.stringify(i).includes(template.name));
     const recipients = items.flatMap((i) => i.to).sort();
     expect(recipients).toEqual(mine.map((c) => c.channelUserId).sort());
@@ -362,6 +395,7 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
   });
 
   it('shows the team list to the sales manager M001, each customer with "role - name"', async () => {
+    await page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '設定' }).click();
     await page.getByRole('button', { name: '登出' }).click();
     await signIn('M001');
     await openCustomers();
@@ -375,10 +409,14 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
       30_000,
     );
     await search('小明');
-    await namesWhen(1);
-    await see(rows().first().getByText('銷售人員 - 林小美'));
+    await expectNames(['王小明 Ming']);
+    await see(rows().first().getByTestId('customer-staff').getByText('銷售人員 - 林小美'));
     await search('');
-    await see(rows().first());
+    await waitUntil(
+      'the whole team list again',
+      async () => ((await byTest('customers-total').textContent()) ?? '').includes(String(teamSize)),
+      10_000,
+    );
     await shot('customers-team');
     expect(pageErrors).toEqual([]);
   });

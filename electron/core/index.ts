@@ -123,7 +123,10 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     logger,
     hooks: till.syncHooks,
     staffSession: hubProof,
-    onStreamPulled: () => customers.changed(),
+    // The lists live in the session streams; the device stream brings claims and staff names.
+    onStreamPulled: (stream) => {
+      if (stream !== 'device') customers.changed();
+    },
     ...(options.faults ? { faults: options.faults } : {}),
     publish: (status) => emit('sync.status', status),
     ...(options.sync ? { tuning: options.sync } : {}),

@@ -3,12 +3,22 @@
  * (partial; NFKC + lower case, so full-width and upper-case input match) or a phone number in any
  * common form (see domain/phone.ts phoneSearch). Terms are bound parameters and LIKE
  * wildcards are escaped, so SQL, HTML or '%' in a search are matched literally, never run.
+ *
+ * Speed (bench customers.search_p99_ms: 100,000 customers, ≤ 30 ms): a "contains" match cannot use
+ * an index to find rows, so a search reads every entry of the list once — but only entries of
+ * the two covering indexes of store/migrations/003 (a few dozen bytes each), never the table
+ * rows with their JSON:
+ * - the page is read along `customer_list_order` (newest binding first), matching in the index
+ *   and stopping as soon as the page is full; only its ids come out;
+ * - the total is counted over `customer_list_match` (by channel first), and not at all when the
+ *   page came out short: then the page's end is the matches' end;
+ * - the page's display columns are then fetched by primary key for those ids only.
  */
 import type { Knex } from 'knex';
 import { formatPhone, phoneSearch } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import { Role, type PullStream } from '../../../backend-sync/protocol';
-import type { BoundCustomer, CustomerPage, CustomerQuery } from '../api/contract';
+import type { BoundCustomer, CustomerPage } from '../api/contract';
 
 export interface ListFilter {
   stream: PullStream;
@@ -53,12 +63,23 @@ export async function searchCustomers(
   paging: { limit: number; offset: number },
   phoneRegion: string,
 ): Promise<CustomerPage> {
-  const countRow = (await filtered(db, filter, phoneRegion).count({ n: '*' }).first()) as { n: number };
-  const rows = await listRows(
-    db,
-    filtered(db, filter, phoneRegion).limit(paging.limit).offset(paging.offset),
-  );
-  return { items: rows.map(toBoundCustomer), total: Number(countRow.n) };
+  const ids = (await inListOrder(filtered(db, filter, phoneRegion))
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .pluck('c.id')) as string[];
+  const short = ids.length < paging.limit && (ids.length > 0 || paging.offset === 0);
+  const total = short
+    ? paging.offset + ids.length
+    : Number(
+        ((await filtered(db, filter, phoneRegion).count({ n: '*' }).first()) as { n: number | string }).n,
+      );
+  if (ids.length === 0) return { items: [], total };
+  // By primary key, in no particular order (asking SQLite for the list order here would make it
+  // walk the order index past every other customer); the page's order is the ids'.
+  const rows = await listRows(db, db('customer_list as c').where('c.stream', filter.stream).whereIn('c.id', ids));
+  const at = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+  return { items: rows.map(toBoundCustomer), total };
 }
 
 /** Every match (for the CSV export), in list order. */
@@ -67,7 +88,7 @@ export async function allMatches(
   filter: ListFilter,
   phoneRegion: string,
 ): Promise<BoundCustomer[]> {
-  return (await listRows(db, filtered(db, filter, phoneRegion))).map(toBoundCustomer);
+  return (await listRows(db, inListOrder(filtered(db, filter, phoneRegion)))).map(toBoundCustomer);
 }
 
 /** One customer of a list, or undefined. */
@@ -80,14 +101,17 @@ export async function findInList(
   return row ? toBoundCustomer(row) : undefined;
 }
 
+/** Newest binding first: the order of the `customer_list_order` index. */
+const inListOrder = (query: Knex.QueryBuilder): Knex.QueryBuilder =>
+  query.orderBy([
+    { column: 'c.bound_at', order: 'desc' },
+    { column: 'c.id', order: 'asc' },
+  ]);
+
 function listRows(db: Knex, query: Knex.QueryBuilder): Promise<ListRow[]> {
   return query
     .leftJoin('staff as s', 's.id', 'c.bound_staff_id')
     .leftJoin('branches as b', 'b.id', 'c.bound_branch_id')
-    .orderBy([
-      { column: 'c.bound_at', order: 'desc' },
-      { column: 'c.id', order: 'asc' },
-    ])
     .select(
       'c.id',
       'c.channel',

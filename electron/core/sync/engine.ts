@@ -82,8 +82,8 @@ export interface SyncEngineDeps {
   faults?: Faults;
   /** The signed-in staff's proof for the hub, and what the hub answered (session/hubProof.ts). */
   staffSession?: StaffSessionLink;
-  /** A stream's pull round finished (features refresh what they show). */
-  onStreamPulled?: (stream: PullStream) => void;
+  /** A stream's pull brought changes (features refresh what they show). */
+  onStreamPulled?: (stream: PullStream, received: number) => void;
 }
 
 export interface StaffSessionLink {
@@ -245,7 +245,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         : !(await deps.db('stream_cursors').where({ stream }).first('stream'));
     if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
     const base = firstSyncReceived;
-    await pullAll(exchangeDeps(), {
+    const { received } = await pullAll(exchangeDeps(), {
       stream,
       pageSize: tuning.pullPageSize,
       onPage: async ({ received, remaining }) => {
@@ -255,7 +255,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       },
     });
     if (isFirst) await status.setFirstSync(null);
-    deps.onStreamPulled?.(stream);
+    if (received > 0) deps.onStreamPulled?.(stream, received);
   }
 
   function connect(creds: DeviceCredentials): void {

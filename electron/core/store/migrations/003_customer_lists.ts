@@ -6,6 +6,9 @@
  *   (a sales manager's own customers are in both). The hub sends a list only to a session of the
  *   staff it belongs to. Search columns are real columns: `name_key` (NFKC, lower case) and
  *   `phone_digits` (the E.164 digits) are matched with LIKE, so what is typed matches literally.
+ *   Two covering indexes carry them so a search never reads the table rows (customers/search.ts):
+ *   `customer_list_order` in list order (newest binding first) for the page, and
+ *   `customer_list_match` by channel for the total.
  * - `stream_cursors`: the pull cursor of each list stream (the device stream keeps meta.cursor).
  * - `broadcasts`: this device's associates' broadcasts as the hub reports their progress.
  * - claims by customer, for a customer's coupons.
@@ -27,8 +30,13 @@ export async function up(knex: Knex): Promise<void> {
     t.string('bound_at').nullable();
     t.text('data').notNullable();
     t.primary(['stream', 'id']);
-    t.index(['stream', 'bound_at']);
+    t.index(['stream', 'channel', 'name_key', 'phone_digits'], 'customer_list_match');
   });
+  // knex cannot say DESC per index column; the list's ORDER BY must match the index exactly.
+  await knex.raw(
+    `CREATE INDEX customer_list_order
+       ON customer_list (stream, bound_at DESC, id, channel, name_key, phone_digits)`,
+  );
   await knex.schema.createTable('stream_cursors', (t) => {
     t.string('stream').primary();
     t.integer('cursor').notNullable();
