@@ -7,6 +7,7 @@ import {
   getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
+  validatePhoneNumberLength,
   type CountryCode,
 } from 'libphonenumber-js';
 
@@ -26,6 +27,15 @@ export function toE164(input: string, region: string | null | undefined): string
   if (!/^[\d\s+()\-.]{1,40}$/.test(input.trim())) return null;
   const parsed = parsePhoneNumberFromString(input.trim(), regionOf(region));
   return parsed?.isValid() ? parsed.number : null;
+}
+
+/**
+ * Why `toE164` refused a number, in libphonenumber's words (TOO_SHORT, TOO_LONG, INVALID_LENGTH,
+ * INVALID_COUNTRY, NOT_A_NUMBER), or null when it is the right length but still no valid number.
+ */
+export function phoneProblem(input: string, region: string | null | undefined): string | null {
+  if (!/^[\d\s+()\-.]{1,40}$/.test(input.trim())) return 'NOT_A_NUMBER';
+  return validatePhoneNumberLength(input.trim(), regionOf(region)) ?? null;
 }
 
 /** "+886 912 345 678" — how lists show a stored E.164 number. */

@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
-import { callingCodeOf, formatPhone, toE164 } from '../../../backend-sync/domain/phone';
+import { callingCodeOf, formatPhone, phoneProblem, toE164 } from '../../../backend-sync/domain/phone';
 import { Role } from '../../../backend-sync/protocol';
 import type { CustomerAddRequest, SessionStaff } from '../api/contract';
 import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox';
@@ -27,9 +27,11 @@ export async function addByPhone(
 ): Promise<CustomerAddRequest> {
   const phone = toE164(input.phone, phoneRegion);
   if (!phone) {
+    const reason = phoneProblem(input.phone, phoneRegion);
     throw new AppError(PHONE_INVALID, 'This is not a valid phone number.', {
       phone: input.phone.slice(0, 40),
       callingCode: callingCodeOf(phoneRegion),
+      ...(reason ? { reason } : {}),
     });
   }
   const name = input.name?.trim() || null;

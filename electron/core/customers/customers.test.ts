@@ -329,6 +329,17 @@ describe('customers.add', () => {
     expect(await readAll(db)).toEqual([]);
   });
 
+  it('says what is wrong with a refused number', async () => {
+    const reasons: Record<string, string | undefined> = {};
+    for (const phone of ['12', '9123 45678 9012 345', 'abc']) {
+      const err = await api()
+        ['customers.add']({ phone, takeOver: false })
+        .catch((e: unknown) => e);
+      reasons[phone] = (err as { details?: { reason?: string } }).details?.reason;
+    }
+    expect(reasons).toEqual({ '12': 'TOO_SHORT', '9123 45678 9012 345': 'TOO_LONG', abc: 'NOT_A_NUMBER' });
+  });
+
   it('refuses a 10,000-character name before anything is written', () => {
     const parsed = consoleApi['customers.add'].input.safeParse({
       phone: '91234567',

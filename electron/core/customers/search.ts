@@ -76,7 +76,10 @@ export async function searchCustomers(
   if (ids.length === 0) return { items: [], total };
   // By primary key, in no particular order (asking SQLite for the list order here would make it
   // walk the order index past every other customer); the page's order is the ids'.
-  const rows = await listRows(db, db('customer_list as c').where('c.stream', filter.stream).whereIn('c.id', ids));
+  const rows = await listRows(
+    db,
+    db('customer_list as c').where('c.stream', filter.stream).whereIn('c.id', ids),
+  );
   const at = new Map(ids.map((id, i) => [id, i]));
   rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
   return { items: rows.map(toBoundCustomer), total };
