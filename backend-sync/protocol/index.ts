@@ -312,7 +312,12 @@ const change = <E extends EntityName, S extends z.ZodType>(entity: E, row: S) =>
     z.object({ seq: z.number().int(), entity: z.literal(entity), op: z.literal('delete'), id: z.string() }),
   ]);
 
-export const Change = z.union([
+/**
+ * Discriminated by entity (then op), not a plain union: a first sync validates a million changes
+ * at each end, and a plain union tries each entity's schema in turn (a customer change failed six
+ * of them first) — 5 to 15 times the work.
+ */
+export const Change = z.discriminatedUnion('entity', [
   change('brand', BrandRow),
   change('branch', BranchRow),
   change('staff', StaffRow),

@@ -11,7 +11,7 @@ import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { deviceAuthMiddleware } from './auth';
 import { brandRoom, deviceOf, type DeviceContext } from './device';
-import { latestSeq, pullChanges } from './pull';
+import { latestSeq, pullChanges, type RemainingMemo } from './pull';
 import { pushMutations } from './push';
 import { closeSession, openSession, sessionOf } from './session';
 
@@ -55,10 +55,11 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     log.info('device connected');
     socket.on('disconnect', (reason) => log.info({ reason }, 'device disconnected'));
 
+    const remaining: RemainingMemo = new Map();
     socket.on(SyncEvent.pull, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         await ensureStillAllowed(deps, device, socket);
-        return pullChanges(deps.db, device, request, sessionOf(socket));
+        return pullChanges(deps.db, device, request, sessionOf(socket), remaining);
       }),
     );
 

@@ -4,6 +4,8 @@ import { testDbKinds } from '../testing/databases';
 import { uuidV7 } from '../../domain/clock';
 import { connectFixtureDevice, nextEvent, request, startTestHub, type TestHub } from './testing';
 import type { Socket } from 'socket.io-client';
+import { recordChange } from '../db/changes';
+import { toBrandRow } from '../db/rows';
 
 /** Pulls page after page until hasMore is false, checking the page invariants on the way. */
 async function pullAll(socket: Socket, limit: number): Promise<{ changes: Change[]; pages: PullResponse[] }> {
@@ -46,6 +48,47 @@ describe.each(testDbKinds())('sync:pull on %s', (kind) => {
     }
     const again = await request<PullResponse>(socket, SyncEvent.pull, { cursor: pages.at(-1)!.cursor });
     expect(again).toEqual({ changes: [], cursor: pages.at(-1)!.cursor, hasMore: false, remaining: 0 });
+  });
+
+  it('counts what remains once per pull, and never says 0 while changes written meanwhile follow', async () => {
+    h = await startTestHub(kind, { claimsPerCoupon: 5 });
+    const { socket } = await connectFixtureDevice(h, h.fixture.devices.a1.id);
+    const first = await request<PullResponse>(socket, SyncEvent.pull, { cursor: 0, limit: 4 });
+    const total = first.changes.length + first.remaining;
+    // Three brand-wide changes and one of branch B's arrive after the count.
+    const brand = (await h.t.db('brands').first()) as Record<string, unknown>;
+    for (const scope of ['brand', 'brand', 'branch:branch-b', 'brand'] as const) {
+      await recordChange(h.t.db, {
+        brandId: h.fixture.brandId,
+        scopes: [scope],
+        entity: 'brand',
+        id: h.fixture.brandId,
+        op: 'upsert',
+        data: toBrandRow(brand),
+        at: new Date(),
+      });
+    }
+    const pages = [first];
+    while (pages.at(-1)!.hasMore) {
+      const page = await request<PullResponse>(socket, SyncEvent.pull, {
+        cursor: pages.at(-1)!.cursor,
+        limit: 4,
+      });
+      pages.push(page);
+      if (pages.length > 100) throw new Error('pull never finishes');
+    }
+    // Carried from the first count (the newcomers are not in it) until it runs out, then recounted.
+    expect(pages[1]!.remaining).toBe(first.remaining - pages[1]!.changes.length);
+    for (const page of pages) expect(page.remaining > 0).toBe(page.hasMore);
+    const delivered = pages.flatMap((p) => p.changes);
+    expect(delivered).toHaveLength(total + 3);
+    const seqs = delivered.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // A pull that starts again from its own cursor (a new round) counts afresh, exactly.
+    const again = await request<PullResponse>(socket, SyncEvent.pull, { cursor: pages[1]!.cursor, limit: 4 });
+    expect(again.remaining).toBe(
+      delivered.length - pages[0]!.changes.length - pages[1]!.changes.length - again.changes.length,
+    );
   });
 
   it("gives a branch A device brand-wide rows and branch A's rows, never branch B's", async () => {

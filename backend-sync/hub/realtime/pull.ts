@@ -9,6 +9,15 @@
  * just long enough to read max(seq): the lock waits for every transaction that has inserted into
  * `changes` to finish, so everything up to that horizon is final. SQLite has one writer at a time
  * and needs no such step.
+ *
+ * A first sync reads a million changes or more, so no page may cost in proportion to what is left:
+ * - the page is read per scope along the (brand_id, scope, seq) index, each stopping after
+ *   limit + 1 rows, and merged by seq (one query over all scopes with ORDER BY seq would sort every
+ *   later change of the stream); the extra row tells whether more follow;
+ * - `remaining` is counted once, on a stream's first page on this socket, and then carried along:
+ *   each following page (asked with the cursor the previous one returned) subtracts what it
+ *   delivered. Changes written meanwhile are delivered but not counted until the estimate runs
+ *   out, when it is counted again; it is never 0 while more follow (docs/protocol.md).
  */
 import type { Knex } from 'knex';
 import { Change, PullRequest, type PullResponse, type PullStream } from '../../protocol';
@@ -18,35 +27,76 @@ import { dbKind } from '../db';
 import type { DeviceContext } from './device';
 import type { StaffSession } from './session';
 
+/** Per socket: the count carried from a stream's previous page (see above). */
+export type RemainingMemo = Map<PullStream, { cursor: number; remaining: number }>;
+
 export async function pullChanges(
   db: Knex,
   device: DeviceContext,
   raw: unknown,
   session: StaffSession | null = null,
+  memo: RemainingMemo = new Map(),
 ): Promise<PullResponse> {
   const parsed = PullRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, 'pull: the request is not valid.');
   const { cursor, limit, stream } = parsed.data;
   const scopes = scopesOf(device, stream, session);
   const horizon = await visibleHorizon(db);
-  const scoped = () =>
-    db('changes').where({ brand_id: device.brandId }).whereIn('scope', scopes).andWhere('seq', '<=', horizon);
+  const after = (scope: string, seq: number) =>
+    db('changes')
+      .where({ brand_id: device.brandId, scope })
+      .andWhere('seq', '>', seq)
+      .andWhere('seq', '<=', horizon);
 
-  const rows = (await scoped()
-    .andWhere('seq', '>', cursor)
-    .orderBy('seq', 'asc')
-    .limit(limit)
-    .select('seq', 'entity', 'entity_id', 'op', 'data')) as Record<string, unknown>[];
+  const perScope = scopes.map((scope) =>
+    after(scope, cursor)
+      .orderBy('seq', 'asc')
+      .limit(limit + 1)
+      .select(COLUMNS),
+  );
+  const [first, ...others] = perScope;
+  const rows = (await (others.length === 0
+    ? first!
+    : db
+        .select('*')
+        .from(
+          db
+            .select('*')
+            .from(first!.as('s0'))
+            .unionAll(others.map((q, i) => db.select('*').from(q.as(`s${i + 1}`))))
+            .as('page'),
+        )
+        .orderBy('seq', 'asc')
+        .limit(limit + 1))) as Record<string, unknown>[];
 
-  const changes = rows.map(toChange);
+  const hasMore = rows.length > limit;
+  const changes = rows.slice(0, limit).map(toChange);
   const lastSeq = changes.length > 0 ? changes[changes.length - 1]!.seq : cursor;
-  const countRow = (await scoped().andWhere('seq', '>', lastSeq).count({ n: '*' }).first()) as
-    { n: number | string } | undefined;
-  const remaining = Number(countRow?.n ?? 0);
+  let remaining = 0;
+  if (hasMore) {
+    const carried = memo.get(stream);
+    remaining =
+      carried?.cursor === cursor && carried.remaining > changes.length
+        ? carried.remaining - changes.length
+        : await countAfter(scopes.map((scope) => after(scope, lastSeq)));
+  }
   // On the last page, everything up to the horizon is either delivered or out of scope, so the
   // cursor may jump there: a device then recognises a poke for another branch as nothing new.
-  const nextCursor = remaining === 0 ? Math.max(lastSeq, horizon) : lastSeq;
-  return { changes, cursor: nextCursor, hasMore: remaining > 0, remaining };
+  const nextCursor = hasMore ? lastSeq : Math.max(lastSeq, horizon);
+  if (hasMore) memo.set(stream, { cursor: nextCursor, remaining });
+  else memo.delete(stream);
+  return { changes, cursor: nextCursor, hasMore, remaining };
+}
+
+const COLUMNS = ['seq', 'entity', 'entity_id', 'op', 'data'];
+
+async function countAfter(queries: Knex.QueryBuilder[]): Promise<number> {
+  let n = 0;
+  for (const q of queries) {
+    const row = (await q.count({ n: '*' }).first()) as { n: number | string } | undefined;
+    n += Number(row?.n ?? 0);
+  }
+  return n;
 }
 
 function scopesOf(device: DeviceContext, stream: PullStream, session: StaffSession | null): string[] {
