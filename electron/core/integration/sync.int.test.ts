@@ -51,7 +51,7 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
 
   it('enrolls, syncs with progress, signs in online and offline, and drains the queue exactly once after a hub restart', async () => {
     const h = await hub();
-    const c = await consoleApp(undefined, { pullPageSize: 5 });
+    const c = await consoleApp(undefined, { pullPageSize: 5, pullTransactionMs: 0 });
     const { devices, staff } = h.fixture;
 
     expect(await c.call('sync.status')).toMatchObject({ connection: 'not_enrolled', queued: 0 });

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
-import type { ClaimRow } from '../../../backend-sync/protocol';
+import type { Change, ClaimRow, CustomerRow, StaffRow } from '../../../backend-sync/protocol';
 import { enqueue, markAnswers } from '../outbox';
 import { tempDir } from '../testing/temp';
 import { openConsoleDb } from './db';
-import { applyChange } from './mirrors';
+import { applyChange, applyChanges } from './mirrors';
 import { writeTransaction } from './transaction';
 
 const claim = (over: Partial<ClaimRow> = {}): ClaimRow => ({
@@ -100,6 +100,181 @@ describe('mirrors', () => {
     const theirs = { ...redeemed, redeemedDeviceId: 'device-b1', redeemedBranchId: 'branch-b' };
     await pull(claim(theirs));
     expect(await local()).toMatchObject(theirs);
+  });
+
+  describe('a whole page at once (applyChanges)', () => {
+    const redeemed = {
+      redeemedAt: '2026-01-05T10:00:00.000Z',
+      redeemedBranchId: 'branch-a',
+      redeemedDeviceId: 'device-a1',
+      redeemedStaffId: 'staff-1',
+    };
+    const upsertClaim = (row: ClaimRow): Change => ({
+      seq: ++seq,
+      entity: 'claim',
+      op: 'upsert',
+      id: row.id,
+      data: row,
+    });
+    type Stored = Record<string, unknown> & { data: ClaimRow };
+    const claimOf = async (id: string, from: Knex = db): Promise<Stored | undefined> => {
+      const row = (await from('claims').where({ id }).first()) as Record<string, unknown> | undefined;
+      return row && { ...row, data: JSON.parse(String(row.data)) as ClaimRow };
+    };
+    const page = (changes: Change[], stream?: Parameters<typeof applyChanges>[2]) =>
+      writeTransaction(db, (trx) => applyChanges(trx, changes, stream));
+
+    /** claim-1 redeemed here with its mutation still queued; claim-2 redeemed here and answered. */
+    async function redeemLocally() {
+      await page([
+        upsertClaim(claim()),
+        upsertClaim(claim({ id: 'claim-2', code: 'DEF456', claimToken: 'tok-2' })),
+      ]);
+      for (const id of ['claim-1', 'claim-2']) {
+        const mutationId = await writeTransaction(db, async (trx) => {
+          await trx('claims')
+            .where({ id })
+            .update({
+              redeemed_at: redeemed.redeemedAt,
+              data: JSON.stringify({ ...(await claimOf(id, trx))!.data, ...redeemed }),
+            });
+          const m = await enqueue(
+            trx,
+            'redemption.create',
+            { claimId: id, couponId: 'coupon-1', staffId: 'staff-1', scannedCode: 'x' },
+            { clock, ids: uuidV7, subject: `claim:${id}` },
+          );
+          return m.id;
+        });
+        if (id === 'claim-2') {
+          await writeTransaction(db, (trx) =>
+            markAnswers(trx, [{ id: mutationId, status: 'applied' }], clock.now()),
+          );
+        }
+      }
+    }
+
+    it('keeps the local redemption of a claim whose mutation is queued, and only of that one', async () => {
+      await redeemLocally();
+      const opened = '2026-01-04T00:00:00.000Z';
+      await page([
+        upsertClaim(claim({ openedAt: opened })),
+        upsertClaim(claim({ id: 'claim-2', code: 'DEF456', claimToken: 'tok-2', openedAt: opened })),
+      ]);
+      const one = await claimOf('claim-1');
+      expect(one?.data).toEqual({ ...claim({ openedAt: opened }), ...redeemed });
+      expect(one?.redeemed_at).toBe(redeemed.redeemedAt);
+      // claim-2's mutation was answered: the hub's row wins, as it is.
+      const two = await claimOf('claim-2');
+      expect(two?.data).toEqual(
+        claim({ id: 'claim-2', code: 'DEF456', claimToken: 'tok-2', openedAt: opened }),
+      );
+      expect(two?.redeemed_at).toBeNull();
+    });
+
+    it('overwrites every column of an existing row, deletes, and ends a row as its last change says', async () => {
+      await page([
+        upsertClaim(claim()),
+        upsertClaim(claim({ id: 'claim-2', code: 'DEF456', claimToken: 'tok-2' })),
+      ]);
+      const moved = claim({
+        code: 'NEW999',
+        claimToken: 'tok-new',
+        couponId: 'coupon-2',
+        customerId: 'cust-1',
+        customerName: '陳怡君',
+        redeemedAt: '2026-01-06T00:00:00.000Z',
+        redeemedBranchId: 'branch-b',
+        redeemedDeviceId: 'device-b1',
+        redeemedStaffId: 'staff-2',
+      });
+      await page([
+        upsertClaim(moved),
+        { seq: ++seq, entity: 'claim', op: 'delete', id: 'claim-2' },
+        upsertClaim(claim({ id: 'claim-3', code: 'GHI789', claimToken: 'tok-3' })),
+        upsertClaim(claim({ id: 'claim-3', code: 'GHI790', claimToken: 'tok-3b' })),
+        { seq: ++seq, entity: 'claim', op: 'delete', id: 'claim-4' },
+      ]);
+      expect(await claimOf('claim-1')).toEqual({
+        id: 'claim-1',
+        brand_id: 'brand-1',
+        coupon_id: 'coupon-2',
+        customer_id: 'cust-1',
+        code: 'NEW999',
+        claim_token: 'tok-new',
+        redeemed_at: '2026-01-06T00:00:00.000Z',
+        data: moved,
+      });
+      expect(await db('claims').where({ code: 'ABC123' }).first()).toBeUndefined();
+      expect(await claimOf('claim-2')).toBeUndefined();
+      expect((await claimOf('claim-3'))?.code).toBe('GHI790');
+      expect(await db('claims').orderBy('id').pluck('id')).toEqual(['claim-1', 'claim-3']);
+    });
+
+    it('writes each entity to its mirror and each customer to the list it came in', async () => {
+      const staff: StaffRow = {
+        id: 'staff-1',
+        brandId: 'brand-1',
+        branchId: 'branch-a',
+        role: 'sales_associate',
+        staffCode: ' s001 ',
+        displayName: 'Amy',
+        pinHash: 'scrypt$x',
+        active: false,
+      };
+      const customer: CustomerRow = {
+        id: 'cust-1',
+        brandId: 'brand-1',
+        channel: 'whatsapp',
+        displayName: 'ＣＨＡＮ Tai Man',
+        phone: '+85291234567',
+        avatarUrl: null,
+        boundStaffId: 'staff-1',
+        boundBranchId: 'branch-a',
+        boundAt: '2026-01-02T00:00:00.000Z',
+      };
+      await page([
+        { seq: ++seq, entity: 'staff', op: 'upsert', id: staff.id, data: staff },
+        upsertClaim(claim()),
+      ]);
+      await page(
+        [{ seq: ++seq, entity: 'customer', op: 'upsert', id: customer.id, data: customer }],
+        'team:branch-a',
+      );
+      await page(
+        [{ seq: ++seq, entity: 'customer', op: 'upsert', id: customer.id, data: customer }],
+        'staff:staff-1',
+      );
+      expect(await db('staff').first()).toEqual({
+        id: 'staff-1',
+        brand_id: 'brand-1',
+        branch_id: 'branch-a',
+        staff_code: ' s001 ',
+        staff_code_key: 'S001',
+        active: 0,
+        data: JSON.stringify(staff),
+      });
+      expect(await db('customer_list').where({ stream: 'team:branch-a' }).first()).toEqual({
+        stream: 'team:branch-a',
+        id: 'cust-1',
+        channel: 'whatsapp',
+        display_name: 'ＣＨＡＮ Tai Man',
+        name_key: 'chan tai man',
+        phone: '+85291234567',
+        phone_digits: '85291234567',
+        bound_staff_id: 'staff-1',
+        bound_branch_id: 'branch-a',
+        bound_at: '2026-01-02T00:00:00.000Z',
+        data: JSON.stringify(customer),
+      });
+      // A delete in one list leaves the customer in the other.
+      await page([{ seq: ++seq, entity: 'customer', op: 'delete', id: customer.id }], 'team:branch-a');
+      expect(await db('customer_list').pluck('stream')).toEqual(['staff:staff-1']);
+    });
+
+    it('runs only inside a transaction', async () => {
+      await expect(applyChanges(db as never, [upsertClaim(claim())])).rejects.toThrow(/transaction/);
+    });
   });
 
   it('finds a claim by code or claim token through an index', async () => {

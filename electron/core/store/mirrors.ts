@@ -9,49 +9,140 @@
  * the hub has answered it; after that answer, the next pull brings the hub's word (applied, or a
  * conflict the console shows). Other entities are only ever changed by the hub, so they take the
  * pulled row as it is.
+ *
+ * A first sync applies a million claims, so a page is applied with statements prepared once per
+ * connection, run on the connection that holds the page's transaction (knex built, compiled and
+ * prepared each row's upsert anew: ~100 ms per 1,000 claims). The changes still go in page order,
+ * one by one, each an upsert of every column or a delete, so a row changed twice in a page ends as
+ * its last change says. Which claims have a queued mutation is read once per page: nothing in a
+ * pull's transaction writes the outbox.
  */
-import type { Knex } from 'knex';
+import type BetterSqlite3 from 'better-sqlite3';
 import { phoneDigits } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import type { Change, ClaimRow, PullStream } from '../../../backend-sync/protocol';
+import { transactionConnection, type Trx } from './transaction';
 
-type Trx = Knex.Transaction;
+type Upserted<E extends Change['entity']> = Extract<Change, { entity: E; op: 'upsert' }>['data'];
 
-const tableOf = {
-  brand: 'brand',
-  branch: 'branches',
-  staff: 'staff',
-  device: 'devices',
-  coupon: 'coupons',
-  claim: 'claims',
-  customer: 'customer_list',
-  redemption: 'redemptions',
-  broadcast: 'broadcasts',
-} as const satisfies Record<Change['entity'], string>;
+/** A mirror table: its columns and one pulled row's values for them (keyed by the change's id). */
+interface Mirror<R> {
+  table: string;
+  columns: readonly string[];
+  values(id: string, row: R): unknown[];
+}
+
+const mirrors: { [E in Exclude<Change['entity'], 'customer'>]: Mirror<Upserted<E>> } = {
+  brand: {
+    table: 'brand',
+    columns: ['id', 'name', 'data'],
+    values: (id, b) => [id, b.name, JSON.stringify(b)],
+  },
+  branch: {
+    table: 'branches',
+    columns: ['id', 'brand_id', 'name', 'code', 'data'],
+    values: (id, b) => [id, b.brandId, b.name, b.code, JSON.stringify(b)],
+  },
+  staff: {
+    table: 'staff',
+    columns: ['id', 'brand_id', 'branch_id', 'staff_code', 'staff_code_key', 'active', 'data'],
+    values: (id, s) => [
+      id,
+      s.brandId,
+      s.branchId,
+      s.staffCode,
+      staffCodeKey(s.staffCode),
+      s.active ? 1 : 0,
+      JSON.stringify(s),
+    ],
+  },
+  device: {
+    table: 'devices',
+    columns: ['id', 'brand_id', 'branch_id', 'name', 'data'],
+    values: (id, d) => [id, d.brandId, d.branchId, d.name, JSON.stringify(d)],
+  },
+  coupon: {
+    table: 'coupons',
+    columns: ['id', 'brand_id', 'status', 'fixed_code', 'data'],
+    values: (id, c) => [id, c.brandId, c.status, c.fixedCode, JSON.stringify(c)],
+  },
+  claim: {
+    table: 'claims',
+    columns: ['id', 'brand_id', 'coupon_id', 'customer_id', 'code', 'claim_token', 'redeemed_at', 'data'],
+    values: (id, c) => [
+      id,
+      c.brandId,
+      c.couponId,
+      c.customerId,
+      c.code,
+      c.claimToken,
+      c.redeemedAt,
+      JSON.stringify(c),
+    ],
+  },
+  redemption: {
+    table: 'redemptions',
+    columns: ['id', 'brand_id', 'claim_id', 'status', 'data'],
+    values: (id, r) => [id, r.brandId, r.claimId, r.status, JSON.stringify(r)],
+  },
+  broadcast: {
+    table: 'broadcasts',
+    columns: ['id', 'staff_id', 'requested_at', 'data'],
+    values: (id, b) => [id, b.staffId, b.requestedAt, JSON.stringify(b)],
+  },
+};
+
+const CUSTOMER_COLUMNS = [
+  'stream',
+  'id',
+  'channel',
+  'display_name',
+  'name_key',
+  'phone',
+  'phone_digits',
+  'bound_staff_id',
+  'bound_branch_id',
+  'bound_at',
+  'data',
+] as const;
 
 /**
- * `stream` is the pull stream the change came in: a customer is stored once per list it is on
+ * `stream` is the pull stream the changes came in: a customer is stored once per list it is on
  * (an associate's own list and the team list are separate streams with their own deletes).
  */
-export async function applyChange(trx: Trx, change: Change, stream: PullStream = 'device'): Promise<void> {
-  const table = tableOf[change.entity];
-  if (change.entity === 'customer') {
-    if (change.op === 'delete') await trx(table).where({ stream, id: change.id }).delete();
-    else await trx(table).insert(customerListRow(stream, change.data)).onConflict(['stream', 'id']).merge();
-    return;
+export async function applyChanges(
+  trx: Trx,
+  changes: readonly Change[],
+  stream: PullStream = 'device',
+): Promise<void> {
+  if (changes.length === 0) return;
+  const statements = mirrorStatements(await transactionConnection(trx));
+  const queued = changes.some((c) => c.entity === 'claim') ? statements.queuedClaims() : new Set<string>();
+  for (const change of changes) {
+    if (change.entity === 'customer') {
+      if (change.op === 'delete') statements.deleteCustomer.run(stream, change.id);
+      else statements.upsertCustomer.run(customerValues(customerListRow(stream, change.data)));
+    } else if (change.op === 'delete') {
+      statements.of(change.entity).delete.run(change.id);
+    } else if (change.entity === 'claim') {
+      const local = queued.has(change.id) ? statements.claimData(change.id) : null;
+      const claim = local ? keepLocalRedemption(change.data, local) : change.data;
+      statements.of('claim').upsert.run(mirrors.claim.values(change.id, claim));
+    } else {
+      const mirror = mirrors[change.entity] as Mirror<typeof change.data>;
+      statements.of(change.entity).upsert.run(mirror.values(change.id, change.data));
+    }
   }
-  if (change.op === 'delete') {
-    await trx(table).where({ id: change.id }).delete();
-    return;
-  }
-  const row = await toMirrorRow(trx, change);
-  await trx(table).insert(row).onConflict('id').merge();
+}
+
+export function applyChange(trx: Trx, change: Change, stream: PullStream = 'device'): Promise<void> {
+  return applyChanges(trx, [change], stream);
 }
 
 export function customerListRow(
   stream: PullStream,
-  c: Extract<Change, { entity: 'customer'; op: 'upsert' }>['data'],
-): Record<string, unknown> {
+  c: Upserted<'customer'>,
+): Record<(typeof CUSTOMER_COLUMNS)[number], unknown> {
   return {
     stream,
     id: c.id,
@@ -67,89 +158,13 @@ export function customerListRow(
   };
 }
 
-async function toMirrorRow(
-  trx: Trx,
-  change: Exclude<Change, { entity: 'customer' }> & { op: 'upsert' },
-): Promise<Record<string, unknown>> {
-  switch (change.entity) {
-    case 'brand':
-      return { id: change.id, name: change.data.name, data: JSON.stringify(change.data) };
-    case 'branch': {
-      const b = change.data;
-      return { id: change.id, brand_id: b.brandId, name: b.name, code: b.code, data: JSON.stringify(b) };
-    }
-    case 'staff': {
-      const s = change.data;
-      return {
-        id: change.id,
-        brand_id: s.brandId,
-        branch_id: s.branchId,
-        staff_code: s.staffCode,
-        staff_code_key: staffCodeKey(s.staffCode),
-        active: s.active ? 1 : 0,
-        data: JSON.stringify(s),
-      };
-    }
-    case 'device': {
-      const d = change.data;
-      return {
-        id: change.id,
-        brand_id: d.brandId,
-        branch_id: d.branchId,
-        name: d.name,
-        data: JSON.stringify(d),
-      };
-    }
-    case 'redemption': {
-      const r = change.data;
-      return {
-        id: change.id,
-        brand_id: r.brandId,
-        claim_id: r.claimId,
-        status: r.status,
-        data: JSON.stringify(r),
-      };
-    }
-    case 'coupon': {
-      const c = change.data;
-      return {
-        id: change.id,
-        brand_id: c.brandId,
-        status: c.status,
-        fixed_code: c.fixedCode,
-        data: JSON.stringify(c),
-      };
-    }
-    case 'claim': {
-      const c = await keepLocalRedemption(trx, change.data);
-      return {
-        id: change.id,
-        brand_id: c.brandId,
-        coupon_id: c.couponId,
-        customer_id: c.customerId,
-        code: c.code,
-        claim_token: c.claimToken,
-        redeemed_at: c.redeemedAt,
-        data: JSON.stringify(c),
-      };
-    }
-    case 'broadcast': {
-      const b = change.data;
-      return { id: change.id, staff_id: b.staffId, requested_at: b.requestedAt, data: JSON.stringify(b) };
-    }
-  }
-}
+const customerValues = (row: ReturnType<typeof customerListRow>): unknown[] =>
+  CUSTOMER_COLUMNS.map((column) => row[column]);
 
 export const staffCodeKey = (code: string): string => code.trim().toUpperCase();
 
-async function keepLocalRedemption(trx: Trx, pulled: ClaimRow): Promise<ClaimRow> {
-  const pending = await trx('outbox')
-    .where({ subject: `claim:${pulled.id}`, status: 'queued' })
-    .first('seq');
-  if (!pending) return pulled;
-  const local = (await trx('claims').where({ id: pulled.id }).first('data')) as { data: string } | undefined;
-  if (!local) return pulled;
-  const mine = JSON.parse(local.data) as ClaimRow;
+function keepLocalRedemption(pulled: ClaimRow, localData: string): ClaimRow {
+  const mine = JSON.parse(localData) as ClaimRow;
   if (!mine.redeemedAt) return pulled;
   return {
     ...pulled,
@@ -158,4 +173,64 @@ async function keepLocalRedemption(trx: Trx, pulled: ClaimRow): Promise<ClaimRow
     redeemedDeviceId: mine.redeemedDeviceId,
     redeemedStaffId: mine.redeemedStaffId,
   };
+}
+
+const CLAIM_SUBJECT = 'claim:';
+
+interface TableStatements {
+  /** Insert, or on an id conflict overwrite every column. */
+  upsert: BetterSqlite3.Statement;
+  delete: BetterSqlite3.Statement;
+}
+
+interface MirrorStatements {
+  of(entity: keyof typeof mirrors): TableStatements;
+  upsertCustomer: BetterSqlite3.Statement;
+  deleteCustomer: BetterSqlite3.Statement;
+  /** Ids of the claims a queued outbox mutation depends on. */
+  queuedClaims(): Set<string>;
+  /** The stored data of a claim, or null when it is not here. */
+  claimData(id: string): string | null;
+}
+
+const upsertSql = (table: string, columns: readonly string[], key: readonly string[]): string =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+   ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns
+     .filter((c) => !key.includes(c))
+     .map((c) => `${c} = excluded.${c}`)
+     .join(', ')}`;
+
+const prepared = new WeakMap<BetterSqlite3.Database, MirrorStatements>();
+
+function mirrorStatements(conn: BetterSqlite3.Database): MirrorStatements {
+  const known = prepared.get(conn);
+  if (known) return known;
+  const tables = new Map<keyof typeof mirrors, TableStatements>();
+  const queued = conn.prepare(`SELECT subject FROM outbox WHERE status = 'queued'`).pluck();
+  const claimData = conn.prepare('SELECT data FROM claims WHERE id = ?').pluck();
+  const statements: MirrorStatements = {
+    of(entity) {
+      let s = tables.get(entity);
+      if (!s) {
+        const { table, columns } = mirrors[entity];
+        s = {
+          upsert: conn.prepare(upsertSql(table, columns, ['id'])),
+          delete: conn.prepare(`DELETE FROM ${table} WHERE id = ?`),
+        };
+        tables.set(entity, s);
+      }
+      return s;
+    },
+    upsertCustomer: conn.prepare(upsertSql('customer_list', CUSTOMER_COLUMNS, ['stream', 'id'])),
+    deleteCustomer: conn.prepare('DELETE FROM customer_list WHERE stream = ? AND id = ?'),
+    queuedClaims() {
+      const subjects = queued.all() as (string | null)[];
+      return new Set(
+        subjects.filter((s) => s?.startsWith(CLAIM_SUBJECT)).map((s) => s!.slice(CLAIM_SUBJECT.length)),
+      );
+    },
+    claimData: (id) => (claimData.get(id) as string | undefined) ?? null,
+  };
+  prepared.set(conn, statements);
+  return statements;
 }

@@ -32,7 +32,7 @@ import {
 import type { SyncStatus } from '../api/contract';
 import type { DeviceCredentials } from '../enrollment';
 import { getMeta } from '../store/meta';
-import { pullAll, pushAll } from './exchange';
+import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
 import type { Faults, SyncHooks } from './hooks';
 import { createStatusTracker } from './status';
 
@@ -55,6 +55,8 @@ export interface SyncTuning {
   /** After a failed round while still connected (timeout, hub error): try again after this. */
   roundRetryMs: number;
   pullPageSize: number;
+  /** How long a pull keeps adding arriving pages to one transaction (exchange.ts). */
+  pullTransactionMs: number;
   pushBatchSize: number;
 }
 
@@ -66,7 +68,8 @@ export const defaultSyncTuning: SyncTuning = {
   connectTimeoutMs: 5_000,
   refusalRetryMs: 60_000,
   roundRetryMs: 5_000,
-  pullPageSize: 1000,
+  pullPageSize: PULL_PAGE_SIZE,
+  pullTransactionMs: PULL_TRANSACTION_MS,
   pushBatchSize: 200,
 };
 
@@ -248,6 +251,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { received } = await pullAll(exchangeDeps(), {
       stream,
       pageSize: tuning.pullPageSize,
+      transactionMs: tuning.pullTransactionMs,
       onPage: async ({ received, remaining }) => {
         if (!isFirst) return;
         firstSyncReceived = base + received;

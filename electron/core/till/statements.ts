@@ -13,7 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import type { Mutation } from '../../../backend-sync/protocol';
 import { newMutation } from '../outbox';
-import type { Trx } from '../store/transaction';
+import { transactionConnection, type Trx } from '../store/transaction';
 
 type RedeemPayload = Extract<Mutation, { kind: 'redemption.create' }>['payload'];
 
@@ -107,19 +107,9 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
   };
 }
 
-interface TransactionClient {
-  acquireConnection(): Promise<BetterSqlite3.Database>;
-}
-
-/**
- * The prepared statements of the connection `trx` holds. Refuses to hand them out unless that
- * connection is inside an open transaction: a statement run outside one would commit on its own.
- */
+/** The prepared statements of the connection `trx` holds (store/transaction.ts transactionConnection). */
 export async function redeemStatements(trx: Trx): Promise<RedeemStatements> {
-  if (!trx.isTransaction || trx.isCompleted()) throw new Error('redeemStatements needs an open transaction');
-  // knex's transaction client hands out exactly the connection the transaction began on.
-  const conn = await (trx.client as unknown as TransactionClient).acquireConnection();
-  if (!conn.inTransaction) throw new Error('the transaction connection is not inside BEGIN … COMMIT');
+  const conn = await transactionConnection(trx);
   let statements = prepared.get(conn);
   if (!statements) {
     statements = prepare(conn);
