@@ -22,7 +22,7 @@ type Db = Knex | Knex.Transaction;
 
 export type OutboxStatus = 'queued' | 'synced' | 'rejected' | 'conflict';
 
-type PayloadOf<K extends MutationKind> = Extract<Mutation, { kind: K }>['payload'];
+export type PayloadOf<K extends MutationKind> = Extract<Mutation, { kind: K }>['payload'];
 
 export interface EnqueueOptions {
   clock: Clock;

@@ -1,8 +1,9 @@
+import type { Knex } from 'knex';
 import { parse } from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { escapeLike } from './history';
+import { escapeLike, historyPage } from './history';
 import { openTillFixture, pullChanges, replicated } from './testing';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
@@ -97,5 +98,23 @@ describe('till history and CSV export', () => {
     expect(enRows[0]![0]).toBe('Redeemed at');
     expect(enRows).toHaveLength(2);
     expect(enRows[1]![7]).toBe('Queued');
+  });
+
+  it('reads a page of either scope along the time index, and counts open conflicts on their own index', async () => {
+    const me = { deviceId: 'device-1', branchId: 'branch-1', brandId: 'brand-1' };
+    const plan = async (sql: { sql: string; bindings: readonly Knex.Value[] }) =>
+      ((await f.db.raw(`EXPLAIN QUERY PLAN ${sql.sql}`, sql.bindings)) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+    for (const scope of ['device', 'branch'] as const) {
+      const page = historyPage(f.db, me, { scope, limit: 50, offset: 0 }).toSQL().toNative();
+      expect(await plan(page)).toMatch(/SCAN r USING INDEX till_redemptions_time/);
+      expect(await plan(page)).not.toMatch(/TEMP B-TREE/);
+    }
+    const open = await plan({
+      sql: "SELECT count(*) FROM till_redemptions WHERE state = 'conflict' AND resolution IS NULL",
+      bindings: [],
+    });
+    expect(open).toMatch(/till_redemptions_conflicts/);
   });
 });

@@ -42,15 +42,24 @@ export async function history(
   query: HistoryFilter & { limit: number; offset: number },
 ): Promise<{ items: RedemptionView[]; total: number }> {
   const counted = (await filtered(db, me, query).count({ n: '*' }).first()) as { n: number } | undefined;
-  const page = filtered(db, me, query)
-    .orderBy([
-      { column: 'r.redeemed_at', order: 'desc' },
-      { column: 'r.id', order: 'desc' },
-    ])
+  return { items: await toViews(db, historyPage(db, me, query)), total: Number(counted?.n ?? 0) };
+}
+
+/** One page, newest first: read backwards along `till_redemptions_time` (store/migrations/005). */
+export const historyPage = (
+  db: Db,
+  me: DeviceIdentity,
+  query: HistoryFilter & { limit: number; offset: number },
+): Knex.QueryBuilder =>
+  newestFirst(filtered(db, me, query))
     .limit(query.limit)
     .offset(query.offset);
-  return { items: await toViews(db, page), total: Number(counted?.n ?? 0) };
-}
+
+const newestFirst = (q: Knex.QueryBuilder): Knex.QueryBuilder =>
+  q.orderBy([
+    { column: 'r.redeemed_at', order: 'desc' },
+    { column: 'r.id', order: 'desc' },
+  ]);
 
 /** Every matching redemption, newest first (for the CSV export). */
 export async function allHistory(
@@ -58,11 +67,5 @@ export async function allHistory(
   me: DeviceIdentity,
   filter: HistoryFilter,
 ): Promise<RedemptionView[]> {
-  return toViews(
-    db,
-    filtered(db, me, filter).orderBy([
-      { column: 'r.redeemed_at', order: 'desc' },
-      { column: 'r.id', order: 'desc' },
-    ]),
-  );
+  return toViews(db, newestFirst(filtered(db, me, filter)));
 }

@@ -12,13 +12,12 @@ import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
 import type { RedemptionView, SessionStaff } from '../api/contract';
-import { enqueue } from '../outbox';
 import type { Faults } from '../sync/hooks';
-import { writeTransaction, type Trx } from '../store/transaction';
+import { immediateTransaction } from '../store/transaction';
 import { requireIdentity, cachedRules } from './cache';
 import { isOfflineTooLong, type TillRules } from './data';
 import { notFound, TillErrorCode, verdictError } from './errors';
-import { redeemStatements } from './statements';
+import { redeemStatements, type RedeemStatements } from './statements';
 
 export interface RedeemDeps {
   db: Knex;
@@ -38,17 +37,20 @@ type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; e
 /**
  * Returns the new redemption as the till shows it (queued); the outbox has the mutation when this
  * resolves. The view is built from what the transaction read and wrote, not read back.
+ *
+ * The transaction is synchronous on the store's connection (immediateTransaction): everything it
+ * needs besides the rows is read first — the device identity and brand rules, both cached.
  */
 export async function redeemClaim(
   deps: RedeemDeps,
   staff: SessionStaff,
   input: RedeemInput,
 ): Promise<RedemptionView> {
-  const outcome = await writeTransaction(deps.db, async (trx): Promise<Outcome> => {
+  const me = await requireIdentity(deps.db);
+  const rules = await cachedRules(deps.db, me.brandId);
+  const outcome = immediateTransaction(deps.db, (conn): Outcome => {
     const now = deps.clock.now();
-    const me = await requireIdentity(deps.db, trx);
-    const rules = await cachedRules(deps.db, me.brandId, trx);
-    const sql = await redeemStatements(trx);
+    const sql = redeemStatements(conn);
     const read = sql.read({
       claimId: input.claimId,
       branchId: me.branchId,
@@ -70,12 +72,13 @@ export async function redeemClaim(
       );
     }
     if (coupon.verificationCodeHash !== null) {
-      const refusal = await checkVerificationCode(trx, deps, { coupon, claim, staff, rules, now, input });
+      const refusal = checkVerificationCode(sql, deps, { coupon, claim, staff, rules, now, input });
       if (refusal) return { kind: 'refused', error: refusal };
     }
 
     const at = now.toISOString();
-    const mutation = sql.enqueueRedemption(
+    const mutation = sql.enqueue(
+      'redemption.create',
       { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
       // The redemption's time and the mutation's device time are the same instant.
       { clock: { now: () => now }, ids: deps.ids, subject: `claim:${claim.id}` },
@@ -120,9 +123,10 @@ export async function redeemClaim(
       },
     };
   });
-  if (outcome.kind === 'refused') throw outcome.error;
+  const done = await outcome;
+  if (done.kind === 'refused') throw done.error;
   deps.faults('redeem:after-commit');
-  return outcome.view;
+  return done.view;
 }
 
 /**
@@ -130,8 +134,8 @@ export async function redeemClaim(
  * refused; wrong → the failure is written (and counted towards the lock) in this transaction,
  * which the caller commits before refusing; right → the failure count starts again.
  */
-async function checkVerificationCode(
-  trx: Trx,
+function checkVerificationCode(
+  sql: RedeemStatements,
   deps: RedeemDeps,
   ctx: {
     coupon: CouponRow;
@@ -141,10 +145,9 @@ async function checkVerificationCode(
     now: Date;
     input: RedeemInput;
   },
-): Promise<AppError | null> {
+): AppError | null {
   const { coupon, rules, now } = ctx;
-  const attempts = (await trx('till_verify_attempts').where({ coupon_id: coupon.id }).first()) as
-    { failures: number; locked_until: string | null } | undefined;
+  const attempts = sql.verifyAttempts(coupon.id);
   if (attempts?.locked_until && Date.parse(attempts.locked_until) > now.getTime()) {
     throw lockedError(attempts.locked_until);
   }
@@ -153,7 +156,7 @@ async function checkVerificationCode(
     throw new AppError(TillErrorCode.VERIFICATION_REQUIRED, 'This coupon needs its verification code.');
   }
   if (verifySecret(typed, coupon.verificationCodeHash!)) {
-    if (attempts) await trx('till_verify_attempts').where({ coupon_id: coupon.id }).delete();
+    if (attempts) sql.clearVerifyAttempts(coupon.id);
     return null;
   }
 
@@ -164,17 +167,13 @@ async function checkVerificationCode(
     failures >= rules.verifyMaxAttempts
       ? new Date(now.getTime() + rules.verifyLockSeconds * 1000).toISOString()
       : null;
-  await trx('till_verify_attempts')
-    .insert({ coupon_id: coupon.id, failures, locked_until: lockedUntil })
-    .onConflict('coupon_id')
-    .merge();
-  const mutation = await enqueue(
-    trx,
+  sql.setVerifyAttempts(coupon.id, { failures, locked_until: lockedUntil });
+  const mutation = sql.enqueue(
     'verification.failure',
     { couponId: coupon.id, staffId: ctx.staff.id, scannedCode: ctx.input.scannedCode },
-    { clock: { now: () => now }, ids: deps.ids },
+    { clock: { now: () => now }, ids: deps.ids, subject: null },
   );
-  await trx('till_verification_failures').insert({
+  sql.insertVerificationFailure({
     id: mutation.id,
     coupon_id: coupon.id,
     claim_id: ctx.claim.id,

@@ -87,10 +87,9 @@ export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin)
       staff: [verdict.staffId],
     });
     const mine = verdict.deviceId === me.deviceId;
+    // This device's own redemption of the claim, not yet taken by the hub.
     const queued = mine
-      ? await db('outbox')
-          .where({ subject: `claim:${claim.id}`, status: 'queued' })
-          .first('seq')
+      ? await db('till_redemptions').where({ claim_id: claim.id, own: 1, state: 'queued' }).first('id')
       : undefined;
     return {
       ...found,

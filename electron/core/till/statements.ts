@@ -1,21 +1,17 @@
 /**
- * The redemption's hot statements, prepared once per SQLite connection and run on the connection
- * that holds the caller's knex transaction: one read (claim, coupon, offlineSince, names) and the
- * three writes (outbox entry, claim mirror, till row).
+ * The redemption's statements, prepared once per SQLite connection and run synchronously inside
+ * the redemption's own BEGIN IMMEDIATE … COMMIT (store/transaction.ts immediateTransaction): one
+ * read (claim, coupon, offlineSince, names), the three writes (outbox entry, claim mirror, till
+ * row), and the verification-code bookkeeping.
  *
  * Why not knex for these: knex builds, compiles and re-prepares every statement on every call,
  * and on the commit path a cashier waits for (till.redeem_commit_ms) that cost more than the
- * statements themselves. The transaction itself stays knex's (`writeTransaction`, BEGIN
- * IMMEDIATE, COMMIT or ROLLBACK): these statements run on the very connection it holds, between
- * its BEGIN and its COMMIT, so they commit or roll back with everything else in it.
+ * statements themselves.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import type { Mutation } from '../../../backend-sync/protocol';
-import { newMutation } from '../outbox';
-import { transactionConnection, type Trx } from '../store/transaction';
-
-type RedeemPayload = Extract<Mutation, { kind: 'redemption.create' }>['payload'];
+import { newMutation, type PayloadOf } from '../outbox';
 
 /** One read for everything a redemption needs besides the cached identity and rules. */
 export interface RedeemRead {
@@ -49,15 +45,36 @@ export interface RedeemStatements {
     staffId: string;
   }): RedeemRead | undefined;
   /**
-   * The `redemption.create` outbox entry: the mutation from outbox/newMutation and exactly the row
-   * outbox/enqueue writes, as one prepared insert. redeem.test.ts compares the two.
+   * An outbox entry: the mutation from outbox/newMutation and exactly the row outbox/enqueue
+   * writes, as one prepared insert. redeem.test.ts compares the two.
    */
-  enqueueRedemption(
-    payload: RedeemPayload,
-    options: { clock: Clock; ids: IdGenerator; subject: string },
+  enqueue<K extends 'redemption.create' | 'verification.failure'>(
+    kind: K,
+    payload: PayloadOf<K>,
+    options: { clock: Clock; ids: IdGenerator; subject: string | null },
   ): Mutation;
   markClaimRedeemed(claimId: string, redeemedAt: string, data: string): void;
   insertOwnRedemption(row: RedemptionInsert): void;
+  /** Wrong verification codes for a coupon on this device, and the lock (till_verify_attempts). */
+  verifyAttempts(couponId: string): VerifyAttempts | undefined;
+  setVerifyAttempts(couponId: string, attempts: VerifyAttempts): void;
+  clearVerifyAttempts(couponId: string): void;
+  insertVerificationFailure(row: VerificationFailureInsert): void;
+}
+
+export interface VerifyAttempts {
+  failures: number;
+  locked_until: string | null;
+}
+
+export interface VerificationFailureInsert {
+  id: string;
+  coupon_id: string;
+  claim_id: string;
+  staff_id: string;
+  scanned_code: string;
+  at: string;
+  mutation_id: string;
 }
 
 const READ_SQL = `
@@ -74,6 +91,15 @@ const READ_SQL = `
 const ENQUEUE_SQL = `
   INSERT INTO outbox (id, kind, subject, payload, device_time, status, outcome, created_at, answered_at)
   VALUES (?, ?, ?, ?, ?, 'queued', NULL, ?, NULL)`;
+
+const ATTEMPTS_SQL = 'SELECT failures, locked_until FROM till_verify_attempts WHERE coupon_id = ?';
+const SET_ATTEMPTS_SQL = `
+  INSERT INTO till_verify_attempts (coupon_id, failures, locked_until) VALUES (?, ?, ?)
+  ON CONFLICT (coupon_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`;
+const CLEAR_ATTEMPTS_SQL = 'DELETE FROM till_verify_attempts WHERE coupon_id = ?';
+const INSERT_FAILURE_SQL = `
+  INSERT INTO till_verification_failures (id, coupon_id, claim_id, staff_id, scanned_code, at, mutation_id)
+  VALUES (@id, @coupon_id, @claim_id, @staff_id, @scanned_code, @at, @mutation_id)`;
 
 const MARK_CLAIM_SQL = 'UPDATE claims SET redeemed_at = ?, data = ? WHERE id = ?';
 
@@ -93,10 +119,14 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
   const enqueue = conn.prepare(ENQUEUE_SQL);
   const mark = conn.prepare(MARK_CLAIM_SQL);
   const insert = conn.prepare(INSERT_REDEMPTION_SQL);
+  const attempts = conn.prepare(ATTEMPTS_SQL);
+  const setAttempts = conn.prepare(SET_ATTEMPTS_SQL);
+  const clearAttempts = conn.prepare(CLEAR_ATTEMPTS_SQL);
+  const insertFailure = conn.prepare(INSERT_FAILURE_SQL);
   return {
     read: (params) => read.get(params) as RedeemRead | undefined,
-    enqueueRedemption(payload, options) {
-      const m = newMutation('redemption.create', payload, options);
+    enqueue(kind, payload, options) {
+      const m = newMutation<typeof kind>(kind, payload, options);
       enqueue.run(m.id, m.kind, options.subject, JSON.stringify(m.payload), m.deviceTime, m.deviceTime);
       return m;
     },
@@ -104,12 +134,19 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
       if (mark.run(redeemedAt, data, claimId).changes !== 1) throw new Error(`claim ${claimId} vanished`);
     },
     insertOwnRedemption: (row) => void insert.run(row),
+    verifyAttempts: (couponId) => attempts.get(couponId) as VerifyAttempts | undefined,
+    setVerifyAttempts: (couponId, a) => void setAttempts.run(couponId, a.failures, a.locked_until),
+    clearVerifyAttempts: (couponId) => void clearAttempts.run(couponId),
+    insertVerificationFailure: (row) => void insertFailure.run(row),
   };
 }
 
-/** The prepared statements of the connection `trx` holds (store/transaction.ts transactionConnection). */
-export async function redeemStatements(trx: Trx): Promise<RedeemStatements> {
-  const conn = await transactionConnection(trx);
+/**
+ * The prepared statements of `conn`. Refuses unless it is inside an open transaction: a
+ * statement run outside one would commit on its own.
+ */
+export function redeemStatements(conn: BetterSqlite3.Database): RedeemStatements {
+  if (!conn.inTransaction) throw new Error('redeemStatements needs an open transaction');
   let statements = prepared.get(conn);
   if (!statements) {
     statements = prepare(conn);

@@ -7,12 +7,14 @@ import * as m001 from './001_initial';
 import * as m002 from './002_till';
 import * as m003 from './003_customer_lists';
 import * as m004 from './004_customer_search';
+import * as m005 from './005_lean_till_redemptions';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_till': m002,
   '003_customer_lists': m003,
   '004_customer_search': m004,
+  '005_lean_till_redemptions': m005,
 };
 
 export const consoleMigrationSource: Knex.MigrationSource<string> = {
