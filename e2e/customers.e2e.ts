@@ -343,7 +343,8 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     await byTest('broadcast-text').fill(text);
     await byTest('broadcast-submit').click();
     await byTest('broadcast-confirm').click();
-    const row = byTest('broadcast-row').first();
+    // This broadcast's own row (an earlier one may be listed first and already done).
+    const row = byTest('broadcast-row').filter({ hasText: text }).first();
     await see(row.getByText(`${mine.length}`), 30_000);
     await waitUntil(
       'the broadcast to finish',
@@ -370,7 +371,9 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     await see(byTest('broadcast-template-preview').getByText(template.preview));
     await byTest('broadcast-submit').click();
     await byTest('broadcast-confirm').click();
-    const row = byTest('broadcast-row').first();
+    // This broadcast's own row: the LINE one before it is already done.
+    const row = byTest('broadcast-row').filter({ hasText: template.name }).first();
+    await see(row, 30_000);
     await waitUntil(
       'the broadcast to finish',
       async () => /完成/.test((await row.textContent()) ?? ''),
