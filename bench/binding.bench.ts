@@ -8,7 +8,7 @@
  *   clock stops when every event is processed. Baseline: a bare fastify route doing the same raw
  *   body + X-Line-Signature check and nothing else, same load. Target ratio ≥ 0.25.
  * - binding.to_console_p99_ms: webhook posted → the customer in the signed-in associate's list
- *   (`customers.mine`) of a full console core (createConsoleCore, enrolled over HTTP), with 50
+ *   (`customers.search`, list 'mine') of a full console core (createConsoleCore, enrolled over HTTP), with 50
  *   consoles connected: that one core plus 49 lightweight socket.io clients that pull on every
  *   poke (as consoles do). p99 over sequential bindings. Baseline, same run: the p99 of the webhook's
  *   own answer (signature check + inbox commit), so the ratio shows what poke + pull + apply add.
@@ -314,7 +314,8 @@ async function toConsoleP99(): Promise<{ value: number; baseline: number }> {
     const poked: number[] = [];
     let lastPoke = 0;
     sockets[0]!.on(SyncEvent.poke, () => (lastPoke = performance.now()));
-    const mine = async () => ((await call('customers.mine')) as unknown[]).length;
+    const mine = async () =>
+      ((await call('customers.search', { list: 'mine', limit: 1 })) as { total: number }).total;
     for (let i = 0; i < LATENCY_SAMPLES + 10; i++) {
       const before = await mine();
       const body = lineBody([
