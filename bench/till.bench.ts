@@ -26,7 +26,7 @@ import { noFaults } from '../electron/core/sync/hooks';
 import { redeemClaim } from '../electron/core/till/redeem';
 import { mulberry32 } from '../electron/core/faults/prng';
 import { measureDrain } from './tillDrain';
-import { BENCH_STAFF, BENCH_IDS, claimCode, isRedeemed, seedConsoleStore } from './tillStore';
+import { BENCH_STAFF, BENCH_IDS, claimCode, isRedeemed, seedTillStore } from './tillStore';
 import { p50, type BenchGroup, type BenchResult } from './types';
 
 const CLAIMS = Number(process.env.BENCH_TILL_CLAIMS ?? 1_000_000);
@@ -156,7 +156,7 @@ async function localStore(): Promise<BenchResult[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'omo-bench-till-'));
   try {
     const seeded = performance.now();
-    await seedConsoleStore(dir, CLAIMS, new Date());
+    await seedTillStore(dir, CLAIMS, new Date());
     console.log(
       `till: ${CLAIMS.toLocaleString('en')} claims seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );

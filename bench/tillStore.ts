@@ -1,16 +1,11 @@
 /**
  * A console store as a till of a large brand has it: 1,000,000 claims in the claims mirror,
- * bulk-inserted in ONE transaction with prepared statements, in exactly the row shape the pull
- * applier writes (electron/core/store/mirrors.ts: indexed columns + the protocol row as JSON),
- * plus the brand, branch, device, one staff member (real PIN hash) and a coupon valid now with no
+ * stored in ONE transaction exactly as a pull stores them (bench/consoleStore.ts), plus the brand, branch, device, one staff member (real PIN hash) and a coupon valid now with no
  * verification code (so a redemption measures the commit, not scrypt).
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { hashSecret } from '../backend-sync/domain/secrets';
-import type { BranchRow, BrandRow, ClaimRow, CouponRow, DeviceRow, StaffRow } from '../backend-sync/protocol';
-import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
-import { staffCodeKey } from '../electron/core/store/mirrors';
+import type { BranchRow, BrandRow, Change, CouponRow, DeviceRow, StaffRow } from '../backend-sync/protocol';
+import { seedConsoleStore, upsert } from './consoleStore';
 
 export const BENCH_IDS = {
   brand: 'brand-bench',
@@ -26,13 +21,11 @@ const REDEEMED_EVERY = 20;
 export const claimCode = (i: number): string => `P${String(i).padStart(9, '0')}`;
 export const isRedeemed = (i: number): boolean => i % REDEEMED_EVERY === 0;
 
-export async function seedConsoleStore(dataDir: string, claims: number, now: Date): Promise<void> {
-  // The console's own migrations create the schema; then a plain connection fills it.
-  await (await openConsoleDb({ dataDir })).destroy();
-  const db = new Database(path.join(dataDir, DB_FILE_NAME));
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+/** Claims are handed to the store this many at a time (a million Change objects at once is ~1 GiB). */
+const CLAIM_BATCH = 10_000;
+
+export async function seedTillStore(dataDir: string, claims: number, now: Date): Promise<void> {
+  await seedConsoleStore(dataDir, (seed) => {
     const day = 86_400_000;
     const brand: BrandRow = {
       id: BENCH_IDS.brand,
@@ -88,48 +81,20 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
     };
     const claimedAt = new Date(now.getTime() - day).toISOString();
     const redeemedAt = new Date(now.getTime() - 3_600_000).toISOString();
-
-    const insertClaim = db.prepare(
-      `INSERT INTO claims (id, brand_id, coupon_id, customer_id, code, claim_token, redeemed_at, data)
-       VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`,
-    );
-    db.transaction(() => {
-      const insertMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-      for (const [key, value] of Object.entries(meta)) insertMeta.run(key, value);
-      db.prepare('INSERT INTO brand (id, name, data) VALUES (?, ?, ?)').run(
-        brand.id,
-        brand.name,
-        JSON.stringify(brand),
-      );
-      db.prepare('INSERT INTO branches (id, brand_id, name, code, data) VALUES (?, ?, ?, ?, ?)').run(
-        branch.id,
-        brand.id,
-        branch.name,
-        branch.code,
-        JSON.stringify(branch),
-      );
-      const insertDevice = db.prepare(
-        'INSERT INTO devices (id, brand_id, branch_id, name, data) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (const d of [device, otherDevice])
-        insertDevice.run(d.id, d.brandId, d.branchId, d.name, JSON.stringify(d));
-      db.prepare(
-        `INSERT INTO staff (id, brand_id, branch_id, staff_code, staff_code_key, active, data)
-         VALUES (?, ?, ?, ?, ?, 1, ?)`,
-      ).run(
-        staff.id,
-        brand.id,
-        branch.id,
-        staff.staffCode,
-        staffCodeKey(staff.staffCode),
-        JSON.stringify(staff),
-      );
-      db.prepare(
-        'INSERT INTO coupons (id, brand_id, status, fixed_code, data) VALUES (?, ?, ?, NULL, ?)',
-      ).run(coupon.id, brand.id, coupon.status, JSON.stringify(coupon));
-      for (let i = 1; i <= claims; i += 1) {
-        const redeemed = isRedeemed(i);
-        const row: ClaimRow = {
+    seed.meta(meta);
+    seed.rows([
+      upsert('brand', brand),
+      upsert('branch', branch),
+      upsert('device', device),
+      upsert('device', otherDevice),
+      upsert('staff', staff),
+      upsert('coupon', coupon),
+    ]);
+    const batch: Change[] = [];
+    for (let i = 1; i <= claims; i += 1) {
+      const redeemed = isRedeemed(i);
+      batch.push(
+        upsert('claim', {
           id: `claim-${i}`,
           brandId: brand.id,
           couponId: coupon.id,
@@ -143,19 +108,9 @@ export async function seedConsoleStore(dataDir: string, claims: number, now: Dat
           redeemedBranchId: redeemed ? branch.id : null,
           redeemedDeviceId: redeemed ? otherDevice.id : null,
           redeemedStaffId: redeemed ? staff.id : null,
-        };
-        insertClaim.run(
-          row.id,
-          brand.id,
-          coupon.id,
-          row.code,
-          row.claimToken,
-          row.redeemedAt,
-          JSON.stringify(row),
-        );
-      }
-    })();
-  } finally {
-    db.close();
-  }
+        }),
+      );
+      if (batch.length === CLAIM_BATCH || i === claims) seed.rows(batch.splice(0));
+    }
+  });
 }

@@ -1,6 +1,6 @@
 /**
  * Customer lists, detail, add-by-phone, broadcast, CSV and QR codes, read from a real console
- * database filled the way a pull fills it (applyChange, per stream).
+ * database filled the way a pull fills it (applyChanges, per stream).
  */
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import type {
 import { consoleApi, type CustomerQuery, type SessionStaff } from '../api/contract';
 import { markAnswers, readAll } from '../outbox';
 import { openConsoleDb } from '../store/db';
-import { applyChange } from '../store/mirrors';
+import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../testing/temp';
 import { createCustomers } from '.';
@@ -72,7 +72,7 @@ const api = () =>
 
 async function pull(changes: Change[], stream: PullStream = 'device') {
   await writeTransaction(db, async (trx) => {
-    for (const change of changes) await applyChange(trx, change, stream);
+    await applyChanges(trx, changes, stream);
   });
 }
 let seq = 0;

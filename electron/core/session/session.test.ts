@@ -8,7 +8,7 @@ import type { SessionStaff } from '../api/contract';
 import { readAll } from '../outbox';
 import { openConsoleDb } from '../store/db';
 import { setMeta } from '../store/meta';
-import { applyChange } from '../store/mirrors';
+import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../testing/temp';
 import { createSessions, LOCK_MS, MAX_FAILURES } from '.';
@@ -50,7 +50,7 @@ describe('staff sign-in', () => {
         staff({ id: 'st-other', staffCode: 'OTHER', branchId: 'branch-b' }),
         staff({ id: 'st-gone', staffCode: 'GONE', active: false }),
       ]) {
-        await applyChange(trx, { seq: seq++, entity: 'staff', op: 'upsert', id: row.id, data: row });
+        await applyChanges(trx, [{ seq: seq++, entity: 'staff', op: 'upsert', id: row.id, data: row }]);
       }
     });
     sessions = createSessions({

@@ -5,7 +5,7 @@ import type { Change, ClaimRow, CustomerRow, StaffRow } from '../../../backend-s
 import { enqueue, markAnswers } from '../outbox';
 import { tempDir } from '../testing/temp';
 import { openConsoleDb } from './db';
-import { applyChange, applyChanges } from './mirrors';
+import { applyChanges } from './mirrors';
 import { writeTransaction } from './transaction';
 
 const claim = (over: Partial<ClaimRow> = {}): ClaimRow => ({
@@ -43,7 +43,7 @@ describe('mirrors', () => {
 
   const pull = (row: ClaimRow) =>
     writeTransaction(db, (trx) =>
-      applyChange(trx, { seq: ++seq, entity: 'claim', op: 'upsert', id: row.id, data: row }),
+      applyChanges(trx, [{ seq: ++seq, entity: 'claim', op: 'upsert', id: row.id, data: row }]),
     );
   const local = async () =>
     JSON.parse(
@@ -55,7 +55,7 @@ describe('mirrors', () => {
     await pull(claim({ openedAt: '2026-01-02T00:00:00.000Z' }));
     expect((await local()).openedAt).toBe('2026-01-02T00:00:00.000Z');
     await writeTransaction(db, (trx) =>
-      applyChange(trx, { seq: ++seq, entity: 'claim', op: 'delete', id: 'claim-1' }),
+      applyChanges(trx, [{ seq: ++seq, entity: 'claim', op: 'delete', id: 'claim-1' }]),
     );
     expect(await db('claims').count({ n: '*' }).first()).toEqual({ n: 0 });
   });

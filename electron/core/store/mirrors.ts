@@ -116,7 +116,20 @@ export async function applyChanges(
   stream: PullStream = 'device',
 ): Promise<void> {
   if (changes.length === 0) return;
-  const statements = mirrorStatements(await transactionConnection(trx));
+  storeChanges(await transactionConnection(trx), changes, stream);
+}
+
+/**
+ * applyChanges on a better-sqlite3 connection that is inside the caller's transaction (benches
+ * fill a store in bulk with it, so their rows are exactly what a pull writes).
+ */
+export function storeChanges(
+  conn: BetterSqlite3.Database,
+  changes: readonly Change[],
+  stream: PullStream = 'device',
+): void {
+  if (!conn.inTransaction) throw new Error('storeChanges needs an open transaction');
+  const statements = mirrorStatements(conn);
   const queued = changes.some((c) => c.entity === 'claim') ? statements.queuedClaims() : new Set<string>();
   for (const change of changes) {
     if (change.entity === 'customer') {
@@ -135,11 +148,7 @@ export async function applyChanges(
   }
 }
 
-export function applyChange(trx: Trx, change: Change, stream: PullStream = 'device'): Promise<void> {
-  return applyChanges(trx, [change], stream);
-}
-
-export function customerListRow(
+function customerListRow(
   stream: PullStream,
   c: Upserted<'customer'>,
 ): Record<(typeof CUSTOMER_COLUMNS)[number], unknown> {

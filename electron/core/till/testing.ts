@@ -1,6 +1,6 @@
 /**
  * Test data for till tests, written into a real console database the way a pull would (through
- * applyChange), plus a till on top of it with a manual clock and a settable signed-in staff.
+ * applyChanges), plus a till on top of it with a manual clock and a settable signed-in staff.
  */
 import type { Knex } from 'knex';
 import pino from 'pino';
@@ -19,7 +19,7 @@ import type {
 } from '../../../backend-sync/protocol';
 import type { ConsoleEventPayload, SessionStaff } from '../api/contract';
 import { openConsoleDb } from '../store/db';
-import { applyChange } from '../store/mirrors';
+import { applyChanges } from '../store/mirrors';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { tempDir, waitFor } from '../testing/temp';
@@ -178,7 +178,7 @@ export async function seedTill(db: Knex, changes: Change[] = standardChanges()):
       branchName: '信義店',
       locale: 'zh-TW',
     });
-    for (const change of changes) await applyChange(trx, change);
+    await applyChanges(trx, changes);
   });
 }
 
