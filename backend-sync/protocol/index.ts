@@ -426,6 +426,16 @@ export const Mutation = z.discriminatedUnion('kind', [
 export type Mutation = z.infer<typeof Mutation>;
 export type MutationKind = Mutation['kind'];
 
+/** Each kind's payload schema: what a device checks before it writes a mutation it made itself. */
+export const MutationPayload = {
+  'redemption.create': RedeemPayload,
+  'verification.failure': VerificationFailurePayload,
+  'conflict.resolve': ConflictResolvePayload,
+  'staff.signin': StaffSignInPayload,
+  'customer.add': CustomerAddPayload,
+  'broadcast.send': BroadcastPayload,
+} as const satisfies { [K in MutationKind]: z.ZodType<Extract<Mutation, { kind: K }>['payload']> };
+
 export const PushRequest = z.object({ mutations: z.array(z.unknown()).min(1).max(500) });
 export type PushRequest = { mutations: Mutation[] };
 

@@ -8,8 +8,10 @@
  * retried; they do not block the entries behind them because only `queued` rows are pushed.
  */
 import type { Knex } from 'knex';
+import type { z } from 'zod';
 import {
-  Mutation,
+  MutationPayload,
+  type Mutation,
   type MutationKind,
   type MutationOutcome,
   type MutationResult,
@@ -39,27 +41,25 @@ export interface OutboxEntry {
 }
 
 /**
- * A new mutation, validated against the protocol, stamped with a device-made id and the device
- * time. Every writer of the outbox (enqueue below, the till's prepared redeem path) makes its
- * mutations here.
+ * A new mutation: its payload validated against the protocol, stamped with a device-made id and
+ * the device time. Every writer of the outbox (enqueue below, the till's prepared redeem path)
+ * makes its mutations here. Only the payload is checked: it is what callers pass in, while the id
+ * and time are made here; checking the whole envelope as well measured as a noticeable share of
+ * the till's commit path (bench till.redeem_commit_ms).
  */
 export function newMutation<K extends MutationKind>(
   kind: K,
   payload: PayloadOf<K>,
   options: Pick<EnqueueOptions, 'clock' | 'ids'>,
 ): Mutation {
-  const parsed = Mutation.safeParse({
-    id: options.ids(),
-    kind,
-    payload,
-    deviceTime: options.clock.now().toISOString(),
-  });
+  const schema: z.ZodType = MutationPayload[kind];
+  const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     throw new AppError(ErrorCode.MUTATION_INVALID, `Invalid ${kind} mutation`, {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      issues: parsed.error.issues.map((i) => ({ path: ['payload', ...i.path].join('.'), message: i.message })),
     });
   }
-  return parsed.data;
+  return { id: options.ids(), kind, payload: parsed.data, deviceTime: options.clock.now().toISOString() } as Mutation;
 }
 
 /** Adds a mutation inside the caller's transaction; returns it (its id is the one the hub keeps). */

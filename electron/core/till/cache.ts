@@ -1,8 +1,8 @@
 /**
  * In-memory copies of what the till reads on every scan and every redemption but what changes
- * only with a pull or an enrollment: this device's identity (`meta`) and its brand's till rules
- * (the `brand` row). Reading them once instead of per transaction takes two statements off the
- * redemption's commit path.
+ * only with a pull or an enrollment: this device's identity (`meta`), its brand's till rules (the
+ * `brand` row) and the names of its branch and device (the `branches` and `devices` mirrors).
+ * Reading them once instead of per transaction takes them off the redemption's commit path.
  *
  * One cache per console database (keyed by its knex instance). It is dropped when a pulled page
  * carries a brand, branch or device change (the till's sync hook calls `invalidateTillCache`) —
@@ -21,10 +21,17 @@ import { DEFAULT_RULES, rulesOf, type DeviceIdentity, type TillRules } from './d
 
 type Db = Knex | Knex.Transaction;
 
+/** What the till shows for this device's branch and device: the mirrors' names, null when not synced. */
+export interface PlaceNames {
+  branchName: string | null;
+  deviceName: string | null;
+}
+
 interface CacheEntry {
   generation: number;
   identity: DeviceIdentity | null;
   rules: { brandId: string; rules: TillRules } | null;
+  names: { of: DeviceIdentity; names: PlaceNames } | null;
 }
 
 const caches = new WeakMap<Knex, CacheEntry>();
@@ -32,7 +39,7 @@ const caches = new WeakMap<Knex, CacheEntry>();
 function entryOf(root: Knex): CacheEntry {
   let entry = caches.get(root);
   if (!entry) {
-    entry = { generation: 0, identity: null, rules: null };
+    entry = { generation: 0, identity: null, rules: null, names: null };
     caches.set(root, entry);
   }
   return entry;
@@ -44,6 +51,7 @@ export function invalidateTillCache(root: Knex): void {
   entry.generation += 1;
   entry.identity = null;
   entry.rules = null;
+  entry.names = null;
 }
 
 /**
@@ -85,4 +93,19 @@ export async function cachedRules(root: Knex, brandId: string, q: Db = root): Pr
   // Defaults are not cached: the brand row is still to come, and its arrival invalidates anyway.
   if (row && entry.generation === generation) entry.rules = { brandId, rules };
   return rules;
+}
+
+/** The names of this device's branch and device as the mirrors hold them. */
+export async function cachedPlaceNames(root: Knex, identity: DeviceIdentity, q: Db = root): Promise<PlaceNames> {
+  const entry = entryOf(root);
+  if (entry.names?.of === identity) return entry.names.names;
+  const generation = entry.generation;
+  const [branch, device] = (await Promise.all([
+    q('branches').where({ id: identity.branchId }).first('name'),
+    q('devices').where({ id: identity.deviceId }).first('name'),
+  ])) as ({ name: string } | undefined)[];
+  const names: PlaceNames = { branchName: branch?.name ?? null, deviceName: device?.name ?? null };
+  // Like the rules: a name still to come is not cached (its arrival invalidates anyway).
+  if (branch && device && entry.generation === generation) entry.names = { of: identity, names };
+  return names;
 }

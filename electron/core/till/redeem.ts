@@ -14,7 +14,7 @@ import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
 import type { RedemptionView, SessionStaff } from '../api/contract';
 import type { Faults } from '../sync/hooks';
 import { immediateTransaction } from '../store/transaction';
-import { requireIdentity, cachedRules } from './cache';
+import { cachedPlaceNames, cachedRules, requireIdentity } from './cache';
 import { isOfflineTooLong, type TillRules } from './data';
 import { notFound, TillErrorCode, verdictError } from './errors';
 import { redeemStatements, type RedeemStatements } from './statements';
@@ -39,7 +39,7 @@ type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; e
  * resolves. The view is built from what the transaction read and wrote, not read back.
  *
  * The transaction is synchronous on the store's connection (immediateTransaction): everything it
- * needs besides the rows is read first — the device identity and brand rules, both cached.
+ * needs besides the rows is read first — the device identity, brand rules and names, all cached.
  */
 export async function redeemClaim(
   deps: RedeemDeps,
@@ -48,15 +48,11 @@ export async function redeemClaim(
 ): Promise<RedemptionView> {
   const me = await requireIdentity(deps.db);
   const rules = await cachedRules(deps.db, me.brandId);
+  const names = await cachedPlaceNames(deps.db, me);
   const outcome = immediateTransaction(deps.db, (conn): Outcome => {
     const now = deps.clock.now();
     const sql = redeemStatements(conn);
-    const read = sql.read({
-      claimId: input.claimId,
-      branchId: me.branchId,
-      deviceId: me.deviceId,
-      staffId: staff.id,
-    });
+    const read = sql.read(input.claimId);
     if (!read) throw notFound('Claim');
     if (!read.coupon_data) throw notFound('Coupon');
     const claim = JSON.parse(read.claim_data) as ClaimRow;
@@ -106,7 +102,8 @@ export async function redeemClaim(
     deps.faults('redeem:before-commit');
     return {
       kind: 'redeemed',
-      // What views.ts would read back for this row: names from the mirrors, ids when unknown.
+      // What views.ts would read back for this row: names from the mirrors (cached; the staff
+      // member's from the session, which sign-in read from the staff mirror), ids when unknown.
       view: {
         id: mutation.id,
         claimId: claim.id,
@@ -114,9 +111,9 @@ export async function redeemClaim(
         couponName: coupon.name,
         customerName: claim.customerName,
         redeemedAt: at,
-        branchName: read.branch_name ?? me.branchId,
-        deviceName: read.device_name ?? me.deviceId,
-        staffName: read.staff_name ?? staff.id,
+        branchName: names.branchName ?? me.branchId,
+        deviceName: names.deviceName ?? me.deviceId,
+        staffName: staff.displayName,
         ownDevice: true,
         syncState: 'queued',
         conflict: null,
