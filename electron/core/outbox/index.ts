@@ -56,10 +56,18 @@ export function newMutation<K extends MutationKind>(
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     throw new AppError(ErrorCode.MUTATION_INVALID, `Invalid ${kind} mutation`, {
-      issues: parsed.error.issues.map((i) => ({ path: ['payload', ...i.path].join('.'), message: i.message })),
+      issues: parsed.error.issues.map((i) => ({
+        path: ['payload', ...i.path].join('.'),
+        message: i.message,
+      })),
     });
   }
-  return { id: options.ids(), kind, payload: parsed.data, deviceTime: options.clock.now().toISOString() } as Mutation;
+  return {
+    id: options.ids(),
+    kind,
+    payload: parsed.data,
+    deviceTime: options.clock.now().toISOString(),
+  } as Mutation;
 }
 
 /** Adds a mutation inside the caller's transaction; returns it (its id is the one the hub keeps). */

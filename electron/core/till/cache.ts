@@ -96,7 +96,11 @@ export async function cachedRules(root: Knex, brandId: string, q: Db = root): Pr
 }
 
 /** The names of this device's branch and device as the mirrors hold them. */
-export async function cachedPlaceNames(root: Knex, identity: DeviceIdentity, q: Db = root): Promise<PlaceNames> {
+export async function cachedPlaceNames(
+  root: Knex,
+  identity: DeviceIdentity,
+  q: Db = root,
+): Promise<PlaceNames> {
   const entry = entryOf(root);
   if (entry.names?.of === identity) return entry.names.names;
   const generation = entry.generation;
