@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { tempDir } from '../testing/temp';
 import { assertPragmas, DB_FILE_NAME, openConsoleDb, StorePragmaError } from './db';
-import { writeTransaction } from './transaction';
+import { immediateTransaction, writeTransaction } from './transaction';
 
 describe('console database', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -86,5 +86,43 @@ describe('console database', () => {
       }),
     ).rejects.toThrow('boom');
     expect(await db('meta').where({ key: 'locale' }).first()).toBeUndefined();
+  });
+
+  it('immediateTransaction commits, and rolls back on a throw, a failing COMMIT or an async fn', async () => {
+    const { db } = await open();
+    const locale = async () => (await db('meta').where({ key: 'locale' }).first('value'))?.value;
+    const setLocale = (conn: Database.Database, value: string) =>
+      conn.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('locale', value);
+
+    await expect(
+      immediateTransaction(db, (conn) => {
+        setLocale(conn, 'en');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    // The foreign key is checked only at COMMIT here, so the COMMIT itself fails.
+    await expect(
+      immediateTransaction(db, (conn) => {
+        conn.pragma('defer_foreign_keys = ON');
+        setLocale(conn, 'en');
+        conn
+          .prepare(
+            'INSERT INTO signins (id, staff_id, staff_code, signed_in_at, mutation_id) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run('s1', 'x', 'A1', new Date().toISOString(), 'no-such-mutation');
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await expect(
+      immediateTransaction(db, async (conn) => {
+        setLocale(conn, 'en');
+      }),
+    ).rejects.toThrow(/synchronous/);
+    expect(await locale()).toBeUndefined();
+
+    await immediateTransaction(db, (conn) => setLocale(conn, 'zh-TW'));
+    expect(await locale()).toBe('zh-TW');
+    // The connection went back to knex's pool with no transaction open.
+    await writeTransaction(db, (trx) => trx('meta').where({ key: 'locale' }).update({ value: 'en' }));
+    expect(await locale()).toBe('en');
   });
 });

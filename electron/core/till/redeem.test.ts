@@ -115,6 +115,30 @@ describe('till.redeem', () => {
     expect((await redeem('cl-fixed', 'FX0001')).syncState).toBe('queued');
   });
 
+  it('names the branch and device as the history does, also right after a pulled rename', async () => {
+    const history = async (id: string) =>
+      (await f.call['till.history']({ scope: 'device', limit: 10, offset: 0 })).items.find(
+        (i) => i.id === id,
+      );
+    const first = await redeem('cl-fixed', 'FX0001');
+    expect(first).toMatchObject({ branchName: '信義店', deviceName: '櫃台 1', staffName: '王小明' });
+    expect(await history(first.id)).toMatchObject({ branchName: '信義店', deviceName: '櫃台 1' });
+
+    // The names are kept in memory; a pulled branch or device change replaces them at once.
+    await pullChanges(f, [
+      {
+        seq: 1,
+        entity: 'device',
+        op: 'upsert',
+        id: 'device-a1',
+        data: { id: 'device-a1', brandId: 'brand-1', branchId: 'branch-a', name: '櫃台 9' },
+      },
+    ]);
+    const second = await redeem('cl-fixed2', 'FX0002');
+    expect(second.deviceName).toBe('櫃台 9');
+    expect(await history(second.id)).toMatchObject({ deviceName: '櫃台 9' });
+  });
+
   it('needs a signed-in staff member', async () => {
     f.signIn(null);
     expect((await refusal(redeem('cl-fixed', 'FX0001'))).code).toBe(ErrorCode.NOT_SIGNED_IN);
