@@ -18,6 +18,8 @@ import {
 } from '../../../backend-sync/protocol';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+import { preparedPer } from '../store/prepared';
+import { transactionConnection } from '../store/transaction';
 
 type Trx = Knex.Transaction;
 type Db = Knex | Knex.Transaction;
@@ -143,20 +145,27 @@ export async function countByStatus(db: Db): Promise<OutboxCounts> {
   return { queued: n('queued'), rejected: n('rejected'), conflicts: n('conflict') };
 }
 
+/** Marking an answer runs once per pushed mutation: a statement prepared once, not a knex query. */
+const answerStatement = preparedPer((conn) =>
+  conn.prepare<[OutboxStatus, string, string, string]>(
+    `UPDATE outbox SET status = ?, outcome = ?, answered_at = ? WHERE id = ? AND status = 'queued'`,
+  ),
+);
+
 /**
  * Records the hub's per-mutation answers (call inside one transaction for a whole push answer).
  * A duplicate carries the first answer the hub gave: we record that one. Answers for ids that
  * are not queued here (already answered, or unknown) are ignored. Returns how many rows changed.
  */
 export async function markAnswers(trx: Trx, results: readonly MutationResult[], at: Date): Promise<number> {
+  const mark = answerStatement(await transactionConnection(trx));
+  const answeredAt = at.toISOString();
   let changed = 0;
   for (const result of results) {
     const outcome: MutationOutcome = result.status === 'duplicate' ? result.first : stripId(result);
     const status: OutboxStatus =
       outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
-    changed += await trx('outbox')
-      .where({ id: result.id, status: 'queued' })
-      .update({ status, outcome: JSON.stringify(outcome), answered_at: at.toISOString() });
+    changed += mark.run(status, JSON.stringify(outcome), answeredAt, result.id).changes;
   }
   return changed;
 }

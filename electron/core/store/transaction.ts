@@ -6,6 +6,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
+import { preparedPer } from './prepared';
 
 export type Trx = Knex.Transaction;
 
@@ -42,20 +43,11 @@ interface TransactionStatements {
   rollback: BetterSqlite3.Statement;
 }
 
-const transactionStatements = new WeakMap<BetterSqlite3.Database, TransactionStatements>();
-
-function statementsOf(conn: BetterSqlite3.Database): TransactionStatements {
-  let statements = transactionStatements.get(conn);
-  if (!statements) {
-    statements = {
-      begin: conn.prepare('BEGIN IMMEDIATE'),
-      commit: conn.prepare('COMMIT'),
-      rollback: conn.prepare('ROLLBACK'),
-    };
-    transactionStatements.set(conn, statements);
-  }
-  return statements;
-}
+const statementsOf = preparedPer((conn): TransactionStatements => ({
+  begin: conn.prepare('BEGIN IMMEDIATE'),
+  commit: conn.prepare('COMMIT'),
+  rollback: conn.prepare('ROLLBACK'),
+}));
 
 /**
  * Runs `fn` in BEGIN IMMEDIATE … COMMIT on the store's connection, synchronously, for the one

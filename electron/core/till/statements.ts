@@ -12,6 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import type { Mutation } from '../../../backend-sync/protocol';
 import { newMutation, type PayloadOf } from '../outbox';
+import { preparedPer } from '../store/prepared';
 
 /** One read for everything a redemption needs besides the cached identity, rules and names. */
 export interface RedeemRead {
@@ -100,9 +101,7 @@ const INSERT_REDEMPTION_SQL = `
      redeemed_at, own, mutation_state, state)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'queued', 'queued')`;
 
-const prepared = new WeakMap<BetterSqlite3.Database, RedeemStatements>();
-
-function prepare(conn: BetterSqlite3.Database): RedeemStatements {
+const prepared = preparedPer((conn): RedeemStatements => {
   const read = conn.prepare(READ_SQL);
   const enqueue = conn.prepare(ENQUEUE_SQL);
   const mark = conn.prepare(MARK_CLAIM_SQL);
@@ -139,7 +138,7 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
     clearVerifyAttempts: (couponId) => void clearAttempts.run(couponId),
     insertVerificationFailure: (row) => void insertFailure.run(row),
   };
-}
+});
 
 /**
  * The prepared statements of `conn`. Refuses unless it is inside an open transaction: a
@@ -147,10 +146,5 @@ function prepare(conn: BetterSqlite3.Database): RedeemStatements {
  */
 export function redeemStatements(conn: BetterSqlite3.Database): RedeemStatements {
   if (!conn.inTransaction) throw new Error('redeemStatements needs an open transaction');
-  let statements = prepared.get(conn);
-  if (!statements) {
-    statements = prepare(conn);
-    prepared.set(conn, statements);
-  }
-  return statements;
+  return prepared(conn);
 }

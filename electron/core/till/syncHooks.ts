@@ -1,23 +1,16 @@
 /**
  * Keeps till_redemptions in step with sync, inside the sync engine's own transactions:
- * - push answers: an own redemption's state follows its outbox entry (queued → synced · conflict
- *   · rejected, with the winner's who/when from the conflict details); a `conflict.resolve` the
- *   hub rejected takes back the local resolution.
+ * - push answers: see answers.ts.
  * - pulled pages: the hub's `redemption` rows (status, winner, resolution) update or add rows;
  *   pulled claims refresh the code/customer shown, and reveal an own redemption that a
  *   later-arriving, earlier redemption on another device took the claim from.
  * `changed()` tells whether anything the till shows changed since it was last asked.
  */
 import type { Knex } from 'knex';
-import type {
-  Change,
-  ClaimRow,
-  MutationOutcome,
-  MutationResult,
-  RedemptionRow,
-} from '../../../backend-sync/protocol';
+import type { Change, ClaimRow, RedemptionRow } from '../../../backend-sync/protocol';
 import type { SyncHooks } from '../sync/hooks';
 import { cachedIdentity, invalidateTillCache } from './cache';
+import { applyAnswers } from './answers';
 import { attentionCount } from './attention';
 import { deriveState } from './state';
 import type { TillRedemptionRow } from './views';
@@ -43,53 +36,6 @@ export function createTillSyncHooks(db: Knex, onChanged: () => void): SyncHooks 
       onChanged();
     },
     countConflicts: (db) => attentionCount(db),
-  };
-}
-
-const outcomeOf = (r: MutationResult): MutationOutcome =>
-  r.status === 'duplicate' ? r.first : (r as MutationOutcome);
-
-async function applyAnswers(trx: Trx, results: readonly MutationResult[]): Promise<boolean> {
-  if (results.length === 0) return false;
-  const byId = new Map(results.map((r) => [r.id, outcomeOf(r)]));
-  let changed = false;
-  const own = (await trx('till_redemptions').whereIn('id', [...byId.keys()])) as TillRedemptionRow[];
-  for (const row of own) {
-    const outcome = byId.get(row.id)!;
-    const mutationState =
-      outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
-    const winner =
-      outcome.status === 'conflict'
-        ? winnerFromDetails(outcome.details)
-        : ({} as Record<string, string | null>);
-    const next = { ...row, mutation_state: mutationState, ...winner };
-    await trx('till_redemptions')
-      .where({ id: row.id })
-      .update({ mutation_state: mutationState, ...winner, state: deriveState(next) });
-    changed = true;
-  }
-  // A resolution the hub refused is taken back, so the conflict shows as open again.
-  const resolves = (await trx('outbox')
-    .whereIn('id', [...byId.keys()])
-    .where({ kind: 'conflict.resolve' })
-    .select('id', 'payload')) as { id: string; payload: string }[];
-  for (const entry of resolves) {
-    if (byId.get(entry.id)?.status !== 'rejected') continue;
-    const { redemptionId } = JSON.parse(entry.payload) as { redemptionId: string };
-    await trx('till_redemptions').where({ id: redemptionId }).update({ local_resolution: null });
-    changed = true;
-  }
-  return changed;
-}
-
-function winnerFromDetails(details: Record<string, unknown>): Record<string, string | null> {
-  const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  return {
-    winner_id: s(details.redemptionId) ?? s(details.winnerId),
-    winner_at: s(details.redeemedAt),
-    winner_branch_id: s(details.branchId),
-    winner_device_id: s(details.deviceId),
-    winner_staff_id: s(details.staffId),
   };
 }
 

@@ -8,6 +8,7 @@ import * as m002 from './002_till_conflicts';
 import * as m003 from './003_channels';
 import * as m004 from './004_claim_staff_name';
 import * as m005 from './005_customer_lists';
+import * as m006 from './006_changes_brand_seq';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_channels': m003,
   '004_claim_staff_name': m004,
   '005_customer_lists': m005,
+  '006_changes_brand_seq': m006,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

@@ -176,26 +176,18 @@ const CLAIM_COLUMNS = [
 ] as const;
 const CLAIMS_PER_UPDATE = 200;
 
-/** One UPDATE for many claims (`SET col = CASE id WHEN … THEN … END`): plain SQL both databases run. */
+/**
+ * One UPDATE for many claims, from a VALUES list joined on the id: plain SQL both databases run
+ * (each names a VALUES list's columns column1, column2, …). Not `SET col = CASE id WHEN … END`:
+ * SQLite took 20 ms to prepare that for 200 claims, more than the rest of the push together.
+ */
 async function updateClaims(trx: Knex.Transaction, claims: Row[]): Promise<void> {
   if (claims.length === 0) return;
-  const whens = claims.map(() => 'WHEN ? THEN ?').join(' ');
-  const set = Object.fromEntries(
-    CLAIM_COLUMNS.map((column) => [
-      column,
-      trx.raw(
-        `CASE id ${whens} END`,
-        claims.flatMap((c) => [
-          String(c.id),
-          c[column] === null || c[column] === undefined ? null : String(c[column]),
-        ]),
-      ),
-    ]),
+  const tuple = `(${['id', ...CLAIM_COLUMNS].map(() => '?').join(', ')})`;
+  const set = CLAIM_COLUMNS.map((column, i) => `${column} = v.column${i + 2}`).join(', ');
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  await trx.raw(
+    `UPDATE claims SET ${set} FROM (VALUES ${claims.map(() => tuple).join(', ')}) AS v WHERE claims.id = v.column1`,
+    claims.flatMap((claim) => [String(claim.id), ...CLAIM_COLUMNS.map((column) => text(claim[column]))]),
   );
-  await trx('claims')
-    .whereIn(
-      'id',
-      claims.map((c) => String(c.id)),
-    )
-    .update(set);
 }
