@@ -4,10 +4,12 @@
  * A push is ONE transaction (one commit, one fsync) with a SAVEPOINT per mutation. Inside its
  * savepoint a mutation applies its effect, then inserts its `mutations` row — id under the table's
  * UNIQUE key, with the final answer. Effects decided in memory (new redemptions, claims taken,
- * events, change-log rows) are buffered per mutation and written in multi-row statements before the
- * commit (mutations/pushState.ts); a savepoint rolled back drops its buffered rows too. Nothing is acknowledged before the push commits, so a hub that
- * dies first has committed none of it and the device's retry applies it all; after the commit the
- * retry is answered `duplicate` with the stored answers.
+ * events, change-log rows) are buffered per mutation and written in multi-row statements before
+ * the commit (mutations/pushState.ts); a savepoint rolled back drops its buffered rows too. On
+ * SQLite a mutation that only buffers needs no savepoint, and its `mutations` row is buffered as
+ * well (applyBuffered). Nothing is acknowledged before the push commits, so a hub that dies first
+ * has committed none of it and the device's retry applies it all; after the commit the retry is
+ * answered `duplicate` with the stored answers.
  *
  * - Already stored ids (a retry) are answered from one read at the start of the push.
  * - A rejected mutation (or one whose applier throws an AppError) rolls back only its savepoint;
@@ -175,17 +177,73 @@ async function prefetch(ctx: ApplyContext, items: Item[], seen: Map<string, Muta
   }
 }
 
-/** One new mutation in its savepoint: effect + its stored answer, or neither. */
-async function applyOne(
+type Applied = { result: MutationResult; changed: boolean };
+type NewItem = Exclude<Item, { answer: MutationResult }>;
+
+const applierOf = (mutation: Mutation) =>
+  appliers[mutation.kind] as (m: Mutation, c: ApplyContext) => Promise<ApplyResult>;
+
+/** One new mutation: its effect and its stored answer, or neither. */
+async function applyOne(ctx: ApplyContext, item: NewItem): Promise<Applied> {
+  if (item.rejection)
+    return { result: await storeRejection(ctx, item.stored, item.rejection), changed: false };
+  if (ctx.dbKind === 'sqlite') {
+    const buffered = await applyBuffered(ctx, item);
+    if (buffered) return buffered;
+  }
+  return applyInSavepoint(ctx, item);
+}
+
+/**
+ * SQLite: the mutation applied without a savepoint, its answer row buffered with the push's other
+ * rows (PushState.storeAnswer). Safe because SQLite has one writer, so no other push can store
+ * this id before ours commits, and because the applier may not touch the database here: its
+ * `trx` refuses any use (untouchable), so all it did is staged in PushState and dropped on a
+ * throw. The common redemption only stages; a mutation that needs the database, or throws for any
+ * reason, is undefined here and runs again in a savepoint (applyInSavepoint), as on PostgreSQL.
+ * Two statements less per mutation: a drain of 10,000 redemptions spent a tenth of its time on them.
+ */
+async function applyBuffered(
   ctx: ApplyContext,
-  item: Exclude<Item, { answer: MutationResult }>,
-): Promise<{ result: MutationResult; changed: boolean }> {
+  item: NewItem & { mutation: Mutation },
+): Promise<Applied | undefined> {
+  let done: ApplyResult;
+  try {
+    done = await applierOf(item.mutation)(item.mutation, { ...ctx, trx: untouchable(ctx.trx) });
+  } catch {
+    ctx.push.dropMutation();
+    return undefined;
+  }
+  if (done.outcome.status === 'rejected') {
+    ctx.push.dropMutation();
+    return { result: await storeRejection(ctx, item.stored, done.outcome), changed: false };
+  }
+  ctx.push.keepMutation();
+  ctx.push.storeAnswer({ ...item.stored, outcome: JSON.stringify(done.outcome) });
+  return { result: { id: item.id, ...done.outcome }, changed: done.changed };
+}
+
+/** Thrown by an untouchable `trx`: the applier needs the database, so it must run in a savepoint. */
+class NeedsDatabase extends Error {
+  constructor() {
+    super('this mutation needs the database');
+  }
+}
+
+/** `trx` for applyBuffered: calling it or reading anything off it throws, before anything is written. */
+function untouchable(trx: Knex.Transaction): Knex.Transaction {
+  const refuse = (): never => {
+    throw new NeedsDatabase();
+  };
+  return new Proxy(trx, { apply: refuse, get: refuse });
+}
+
+/** One new mutation in its savepoint: effect + its stored answer, or neither. */
+async function applyInSavepoint(ctx: ApplyContext, item: NewItem & { mutation: Mutation }): Promise<Applied> {
   const { id, stored } = item;
-  if (item.rejection) return { result: await storeRejection(ctx, stored, item.rejection), changed: false };
-  const apply = appliers[item.mutation.kind] as (m: Mutation, c: ApplyContext) => Promise<ApplyResult>;
   try {
     const done = await inSavepoint(ctx.trx, async () => {
-      const result = await apply(item.mutation, ctx);
+      const result = await applierOf(item.mutation)(item.mutation, ctx);
       if (result.outcome.status === 'rejected') throw new Rejected(result.outcome);
       await ctx.trx('mutations').insert({ ...stored, outcome: JSON.stringify(result.outcome) });
       return result;
@@ -197,7 +255,7 @@ async function applyOne(
     if (err instanceof PendingWrites) {
       // It must read rows the push has only buffered so far: write them (outside any savepoint), again.
       await ctx.push.flush(ctx.trx);
-      return applyOne(ctx, item);
+      return applyInSavepoint(ctx, item);
     }
     if (err instanceof Rejected)
       return { result: await storeRejection(ctx, stored, err.outcome), changed: false };

@@ -42,6 +42,8 @@ export class PushState {
   private stagedEvents: Row[] = [];
   private stagedChanges: Row[] = [];
   private readonly redemptions: Row[] = [];
+  /** `mutations` rows (id and answer) of mutations applied without a savepoint (SQLite). */
+  private readonly answers: Row[] = [];
   private stagedRedemptions: Row[] = [];
   /** Claims rows whose new state is still to be written, by key. */
   private readonly dirtyClaims = new Map<string, Row>();
@@ -88,6 +90,11 @@ export class PushState {
   /** A claim's new claims row, written at the end of the push (the latest one per claim). */
   claimChanged(key: string, row: Row): void {
     this.stagedClaims.set(key, row);
+  }
+
+  /** A kept mutation's `mutations` row, written with the rest (SQLite only: see push.ts applyBuffered). */
+  storeAnswer(row: Row): void {
+    this.answers.push(row);
   }
 
   /** See PendingWrites. */
@@ -144,8 +151,8 @@ export class PushState {
   }
 
   /**
-   * Writes what kept mutations buffered: redemptions, then claims, then events and changes (in
-   * recording order, so change seqs follow the order of the push). Run outside any savepoint.
+   * Writes what kept mutations buffered: redemptions, then claims, then events, answers and changes
+   * (in recording order, so change seqs follow the order of the push). Run outside any savepoint.
    */
   async flush(trx: Knex.Transaction): Promise<void> {
     await insertAll(trx, 'redemptions', this.redemptions.splice(0));
@@ -155,6 +162,7 @@ export class PushState {
       await updateClaims(trx, claims.slice(i, i + CLAIMS_PER_UPDATE));
     }
     await insertAll(trx, 'events', this.events.splice(0));
+    await insertAll(trx, 'mutations', this.answers.splice(0));
     await insertAll(trx, 'changes', this.changes.splice(0));
   }
 }

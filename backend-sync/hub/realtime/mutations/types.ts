@@ -1,7 +1,8 @@
 /**
  * The shape every mutation applier shares. An applier runs inside the savepoint that also stores
  * the mutation's id and answer, within the push's one transaction, so an effect and its "seen
- * once" record commit together (or not at all).
+ * once" record commit together (or not at all); on SQLite, one that only stages its effects in
+ * PushState runs without that savepoint, its answer staged with them (push.ts applyBuffered).
  */
 import type { Knex } from 'knex';
 import type { Mutation, MutationKind, MutationOutcome } from '../../../protocol';
@@ -11,7 +12,10 @@ import type { DeviceContext } from '../device';
 import type { PushState } from './pushState';
 
 export interface ApplyContext {
-  /** The mutation's savepoint. */
+  /**
+   * The push's transaction, inside the mutation's savepoint. On SQLite a mutation is first tried
+   * with a `trx` that refuses any use (push.ts applyBuffered): stage what you can in `push`.
+   */
   trx: Knex.Transaction;
   dbKind: HubDbKind;
   device: DeviceContext;
