@@ -105,6 +105,36 @@ describe.each(testDbKinds())('push as one transaction on %s', (kind) => {
     expect(logged).toEqual(batch.flatMap((m) => [m.id, m.payload.claimId]));
   });
 
+  it('stores each answer once, whether the mutation staged its effects or needed the database', async () => {
+    const s = await setUp(kind);
+    t = s.t;
+    // The first redemption loads the staff row (the database), the others find it cached; the
+    // sign-in of nobody is rejected; the repeat of claim 0 loses to the first.
+    const loser = { ...s.redeem(0), deviceTime: '2026-03-01T06:00:00.000Z' };
+    const batch = [s.redeem(0), s.redeem(1), signIn('nobody'), loser, s.redeem(2)];
+    const { response } = await pushMutations(s.deps, s.device, { mutations: batch });
+    expect(response.results.map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'rejected',
+      'conflict',
+      'applied',
+    ]);
+    const stored = (await s.t.db('mutations').whereIn(
+      'id',
+      batch.map((m) => m.id),
+    )) as { id: string; outcome: string }[];
+    expect(new Map(stored.map((r) => [r.id, JSON.parse(r.outcome).status]))).toEqual(
+      new Map(batch.map((m, i) => [m.id, response.results[i]!.status])),
+    );
+    expect(
+      await s.t.db('redemptions').whereIn(
+        'id',
+        batch.map((m) => m.id),
+      ),
+    ).toHaveLength(4);
+  });
+
   it('answers an id repeated within one push as a duplicate of its first answer', async () => {
     const s = await setUp(kind);
     t = s.t;
