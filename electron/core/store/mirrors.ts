@@ -21,6 +21,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { phoneDigits } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import type { Change, ClaimRow, PullStream } from '../../../backend-sync/protocol';
+import { preparedPer } from './prepared';
 import { transactionConnection, type Trx } from './transaction';
 
 type Upserted<E extends Change['entity']> = Extract<Change, { entity: E; op: 'upsert' }>['data'];
@@ -209,11 +210,7 @@ const upsertSql = (table: string, columns: readonly string[], key: readonly stri
      .map((c) => `${c} = excluded.${c}`)
      .join(', ')}`;
 
-const prepared = new WeakMap<BetterSqlite3.Database, MirrorStatements>();
-
-function mirrorStatements(conn: BetterSqlite3.Database): MirrorStatements {
-  const known = prepared.get(conn);
-  if (known) return known;
+const mirrorStatements = preparedPer((conn): MirrorStatements => {
   const tables = new Map<keyof typeof mirrors, TableStatements>();
   const queued = conn.prepare(`SELECT subject FROM outbox WHERE status = 'queued'`).pluck();
   const claimData = conn.prepare('SELECT data FROM claims WHERE id = ?').pluck();
@@ -240,6 +237,5 @@ function mirrorStatements(conn: BetterSqlite3.Database): MirrorStatements {
     },
     claimData: (id) => (claimData.get(id) as string | undefined) ?? null,
   };
-  prepared.set(conn, statements);
   return statements;
-}
+});
