@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../api/client';
 import en from './en';
-import { errorText, formatDuration } from './format';
+import { errorText, formatDuration, formatTime } from './format';
 import zhTW from './zh-TW';
 import { i18n } from './index';
 
@@ -44,6 +44,13 @@ describe('renderer words', () => {
     expect(inLocale('en', () => errorText(t, 'en', locked))).toContain(hhmm);
     const noTime = new ApiCallError({ code: 'SIGNIN_LOCKED', message: 'x' });
     expect(inLocale('zh-TW', () => errorText(t, 'zh-TW', noTime))).toBe('登入失敗次數過多，請稍後再試。');
+  });
+
+  it('shows the minutes after midnight as 00:mm, not 24:mm, in both languages', () => {
+    const afterMidnight = new Date();
+    afterMidnight.setHours(0, 18, 38, 0);
+    expect(formatTime('en', afterMidnight)).toBe('00:18:38');
+    expect(formatTime('zh-TW', afterMidnight)).toBe('00:18:38');
   });
 
   it('names unknown codes instead of hiding them, and treats non-API errors as internal', () => {

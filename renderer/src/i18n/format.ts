@@ -55,7 +55,9 @@ export function formatTime(locale: string, at: Date | string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    // Not `hour12: false`: with English that picks the h24 cycle, and 00:18 after midnight shows
+    // as "24:18". h23 is the 00–23 clock a till's receipts use.
+    hourCycle: 'h23',
   }).format(date);
 }
 
