@@ -6,6 +6,11 @@
  *
  * Rejected and conflict entries stay in the table, are counted for the status bar and are never
  * retried; they do not block the entries behind them because only `queued` rows are pushed.
+ *
+ * Entries are never deleted, and `seq` is the rowid: a new entry is always max(seq) + 1. So the
+ * queued entries are found along the rowid, after the meta cursor `outboxAnsweredThrough` (every
+ * entry at or below it has its answer), not through an index on status that every insert would
+ * have to write (migration 006 says why that matters).
  */
 import type { Knex } from 'knex';
 import type { z } from 'zod';
@@ -114,9 +119,16 @@ const toEntry = (r: OutboxDbRow): OutboxEntry => ({
   outcome: r.outcome ? (JSON.parse(r.outcome) as MutationOutcome) : null,
 });
 
+/** The cursor: every entry with seq at or below it is answered (0 before the first answer). */
+const ANSWERED_THROUGH = `coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outboxAnsweredThrough'), 0)`;
+
 /** The oldest queued mutations, in the order they were made. */
 export async function readQueued(db: Db, limit: number): Promise<OutboxEntry[]> {
-  const rows = (await db('outbox').where({ status: 'queued' }).orderBy('seq').limit(limit)) as OutboxDbRow[];
+  const rows = (await db('outbox')
+    .whereRaw(`seq > ${ANSWERED_THROUGH}`)
+    .andWhere({ status: 'queued' })
+    .orderBy('seq')
+    .limit(limit)) as OutboxDbRow[];
   return rows.map(toEntry);
 }
 
@@ -134,23 +146,42 @@ export interface OutboxCounts {
 }
 
 export async function countByStatus(db: Db): Promise<OutboxCounts> {
-  const rows = (await db('outbox')
-    .whereIn('status', ['queued', 'rejected', 'conflict'])
-    // A refused add or broadcast is an answer its own screen shows, not a sync problem.
-    .where((q) => q.whereNot('status', 'rejected').orWhereNotIn('kind', ANSWERED_ON_SCREEN))
-    .groupBy('status')
-    .select('status')
-    .count({ n: '*' })) as { status: OutboxStatus; n: number }[];
+  const [queued, problems] = await Promise.all([
+    db('outbox').whereRaw(`seq > ${ANSWERED_THROUGH}`).andWhere({ status: 'queued' }).count({ n: '*' }),
+    // Read from the partial index on rejected and conflict entries (migration 006): the query
+    // has to say `status IN ('rejected', 'conflict')` in those words for SQLite to use it.
+    db('outbox')
+      .whereRaw(`status IN ('rejected', 'conflict')`)
+      // A refused add or broadcast is an answer its own screen shows, not a sync problem.
+      .where((q) => q.whereNot('status', 'rejected').orWhereNotIn('kind', ANSWERED_ON_SCREEN))
+      .groupBy('status')
+      .select('status')
+      .count({ n: '*' }),
+  ]);
+  const rows = problems as { status: OutboxStatus; n: number }[];
   const n = (s: OutboxStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { queued: n('queued'), rejected: n('rejected'), conflicts: n('conflict') };
+  return {
+    queued: Number((queued as { n: number }[])[0]?.n ?? 0),
+    rejected: n('rejected'),
+    conflicts: n('conflict'),
+  };
 }
 
 /** Marking an answer runs once per pushed mutation: a statement prepared once, not a knex query. */
-const answerStatement = preparedPer((conn) =>
-  conn.prepare<[OutboxStatus, string, string, string]>(
+const answerStatements = preparedPer((conn) => ({
+  mark: conn.prepare<[OutboxStatus, string, string, string]>(
     `UPDATE outbox SET status = ?, outcome = ?, answered_at = ? WHERE id = ? AND status = 'queued'`,
   ),
-);
+  /** The cursor moves to just before the oldest entry still queued, or to the newest entry. */
+  advance: conn.prepare(
+    `INSERT INTO meta (key, value) VALUES ('outboxAnsweredThrough', CAST(coalesce(
+       (SELECT seq - 1 FROM outbox WHERE seq > ${ANSWERED_THROUGH} AND status = 'queued'
+         ORDER BY seq LIMIT 1),
+       (SELECT max(seq) FROM outbox),
+       0) AS TEXT))
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ),
+}));
 
 /**
  * Records the hub's per-mutation answers (call inside one transaction for a whole push answer).
@@ -158,15 +189,16 @@ const answerStatement = preparedPer((conn) =>
  * are not queued here (already answered, or unknown) are ignored. Returns how many rows changed.
  */
 export async function markAnswers(trx: Trx, results: readonly MutationResult[], at: Date): Promise<number> {
-  const mark = answerStatement(await transactionConnection(trx));
+  const sql = answerStatements(await transactionConnection(trx));
   const answeredAt = at.toISOString();
   let changed = 0;
   for (const result of results) {
     const outcome: MutationOutcome = result.status === 'duplicate' ? result.first : stripId(result);
     const status: OutboxStatus =
       outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
-    changed += mark.run(status, JSON.stringify(outcome), answeredAt, result.id).changes;
+    changed += sql.mark.run(status, JSON.stringify(outcome), answeredAt, result.id).changes;
   }
+  if (changed > 0) sql.advance.run();
   return changed;
 }
 

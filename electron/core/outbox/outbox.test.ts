@@ -10,12 +10,14 @@ import { countByStatus, enqueue, markAnswers, readAll, readQueued } from '.';
 describe('outbox', () => {
   let db: Knex;
   let remove: () => void;
+  let dir: string;
   const clock = manualClock('2026-01-05T10:00:00.000Z');
   const opts = { clock, ids: uuidV7 };
 
   beforeEach(async () => {
     const tmp = tempDir();
     remove = tmp.remove;
+    dir = tmp.dir;
     db = await openConsoleDb({ dataDir: tmp.dir });
   });
   afterEach(async () => {
@@ -121,5 +123,37 @@ describe('outbox', () => {
     );
     expect(changed).toBe(0);
     expect((await readAll(db))[0]!.status).toBe('rejected');
+  });
+
+  it('pushes an entry the hub left unanswered again, before newer ones, also after a restart', async () => {
+    const enqueueSignin = (staff: string) =>
+      writeTransaction(db, async (trx) => (await enqueue(trx, 'staff.signin', signin(staff), opts)).id);
+    const ids = [await enqueueSignin('a'), await enqueueSignin('b'), await enqueueSignin('c')];
+    // The hub answers the second and third, not the first.
+    await writeTransaction(db, (trx) =>
+      markAnswers(
+        trx,
+        [
+          { id: ids[1]!, status: 'applied' },
+          { id: ids[2]!, status: 'applied' },
+        ],
+        clock.now(),
+      ),
+    );
+    ids.push(await enqueueSignin('d'));
+    expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual([ids[0], ids[3]]);
+    expect((await countByStatus(db)).queued).toBe(2);
+
+    await writeTransaction(db, (trx) => markAnswers(trx, [{ id: ids[0]!, status: 'applied' }], clock.now()));
+    expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual([ids[3]]);
+    await writeTransaction(db, (trx) => markAnswers(trx, [{ id: ids[3]!, status: 'applied' }], clock.now()));
+    expect(await readQueued(db, 10)).toEqual([]);
+
+    // With everything answered, what is made next (and kept across a restart) is queued.
+    ids.push(await enqueueSignin('e'));
+    await db.destroy();
+    db = await openConsoleDb({ dataDir: dir });
+    expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual([ids[4]]);
+    expect(await countByStatus(db)).toEqual({ queued: 1, rejected: 0, conflicts: 0 });
   });
 });

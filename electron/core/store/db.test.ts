@@ -125,4 +125,35 @@ describe('console database', () => {
     await writeTransaction(db, (trx) => trx('meta').where({ key: 'locale' }).update({ value: 'en' }));
     expect(await locale()).toBe('en');
   });
+
+  it('immediateTransaction waits for a knex transaction holding the connection, then runs on its own', async () => {
+    const { db } = await open();
+    await immediateTransaction(db, () => undefined); // the store's connection is known to it now
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    const knexTrx = writeTransaction(db, async (trx) => {
+      await trx('meta').insert({ key: 'locale', value: 'en' });
+      inside();
+      await held;
+      throw new Error('rolled back');
+    });
+    await entered;
+
+    let ran = false;
+    const immediate = immediateTransaction(db, (conn) => {
+      ran = true;
+      conn.prepare("INSERT INTO meta (key, value) VALUES ('lastSyncAt', 'after')").run();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ran).toBe(false);
+    release();
+    await expect(knexTrx).rejects.toThrow('rolled back');
+    await immediate;
+    // Its write survived the other transaction's rollback: it was never part of it.
+    expect(await db('meta').whereIn('key', ['locale', 'lastSyncAt']).select('key', 'value')).toEqual([
+      { key: 'lastSyncAt', value: 'after' },
+    ]);
+  });
 });

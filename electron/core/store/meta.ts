@@ -18,6 +18,8 @@ export type MetaKey =
   | 'firstSyncDone'
   | 'lastSyncAt'
   | 'offlineSince'
+  /** Every outbox entry with seq at or below this has the hub's answer (outbox/index.ts). */
+  | 'outboxAnsweredThrough'
   | 'locale'
   /** Scanner settings (JSON, see scanner/settings.ts). */
   | 'scannerSettings';

@@ -8,6 +8,7 @@ import * as m002 from './002_till';
 import * as m003 from './003_customer_lists';
 import * as m004 from './004_customer_search';
 import * as m005 from './005_lean_till_redemptions';
+import * as m006 from './006_lean_outbox';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_customer_lists': m003,
   '004_customer_search': m004,
   '005_lean_till_redemptions': m005,
+  '006_lean_outbox': m006,
 };
 
 export const consoleMigrationSource: Knex.MigrationSource<string> = {
