@@ -4,6 +4,7 @@
  * second device speaking sync protocol v1 directly (to make a real redemption conflict).
  */
 import net from 'node:net';
+import type { Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import {
   EnrollResponse,
@@ -149,4 +150,46 @@ export async function protocolDevice(hubUrl: string, pairingCode: string, device
     },
     close: () => void socket.close(),
   };
+}
+
+/** One key as Chromium's DevTools protocol takes it (Input.dispatchKeyEvent). */
+interface KeyEventParams {
+  type: 'keyDown' | 'keyUp';
+  key: string;
+  code: string;
+  windowsVirtualKeyCode: number;
+  text?: string;
+}
+
+function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
+  const upper = char.toUpperCase();
+  if (/^[A-Z]$/.test(upper))
+    return { key: char, code: `Key${upper}`, windowsVirtualKeyCode: upper.charCodeAt(0) };
+  if (/^\d$/.test(char))
+    return { key: char, code: `Digit${char}`, windowsVirtualKeyCode: char.charCodeAt(0) };
+  if (char === '-' || char === '_') return { key: char, code: 'Minus', windowsVirtualKeyCode: 189 };
+  return { key: char, code: '', windowsVirtualKeyCode: 0 };
+}
+
+/**
+ * A keyboard-wedge scanner: the code's keys and then Enter, all handed to the browser at once,
+ * as a scanner's keyboard reports arrive. Playwright's `keyboard.type` waits for each key's round
+ * trip before sending the next, which on a loaded test machine stretched the gaps past the
+ * detector's default 50 ms hold time; a real scanner never pauses like that. The browser still
+ * takes the keys one by one as trusted key events, in order, wherever the focus is.
+ */
+export async function wedgeScan(page: Page, code: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const events: KeyEventParams[] = [];
+    for (const char of code) {
+      const key = keyOf(char);
+      events.push({ type: 'keyDown', ...key, text: char }, { type: 'keyUp', ...key });
+    }
+    const enter = { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 };
+    events.push({ type: 'keyDown', ...enter, text: '\r' }, { type: 'keyUp', ...enter });
+    await Promise.all(events.map((e) => cdp.send('Input.dispatchKeyEvent', e)));
+  } finally {
+    await cdp.detach();
+  }
 }
