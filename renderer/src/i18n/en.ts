@@ -86,6 +86,7 @@ const en: Messages = {
     seconds: '{s} s',
     minutes: '{m} min {s} s',
     hours: '{h} h {m} min',
+    days: '{d} d {h} h',
   },
   settings: {
     title: 'Settings',

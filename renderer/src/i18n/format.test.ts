@@ -65,7 +65,12 @@ describe('renderer words', () => {
       expect(formatDuration(t, 42_000)).toBe('42 秒');
       expect(formatDuration(t, 125_000)).toBe('2 分 5 秒');
       expect(formatDuration(t, 3 * 3600_000 + 60_000)).toBe('3 小時 1 分');
+      expect(formatDuration(t, 23 * 3600_000 + 59 * 60_000)).toBe('23 小時 59 分');
+      expect(formatDuration(t, 73 * 3600_000 + 30 * 60_000)).toBe('3 天 1 小時');
     });
-    inLocale('en', () => expect(formatDuration(t, 125_000)).toBe('2 min 5 s'));
+    inLocale('en', () => {
+      expect(formatDuration(t, 125_000)).toBe('2 min 5 s');
+      expect(formatDuration(t, 24 * 3600_000)).toBe('1 d 0 h');
+    });
   });
 });

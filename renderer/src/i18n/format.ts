@@ -63,9 +63,12 @@ export function formatTime(locale: string, at: Date | string): string {
 
 export function formatDuration(t: T, ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
+  // Days past a day: "73 小時" makes a manager count, and the 72 h offline limit is days long.
+  if (d > 0) return t('duration.days', { d, h });
   if (h > 0) return t('duration.hours', { h, m });
   if (m > 0) return t('duration.minutes', { m, s });
   return t('duration.seconds', { s });

@@ -84,6 +84,7 @@ const zhTW = {
     seconds: '{s} 秒',
     minutes: '{m} 分 {s} 秒',
     hours: '{h} 小時 {m} 分',
+    days: '{d} 天 {h} 小時',
   },
   settings: {
     title: '設定',
