@@ -72,8 +72,9 @@ const lastConnection = new WeakMap<PoolClient, BetterSqlite3.Database>();
  * When the pool is idle (nobody holds its one connection, nobody waits for it, and no
  * transaction is open on it), `fn` runs on that connection without taking it from the pool: from
  * BEGIN to COMMIT nothing here yields to the event loop, so no knex query can start in between,
- * which is what holding the connection would guarantee. Taking and giving back the connection measured 44–52 µs of a redemption right
- * after a sync (the CPU cold), about a quarter of the bare insert it is compared with.
+ * which is what holding the connection would guarantee. Taking and giving back the connection
+ * measured 44–52 µs right after a sync (the CPU cold), about a quarter of the bare insert that
+ * till.redeem_commit_ms compares the redemption with.
  */
 export async function immediateTransaction<T>(db: Knex, fn: (conn: BetterSqlite3.Database) => T): Promise<T> {
   if (db.isTransaction) throw new Error('immediateTransaction opens its own transaction');
