@@ -167,7 +167,7 @@ function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
     return { key: char, code: `Key${upper}`, windowsVirtualKeyCode: upper.charCodeAt(0) };
   if (/^\d$/.test(char))
     return { key: char, code: `Digit${char}`, windowsVirtualKeyCode: char.charCodeAt(0) };
-  if (char === '-' || char === '_') return { key: char, code: 'Minus', windowsVirtualKeyCode: 189 };
+  if (char === '-') return { key: char, code: 'Minus', windowsVirtualKeyCode: 189 };
   return { key: char, code: '', windowsVirtualKeyCode: 0 };
 }
 

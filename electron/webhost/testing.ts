@@ -14,6 +14,7 @@ import type { ConsoleCore } from '../core';
 export const offlineStatus: SyncStatus = {
   connection: 'offline',
   offlineSince: '2026-01-01T10:00:00.000Z',
+  offlineRedeemUntil: '2026-01-04T10:00:00.000Z',
   lastSyncAt: null,
   queued: 2,
   conflicts: 0,

@@ -20,6 +20,7 @@ const enrolled: EnrollmentInfo = {
 const synced: SyncStatus = {
   connection: 'online',
   offlineSince: null,
+  offlineRedeemUntil: null,
   lastSyncAt: '2026-01-01T00:00:00.000Z',
   queued: 0,
   conflicts: 0,

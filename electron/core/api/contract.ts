@@ -39,6 +39,8 @@ export type EnrollmentInfo = z.infer<typeof EnrollmentInfo>;
 export const SyncStatus = z.object({
   connection: z.enum(['not_enrolled', 'connecting', 'online', 'offline']),
   offlineSince: isoDateTime.nullable(),
+  /** While offline: from when redeeming is refused (offlineSince + the brand's offline limit). */
+  offlineRedeemUntil: isoDateTime.nullable(),
   lastSyncAt: isoDateTime.nullable(),
   /** Mutations waiting in the outbox. */
   queued: z.number().int().nonnegative(),

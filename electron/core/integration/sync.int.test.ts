@@ -130,6 +130,8 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
       5000,
     );
     expect(offline.offlineSince).not.toBeNull();
+    // Redeeming stops 72 hours (the brand's default limit) after the hub went away.
+    expect(Date.parse(offline.offlineRedeemUntil!) - Date.parse(offline.offlineSince!)).toBe(72 * 3_600_000);
 
     // Sign-in works offline; the mutation waits in the outbox.
     await c.call('session.signOut');
@@ -149,7 +151,7 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
     // The hub comes back on the same port: online, the queue drains, every mutation once.
     await h.start();
     await again.waitForStatus(
-      (s) => drained(s) && s.offlineSince === null,
+      (s) => drained(s) && s.offlineSince === null && s.offlineRedeemUntil === null,
       'online and drained after the hub restart',
       10_000,
     );

@@ -122,13 +122,12 @@ const toEntry = (r: OutboxDbRow): OutboxEntry => ({
 /** The cursor: every entry with seq at or below it is answered (0 before the first answer). */
 const ANSWERED_THROUGH = `coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outboxAnsweredThrough'), 0)`;
 
+/** SQL condition for "this outbox row is queued", read along the rowid from the cursor. */
+export const IS_QUEUED = `outbox.seq > ${ANSWERED_THROUGH} AND outbox.status = 'queued'`;
+
 /** The oldest queued mutations, in the order they were made. */
 export async function readQueued(db: Db, limit: number): Promise<OutboxEntry[]> {
-  const rows = (await db('outbox')
-    .whereRaw(`seq > ${ANSWERED_THROUGH}`)
-    .andWhere({ status: 'queued' })
-    .orderBy('seq')
-    .limit(limit)) as OutboxDbRow[];
+  const rows = (await db('outbox').whereRaw(IS_QUEUED).orderBy('seq').limit(limit)) as OutboxDbRow[];
   return rows.map(toEntry);
 }
 
@@ -147,7 +146,7 @@ export interface OutboxCounts {
 
 export async function countByStatus(db: Db): Promise<OutboxCounts> {
   const [queued, problems] = await Promise.all([
-    db('outbox').whereRaw(`seq > ${ANSWERED_THROUGH}`).andWhere({ status: 'queued' }).count({ n: '*' }),
+    db('outbox').whereRaw(IS_QUEUED).count({ n: '*' }),
     // Read from the partial index on rejected and conflict entries (migration 006): the query
     // has to say `status IN ('rejected', 'conflict')` in those words for SQLite to use it.
     db('outbox')
@@ -175,8 +174,7 @@ const answerStatements = preparedPer((conn) => ({
   /** The cursor moves to just before the oldest entry still queued, or to the newest entry. */
   advance: conn.prepare(
     `INSERT INTO meta (key, value) VALUES ('outboxAnsweredThrough', CAST(coalesce(
-       (SELECT seq - 1 FROM outbox WHERE seq > ${ANSWERED_THROUGH} AND status = 'queued'
-         ORDER BY seq LIMIT 1),
+       (SELECT seq - 1 FROM outbox WHERE ${IS_QUEUED} ORDER BY seq LIMIT 1),
        (SELECT max(seq) FROM outbox),
        0) AS TEXT))
      ON CONFLICT (key) DO UPDATE SET value = excluded.value`,

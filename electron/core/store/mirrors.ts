@@ -21,6 +21,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { phoneDigits } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import type { Change, ClaimRow, PullStream } from '../../../backend-sync/protocol';
+import { IS_QUEUED } from '../outbox';
 import { preparedPer } from './prepared';
 import { transactionConnection, type Trx } from './transaction';
 
@@ -212,7 +213,7 @@ const upsertSql = (table: string, columns: readonly string[], key: readonly stri
 
 const mirrorStatements = preparedPer((conn): MirrorStatements => {
   const tables = new Map<keyof typeof mirrors, TableStatements>();
-  const queued = conn.prepare(`SELECT subject FROM outbox WHERE status = 'queued'`).pluck();
+  const queued = conn.prepare(`SELECT subject FROM outbox WHERE ${IS_QUEUED}`).pluck();
   const claimData = conn.prepare('SELECT data FROM claims WHERE id = ?').pluck();
   const statements: MirrorStatements = {
     of(entity) {

@@ -110,6 +110,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     clock: deps.clock,
     publish: deps.publish,
     countConflicts: (db) => deps.hooks?.countConflicts?.(db),
+    offlineRedeemUntil: (db, since) => deps.hooks?.offlineRedeemUntil?.(db, since),
     onError: (err) => log.error({ err }, 'sync status update failed'),
   });
 

@@ -1,7 +1,8 @@
 /**
  * What other features plug into the sync engine without the engine knowing them: work done in
  * the same transaction as a pulled page or a push answer (the till keeps its redemption states
- * there), a signal after those commits, the status bar's conflict count, and fault points.
+ * there), a signal after those commits, the status bar's conflict count and offline redeem
+ * limit, and fault points.
  *
  * Fault points (for the fault-injection tests; `ConsoleCoreOptions.faults`, a no-op by default).
  * A fault function may throw to simulate a crash at that point:
@@ -38,4 +39,6 @@ export interface SyncHooks {
   committed?(): void;
   /** Unresolved conflicts for the status bar; default: outbox entries answered `conflict`. */
   countConflicts?(db: Knex): Promise<number>;
+  /** Offline since `offlineSince`: from when the till refuses to redeem; default: never. */
+  offlineRedeemUntil?(db: Knex, offlineSince: string): Promise<string | null>;
 }

@@ -19,6 +19,8 @@ export interface StatusTrackerDeps {
   publish: (status: SyncStatus) => void;
   /** Unresolved conflicts (the till's "needs attention"); undefined = outbox conflict entries. */
   countConflicts?: (db: Knex) => Promise<number> | undefined;
+  /** See SyncHooks.offlineRedeemUntil. */
+  offlineRedeemUntil?: (db: Knex, offlineSince: string) => Promise<string | null> | undefined;
   onError: (err: unknown) => void;
 }
 
@@ -43,9 +45,11 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
       getMeta(deps.db, 'lastSyncAt'),
       deps.countConflicts?.(deps.db),
     ]);
+    const since = connection === 'online' || connection === 'not_enrolled' ? null : offlineSince;
     return {
       connection,
-      offlineSince: connection === 'online' || connection === 'not_enrolled' ? null : offlineSince,
+      offlineSince: since,
+      offlineRedeemUntil: since ? ((await deps.offlineRedeemUntil?.(deps.db, since)) ?? null) : null,
       lastSyncAt,
       queued: counts.queued,
       conflicts: conflicts ?? counts.conflicts,

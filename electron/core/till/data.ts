@@ -40,10 +40,14 @@ export const rulesOf = (brand: Partial<BrandRow>): TillRules => ({
   offlineRedeemLimitHours: brand.offlineRedeemLimitHours ?? DEFAULT_RULES.offlineRedeemLimitHours,
 });
 
+/** Offline since `offlineSince`: the moment after which the brand no longer allows redeeming. */
+export const offlineRedeemUntil = (offlineSince: string, rules: TillRules): Date =>
+  new Date(Date.parse(offlineSince) + rules.offlineRedeemLimitHours * 3_600_000);
+
 /** Offline (per the sync status, kept in meta across restarts) for longer than the brand allows. */
 export function isOfflineTooLong(offlineSince: string | null, now: Date, rules: TillRules): boolean {
   if (!offlineSince) return false;
-  return now.getTime() - Date.parse(offlineSince) > rules.offlineRedeemLimitHours * 3_600_000;
+  return now.getTime() > offlineRedeemUntil(offlineSince, rules).getTime();
 }
 
 const parse = <T>(row: { data: string } | undefined): T | null => (row ? (JSON.parse(row.data) as T) : null);

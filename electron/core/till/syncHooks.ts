@@ -9,7 +9,8 @@
 import type { Knex } from 'knex';
 import type { Change, ClaimRow, RedemptionRow } from '../../../backend-sync/protocol';
 import type { SyncHooks } from '../sync/hooks';
-import { cachedIdentity, invalidateTillCache } from './cache';
+import { cachedIdentity, cachedRules, invalidateTillCache } from './cache';
+import { offlineRedeemUntil } from './data';
 import { applyAnswers } from './answers';
 import { attentionCount } from './attention';
 import { deriveState } from './state';
@@ -36,6 +37,11 @@ export function createTillSyncHooks(db: Knex, onChanged: () => void): SyncHooks 
       onChanged();
     },
     countConflicts: (db) => attentionCount(db),
+    async offlineRedeemUntil(db, offlineSince) {
+      const me = await cachedIdentity(db);
+      if (!me) return null;
+      return offlineRedeemUntil(offlineSince, await cachedRules(db, me.brandId)).toISOString();
+    },
   };
 }
 

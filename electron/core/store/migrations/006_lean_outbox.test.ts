@@ -6,8 +6,8 @@ import { tempDir } from '../../testing/temp';
 import { consoleMigrationSource } from '.';
 
 /**
- * Migration 006 rebuilds a table other tables point at, so it runs outside knex's transaction
- * with foreign keys off: what a console installed before it keeps must come through whole.
+ * Migration 006 rebuilds the outbox and the two tables that point at it: what a console
+ * installed before it keeps must come through whole, references included.
  */
 describe('migration 006 (lean outbox)', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -41,6 +41,15 @@ describe('migration 006 (lean outbox)', () => {
       entry(5, 'conflict'),
       entry(6, 'queued'),
     ]);
+    await db('till_verification_failures').insert({
+      id: 'failure-1',
+      coupon_id: 'coupon-1',
+      claim_id: 'claim-1',
+      staff_id: 's-2',
+      scanned_code: 'TRY-VERIFY',
+      at: '2026-12-01T09:00:00.000Z',
+      mutation_id: 'm-2',
+    });
     await db('signins').insert({
       id: 'signin-1',
       staff_id: 's-1',
@@ -60,6 +69,9 @@ describe('migration 006 (lean outbox)', () => {
     expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual(['m-4', 'm-6']);
     expect(await countByStatus(db)).toEqual({ queued: 2, rejected: 1, conflicts: 1 });
     expect(await db('signins').select('id', 'mutation_id')).toEqual([{ id: 'signin-1', mutation_id: 'm-1' }]);
+    expect(await db('till_verification_failures').select('id', 'mutation_id')).toEqual([
+      { id: 'failure-1', mutation_id: 'm-2' },
+    ]);
 
     expect(Number(Object.values(((await db.raw('PRAGMA foreign_keys')) as object[])[0]!)[0])).toBe(1);
     await expect(
@@ -71,6 +83,14 @@ describe('migration 006 (lean outbox)', () => {
         mutation_id: 'no-such-mutation',
       }),
     ).rejects.toThrow(/FOREIGN KEY/);
+    // …and point at the rebuilt outbox under its own name.
+    await db('signins').insert({
+      id: 'signin-3',
+      staff_id: 's-3',
+      staff_code: 'A3',
+      signed_in_at: '2026-12-01T09:00:00.000Z',
+      mutation_id: 'm-3',
+    });
     // The next entry follows the newest one, as it did with AUTOINCREMENT.
     const [seq] = await db('outbox').insert({ ...before[0], seq: undefined, id: 'm-next' });
     expect(seq).toBe(7);
@@ -83,5 +103,16 @@ describe('migration 006 (lean outbox)', () => {
     await db.migrate.down({ migrationSource: consoleMigrationSource });
     expect(await db('outbox').orderBy('seq')).toEqual(before);
     expect(await db('meta').where({ key: 'outboxAnsweredThrough' })).toEqual([]);
+  });
+
+  it('refuses what the push cursor could not see: a deleted entry, an answered one queued again', async () => {
+    const db = await storeAt005();
+    await db.migrate.latest({ migrationSource: consoleMigrationSource });
+    await expect(db('outbox').where({ id: 'm-6' }).delete()).rejects.toThrow(/never deleted/);
+    await expect(db('outbox').where({ id: 'm-1' }).update({ status: 'queued' })).rejects.toThrow(
+      /cannot be queued again/,
+    );
+    expect(await db('outbox').count({ n: '*' })).toEqual([{ n: 6 }]);
+    expect((await db('outbox').where({ id: 'm-1' }).first()).status).toBe('synced');
   });
 });
