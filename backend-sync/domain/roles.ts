@@ -1,14 +1,8 @@
 /** Who may do what (SPEC §1). The hub enforces; the console only hides what the hub would refuse. */
-import type { Role } from '../protocol';
+import { Role } from '../protocol';
 
-export const ROLES: readonly Role[] = [
-  'admin',
-  'supervisor',
-  'cs_manager',
-  'cs_agent',
-  'sales_manager',
-  'sales_associate',
-];
+/** Every role, in the protocol's order (its schema is the one list). */
+export const ROLES: readonly Role[] = Role.options;
 
 /** Roles whose staff belong to one branch; the others are brand-wide. */
 export const BRANCH_ROLES: readonly Role[] = ['sales_manager', 'sales_associate'];

@@ -1,0 +1,29 @@
+/**
+ * The app, its settings and the device's enrollment: what the console knows before anyone signs
+ * in (version and host, the display language, whether and where this device is enrolled).
+ */
+import { z } from 'zod';
+
+export const Locale = z.enum(['zh-TW', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+export const EnrollmentInfo = z.object({
+  enrolled: z.boolean(),
+  hubUrl: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  brandName: z.string().nullable(),
+  branchName: z.string().nullable(),
+  /** Prefilled on the enrollment screen (the embedded demo hub, or configuration). */
+  suggestedHubUrl: z.string().nullable(),
+});
+export type EnrollmentInfo = z.infer<typeof EnrollmentInfo>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  host: z.enum(['electron', 'web']),
+});
+
+export const Settings = z.object({ locale: Locale });
+export type Settings = z.infer<typeof Settings>;

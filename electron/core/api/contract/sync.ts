@@ -1,0 +1,28 @@
+/**
+ * The sync status the banner and the till read: the connection to the hub, how long the device
+ * has been offline and what that means for redeeming, and the outbox, conflict and rejection
+ * counts. Pushed as an event whenever it changes, so the renderer never polls.
+ */
+import { z } from 'zod';
+import { isoDateTime } from './base';
+
+export const SyncStatus = z.object({
+  connection: z.enum(['not_enrolled', 'connecting', 'online', 'offline']),
+  offlineSince: isoDateTime.nullable(),
+  /** While offline: from when redeeming is refused (offlineSince + the brand's offline limit). */
+  offlineRedeemUntil: isoDateTime.nullable(),
+  lastSyncAt: isoDateTime.nullable(),
+  /** Mutations waiting in the outbox. */
+  queued: z.number().int().nonnegative(),
+  /** Open redemption conflicts of this branch (the "needs attention" count). */
+  conflicts: z.number().int().nonnegative(),
+  /** Mutations the hub rejected (shown, never retried). */
+  rejected: z.number().int().nonnegative(),
+  /** Present while the first sync after enrollment runs. */
+  firstSync: z
+    .object({ received: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
+    .nullable(),
+  /** Last refusal from the hub (e.g. revoked device), as an error code. */
+  lastErrorCode: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
