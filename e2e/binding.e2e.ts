@@ -19,6 +19,7 @@ import {
   DEMO_LINE_CHANNEL,
   DEMO_WHATSAPP_CHANNEL,
 } from '../backend-sync/hub/demo/channels';
+import { enrollDevice, signIn } from './consoleSteps';
 import {
   artifactsDir,
   freePort,
@@ -124,15 +125,8 @@ describe('binding customers over LINE and WhatsApp', () => {
     const me = demo.staff.find((s) => s.staffCode === ASSOCIATE.staffCode);
     const pairing = demo.pairingCodes.find((p) => p.branchCode === me?.branchCode);
     expect(me && pairing, 'the hub banner lists S001 and a pairing code of their branch').toBeTruthy();
-    await page.goto(web.url);
-    await see(page.getByRole('heading', { name: '註冊此裝置' }));
-    await page.getByLabel('配對碼').fill(pairing!.code);
-    await page.getByRole('button', { name: '註冊裝置' }).click();
-    await see(page.getByRole('heading', { name: '員工登入' }), 90_000);
-    await page.getByLabel('員工代碼').fill(me!.staffCode);
-    await page.getByLabel('PIN 密碼').fill(me!.pin);
-    await page.getByLabel('PIN 密碼').press('Enter');
-    await see(page.getByRole('status', { name: '同步狀態' }).getByText('已連線', { exact: true }), 30_000);
+    await enrollDevice(page, web.url, pairing!.code);
+    await signIn(page, me!);
   });
 
   it('shows a customer who binds over LINE within 1 s of their message, and the hub replies', async () => {

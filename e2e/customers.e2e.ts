@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WHATSAPP_CHANNEL } from '../backend-sync/hub/demo/channels';
+import { enrollDevice, signIn } from './consoleSteps';
 import {
   artifactsDir,
   freePort,
@@ -95,13 +96,12 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
     await admin('PUT', `/brands/${brandId}/binding-settings`, { ...settings, mode, allowTransfer });
   }
 
-  async function signIn(staffCode: string) {
-    const me = demo.staff.find((s) => s.staffCode === staffCode)!;
+  async function signInAs(staffCode: string) {
     await see(page.getByRole('heading', { name: '員工登入' }), 30_000);
-    await page.getByLabel('員工代碼').fill(me.staffCode);
-    await page.getByLabel('PIN 密碼').fill(me.pin);
-    await page.getByLabel('PIN 密碼').press('Enter');
-    await see(page.getByRole('status', { name: '同步狀態' }).getByText('已連線', { exact: true }), 30_000);
+    await signIn(
+      page,
+      demo.staff.find((s) => s.staffCode === staffCode)!,
+    );
   }
 
   async function openCustomers() {
@@ -192,11 +192,8 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
 
   it('enrolls at 台北信義店 and signs in as the associate S001', async () => {
     const pairing = demo.pairingCodes.find((p) => p.branchCode === 'TPE')!;
-    await page.goto(web.url);
-    await see(page.getByRole('heading', { name: '註冊此裝置' }));
-    await page.getByLabel('配對碼').fill(pairing.code);
-    await page.getByRole('button', { name: '註冊裝置' }).click();
-    await signIn('S001');
+    await enrollDevice(page, web.url, pairing.code);
+    await signInAs('S001');
     await openCustomers();
     await see(rows().first(), 30_000);
   });
@@ -400,7 +397,7 @@ describe('bound customers: lists, search, add by number, broadcast', () => {
   it('shows the team list to the sales manager M001, each customer with "role - name"', async () => {
     await page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '設定' }).click();
     await page.getByRole('button', { name: '登出' }).click();
-    await signIn('M001');
+    await signInAs('M001');
     await openCustomers();
     await byTest('customers-tab-team').click();
     const teamSize = (await allCustomers()).filter((c) =>

@@ -24,6 +24,7 @@ import {
   type HubProcess,
   openConsolePage,
 } from './processes';
+import { enrollDevice, signIn } from './consoleSteps';
 import { demoFacts, protocolDevice, startTcpProxy, wedgeScan, type TcpProxy } from './tillSupport';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -97,15 +98,9 @@ describe('the till in the browser', () => {
     const pairing = hub.demo.pairingCodes.find((p) => p.branchCode === 'TXG');
     const manager = hub.demo.staff.find((s) => s.staffCode === 'M002');
     expect(pairing && manager, 'the hub banner lists TXG pairing codes and M002').toBeTruthy();
-    await page.goto(web.url);
-    await page.getByLabel('配對碼').fill(pairing!.code);
-    await page.getByRole('button', { name: '註冊裝置' }).click();
-    await see(page.getByRole('heading', { name: '員工登入' }), 60_000);
-    await page.getByLabel('員工代碼').fill(manager!.staffCode);
-    await page.getByLabel('PIN 密碼').fill(manager!.pin);
-    await page.getByLabel('PIN 密碼').press('Enter');
+    await enrollDevice(page, web.url, pairing!.code);
+    await signIn(page, manager!);
     await see(page.getByRole('heading', { name: '收銀台' }));
-    await see(status().getByText('已連線', { exact: true }), 30_000);
   });
 
   it('takes scanner-speed keys for a scan even with the cursor in a text field, which stays empty', async () => {

@@ -23,6 +23,7 @@ import { fakeUsb } from '../electron/core/scanner/testing';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { startWebHost, type WebHost } from '../electron/webhost/server';
 import { artifactsDir, freePort, openConsolePage, projectRoot, startHub, type HubProcess } from './processes';
+import { enrollDevice, signIn } from './consoleSteps';
 import { startTcpProxy, wedgeScan, type TcpProxy } from './tillSupport';
 
 const HOUR_MS = 3_600_000;
@@ -85,15 +86,9 @@ describe('the till with a USB HID scanner, and offline too long', () => {
     const pairing = hub.demo.pairingCodes.find((p) => p.branchCode === 'TXG');
     const manager = hub.demo.staff.find((s) => s.staffCode === 'M002');
     expect(pairing && manager, 'the hub banner lists TXG pairing codes and M002').toBeTruthy();
-    await page.goto(web.url);
-    await page.getByLabel('配對碼').fill(pairing!.code);
-    await page.getByRole('button', { name: '註冊裝置' }).click();
-    await see(page.getByRole('heading', { name: '員工登入' }), 60_000);
-    await page.getByLabel('員工代碼').fill(manager!.staffCode);
-    await page.getByLabel('PIN 密碼').fill(manager!.pin);
-    await page.getByLabel('PIN 密碼').press('Enter');
+    await enrollDevice(page, web.url, pairing!.code);
+    await signIn(page, manager!);
     await see(page.getByRole('heading', { name: '收銀台' }));
-    await see(status().getByText('已連線', { exact: true }), 30_000);
   });
 
   it('lists the HID POS scanner (not the keyboard) in Settings and connects to the one chosen', async () => {
