@@ -52,7 +52,7 @@ async function startChild(
     await waitUntil(`${name} ${ready}`, httpOk(ready), 60_000, child.exited);
   } catch (err) {
     await child.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${child.output()}`);
+    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${child.output()}`, { cause: err });
   }
   return child;
 }

@@ -144,7 +144,7 @@ export async function startHub(port: number, dataDir: string): Promise<HubProces
     await waitUntil('the hub banner', async () => child.output().includes('Ctrl-C to stop'), 10_000);
   } catch (err) {
     await child.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- hub output ---\n${child.output()}`);
+    throw new Error(`${(err as Error).message}\n--- hub output ---\n${child.output()}`, { cause: err });
   }
   return { ...child, url, demo: parseDemoBanner(child.output()) };
 }
@@ -163,7 +163,9 @@ export async function startWeb(opts: {
     await waitUntil('start:web to serve the console', httpOk(`${url}/`), 180_000, child.exited);
   } catch (err) {
     await child.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- start:web output ---\n${child.output()}`);
+    throw new Error(`${(err as Error).message}\n--- start:web output ---\n${child.output()}`, {
+      cause: err,
+    });
   }
   return { ...child, url };
 }

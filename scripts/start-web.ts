@@ -5,13 +5,21 @@
  * store, and the web host on loopback; prints the URL to open and, for the embedded hub, the demo
  * pairing codes and sign-ins.
  *
+ * With --enroll-demo (what `npm start` passes when there is no desktop window) the console enrolls
+ * to the embedded demo hub with its first pairing code, so the browser opens at the sign-in screen;
+ * with --open the default browser is opened at the URL where the machine has one.
+ *
  *   tsx scripts/start-web.ts [--port 5780] [--data ./var/web] [--hub-url http://…] [--build]
+ *                            [--enroll-demo] [--open]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DemoSummary } from '../backend-sync/hub/demo/seed';
+import type { ConsoleCore } from '../electron/core';
+import type { EnrollmentInfo } from '../electron/core/api/contract';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererOut = path.join(projectRoot, 'out', 'renderer');
@@ -27,6 +35,8 @@ function parseOptions() {
       data: { type: 'string', default: './var/web' },
       'hub-url': { type: 'string' },
       build: { type: 'boolean', default: false },
+      'enroll-demo': { type: 'boolean', default: false },
+      open: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -38,6 +48,8 @@ function parseOptions() {
     dataDir: path.resolve(values.data),
     hubUrl: values['hub-url'] ?? (process.env.OMO_HUB_URL || null),
     forceBuild: values.build,
+    enrollDemo: values['enroll-demo'],
+    openBrowser: values.open,
   };
 }
 
@@ -57,6 +69,33 @@ function printDemo(demo: DemoSummary) {
       `  ${s.staffCode.padEnd(10)} ${s.pin.padEnd(8)} ${s.displayName} — ${s.role}, ${s.branchCode ?? 'brand-wide'}`,
     );
   }
+}
+
+/** Enrolls with the demo's first pairing code unless the console is enrolled already. */
+async function enrollToDemoHub(core: ConsoleCore, hubUrl: string, demo: DemoSummary): Promise<string> {
+  const current = await core.dispatch('enrollment.get', undefined);
+  if (current.ok && (current.value as EnrollmentInfo).enrolled) return 'Console already enrolled.';
+  const pairingCode = demo.pairingCodes[0];
+  if (!pairingCode) throw new Error('the demo hub has no pairing code');
+  const deviceName = `Browser ${os.hostname()}`.slice(0, 100);
+  const result = await core.dispatch('enrollment.enroll', {
+    hubUrl,
+    pairingCode: pairingCode.code,
+    deviceName,
+  });
+  if (!result.ok)
+    throw new Error(`enrolling to the demo hub failed: ${result.error.code} ${result.error.message}`);
+  return `Console enrolled to the demo hub (${pairingCode.branchCode}, pairing code ${pairingCode.code}).`;
+}
+
+/** Only where a person can see a browser: a desktop session, not CI or a bare SSH shell. */
+async function openInBrowser(url: string) {
+  const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  if (process.env.CI || headless) return;
+  const { default: open } = await import('open');
+  await open(url).catch((err: unknown) =>
+    console.log(`Could not open a browser (${String(err)}): open ${url}`),
+  );
 }
 
 async function main() {
@@ -112,6 +151,8 @@ async function main() {
   });
   started.push(core);
 
+  if (options.enrollDemo && demo) console.log(await enrollToDemoHub(core, suggestedHubUrl, demo));
+
   const { startWebHost } = await import('../electron/webhost/server');
   const web = await startWebHost({ core, port: options.port, staticDir: rendererOut });
   started.push(web);
@@ -128,6 +169,7 @@ async function main() {
     console.log(`  Play a customer:   ${exampleSayCommand(emulatorUrl)}`);
   }
   console.log('\nPress Ctrl+C to stop.');
+  if (options.openBrowser) await openInBrowser(web.url);
 }
 
 main().catch((err: unknown) => {

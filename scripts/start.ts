@@ -1,56 +1,54 @@
 /**
- * `npm start`: build main, preload and renderer, prepare better-sqlite3 for Electron, open the app.
- * Where the Electron binary could not be installed (offline CI, sandboxes) say so in one line and
- * point at the browser variant.
+ * `npm start`: the product on any machine. Where Electron's desktop binary is present (or can be
+ * fetched now) it builds main, preload and renderer, prepares better-sqlite3 for Electron and opens
+ * the app. Where it is not (networks that block GitHub, CI runners, sandboxes) it says so in one
+ * line and runs the browser build instead: the embedded demo hub, the console enrolled to it, the
+ * URL printed and opened in the default browser.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'electron-vite';
-import { installedElectronVersion, prepareElectronNativeBinding } from './native';
+import { describe, ensureElectron } from './electron-binary.mjs';
+import { prepareElectronNativeBinding } from './native';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The Electron executable, or why there is none. */
-function findElectron(): { path: string; version: string } | { missing: string } {
-  try {
-    // The `electron` package exports the executable's path, and throws when the download failed.
-    const executable = createRequire(path.join(projectRoot, 'package.json'))('electron') as unknown;
-    if (typeof executable !== 'string') return { missing: 'the electron package did not give a path' };
-    if (!existsSync(executable)) return { missing: `${executable} does not exist` };
-    return { path: executable, version: installedElectronVersion() };
-  } catch (err) {
-    return { missing: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
-  }
+/** Runs a child with our stdio, passes Ctrl-C / SIGTERM on, and resolves with its exit code. */
+function runForeground(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(command, args, { cwd: projectRoot, env, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+/** The browser build: `start:web` with the demo hub, enrolled, and a browser opened at it. */
+function startInBrowser(): Promise<number> {
+  const tsx = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const args = [tsx, path.join(projectRoot, 'scripts', 'start-web.ts'), '--enroll-demo', '--open'];
+  return runForeground(process.execPath, [...args, ...process.argv.slice(2)], process.env);
 }
 
 async function main(): Promise<number> {
-  const electron = findElectron();
-  if ('missing' in electron) {
-    console.error(
-      `Electron binary not available on this machine (${electron.missing}): run "npm run start:web" to use the console in a browser.`,
-    );
-    return 1;
+  const electron = await ensureElectron();
+  if (!electron.ok) {
+    console.log(describe(electron));
+    return startInBrowser();
   }
   await build({ root: projectRoot });
   try {
     prepareElectronNativeBinding(electron.version);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    console.error(
-      `Could not prepare better-sqlite3 for Electron (${reason}): run "npm run start:web" instead.`,
+    console.log(
+      `Could not prepare better-sqlite3 for Electron (${reason}): serving the console to your browser instead.`,
     );
-    return 1;
+    return startInBrowser();
   }
 
   const env = { ...process.env };
   // Set in some shells and CI images; it would make Electron behave as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(electron.path, [projectRoot], { cwd: projectRoot, env, stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  return runForeground(electron.path, [projectRoot], env);
 }
 
 main().then(

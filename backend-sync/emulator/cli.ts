@@ -122,7 +122,9 @@ async function say(args: string[]): Promise<void> {
     try {
       printSaid(await local.say(request as never));
     } catch (err) {
-      throw new Error(`Could not post to the hub at ${values.hub}: ${(err as Error).message}`);
+      throw new Error(`Could not post to the hub at ${values.hub}: ${(err as Error).message}`, {
+        cause: err,
+      });
     } finally {
       await local.close();
     }

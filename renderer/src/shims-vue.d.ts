@@ -4,3 +4,6 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+// Vite bundles imported stylesheets; TypeScript 6 checks side-effect imports, so it must know them.
+declare module '*.css';
