@@ -1,7 +1,9 @@
 /**
  * `npm start`: build main, preload and renderer, prepare better-sqlite3 for Electron, open the app.
- * Where the Electron binary could not be installed (offline CI, sandboxes) say so in one line and
- * point at the browser variant.
+ * With no hub configured (OMO_HUB_URL unset) this script starts the demo hub in its own process
+ * (scripts/demo-hub.ts, data in var/demo-hub) and opens the app with `--demo`, which enrolls to it;
+ * the app itself never contains the hub. Where the Electron binary could not be installed
+ * (offline CI, sandboxes) say so in one line and point at the browser variant.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'electron-vite';
+import { startDemoHub, type DemoHub } from './demo-hub';
 import { installedElectronVersion, prepareElectronNativeBinding } from './native';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,9 +51,20 @@ async function main(): Promise<number> {
   const env = { ...process.env };
   // Set in some shells and CI images; it would make Electron behave as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(electron.path, [projectRoot], { cwd: projectRoot, env, stdio: 'inherit' });
+  const args = [projectRoot];
+  let demo: DemoHub | null = null;
+  if (!env.OMO_HUB_URL) {
+    demo = await startDemoHub(path.join(projectRoot, 'var', 'demo-hub'));
+    Object.assign(env, { OMO_DEMO_HUB_URL: demo.url, OMO_DEMO_PAIRING_CODE: demo.pairingCode });
+    args.push('--demo');
+  }
+  const child = spawn(electron.path, args, { cwd: projectRoot, env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  const code = await new Promise<number>((resolve) =>
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
+  );
+  await demo?.close();
+  return code;
 }
 
 main().then(
