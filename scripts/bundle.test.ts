@@ -28,7 +28,9 @@ async function bundledPackages(): Promise<Set<string>> {
       tmp: unknown,
     ): { getNodeModules(o: { packageName: string }): Promise<{ nodeModules: NodeModuleInfo[] }> };
   };
-  const { TmpDir } = fromBuilder('temp-file') as { TmpDir: new (name: string) => { cleanup(): Promise<void> } };
+  const { TmpDir } = fromBuilder('temp-file') as {
+    TmpDir: new (name: string) => { cleanup(): Promise<void> };
+  };
   const tmp = new TmpDir('omo-bundle-test');
   try {
     const collector = collectors.getCollectorByPackageManager(collectors.PM.NPM, projectRoot, tmp);
@@ -65,10 +67,19 @@ describe('the app bundle', () => {
   it('holds the console only: no server package', { timeout: 120_000 }, async () => {
     const bundled = await bundledPackages();
     // The console's own runtime is there (a collector that found nothing would pass vacuously).
-    for (const needed of ['better-sqlite3', 'knex', 'socket.io-client', 'electron-updater', 'node-hid', 'pino']) {
+    for (const needed of [
+      'better-sqlite3',
+      'knex',
+      'socket.io-client',
+      'electron-updater',
+      'node-hid',
+      'pino',
+    ]) {
       expect(bundled, needed).toContain(needed);
     }
-    const servers = [...bundled].filter((name) => SERVER_PACKAGES.includes(name) || name.startsWith('@fastify/'));
+    const servers = [...bundled].filter(
+      (name) => SERVER_PACKAGES.includes(name) || name.startsWith('@fastify/'),
+    );
     expect(servers).toEqual([]);
     // The renderer is bundled by Vite into out/renderer: its libraries need not ship again.
     expect([...bundled].filter((n) => ['vue', 'naive-ui', 'pinia'].includes(n))).toEqual([]);

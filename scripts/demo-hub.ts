@@ -17,7 +17,10 @@ export type DemoHub = Hub & { emulator: DemoEmulator; pairingCode: string };
 
 const RememberedPort = z.object({ port: z.number().int().min(1).max(65535) });
 
-export async function startDemoHub(dataDir: string, log: (line: string) => void = console.log): Promise<DemoHub> {
+export async function startDemoHub(
+  dataDir: string,
+  log: (line: string) => void = console.log,
+): Promise<DemoHub> {
   const portFile = path.join(dataDir, 'port.json');
   await mkdir(dataDir, { recursive: true });
   const remembered = await readFile(portFile, 'utf8')

@@ -36,7 +36,9 @@ function electronDist(): string | null {
 function feedFiles(outputDir: string): string[] {
   const files = new Set<string>();
   for (const feed of readdirSync(outputDir).filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('builder-'))) {
-    for (const match of readFileSync(path.join(outputDir, feed), 'utf8').matchAll(/^\s*-?\s*(?:url|path):\s*(.+)$/gm)) {
+    for (const match of readFileSync(path.join(outputDir, feed), 'utf8').matchAll(
+      /^\s*-?\s*(?:url|path):\s*(.+)$/gm,
+    )) {
       const file = path.join(outputDir, match[1]!.trim().replace(/^['"]|['"]$/g, ''));
       if (existsSync(file)) files.add(file);
     }
@@ -46,7 +48,9 @@ function feedFiles(outputDir: string): string[] {
 
 async function signFeed(plan: DistPlan): Promise<void> {
   if (!plan.feedSigningKeyFile) return;
-  const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const outputDir = path.join(projectRoot, 'release', version);
   const key = readFileSync(plan.feedSigningKeyFile, 'utf8');
   for (const file of feedFiles(outputDir)) {
@@ -75,7 +79,10 @@ async function main(): Promise<number> {
     return 1;
   }
   mkdirSync(path.join(projectRoot, 'build', 'update'), { recursive: true });
-  writeFileSync(path.join(projectRoot, 'build', 'update', 'update-trust.json'), JSON.stringify(plan.trust, null, 2));
+  writeFileSync(
+    path.join(projectRoot, 'build', 'update', 'update-trust.json'),
+    JSON.stringify(plan.trust, null, 2),
+  );
 
   let code = run(bin('electron-vite'), ['build']);
   if (code === 0) {

@@ -17,14 +17,19 @@ describe('npm run dist signing', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.split('\n')).toHaveLength(1);
-    expect(result.error).toMatch(/^npm run dist: signing credentials missing — set OMO_UPDATE_URL; OMO_UPDATE_SIGNING_KEY/);
+    expect(result.error).toMatch(
+      /^npm run dist: signing credentials missing — set OMO_UPDATE_URL; OMO_UPDATE_SIGNING_KEY/,
+    );
     expect(result.error).toContain('CSC_LINK + CSC_KEY_PASSWORD (PFX)');
     expect(result.error).toContain('or pass --unsigned');
   });
 
   it('asks macOS builds for notarization credentials too', () => {
     const result = plan(['--mac'], { ...feed, CSC_LINK: '/secrets/devid.p12', CSC_KEY_PASSWORD: 'x' });
-    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('macOS notarization: APPLE_ID') });
+    expect(result).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('macOS notarization: APPLE_ID'),
+    });
     const ok = plan(['--mac'], {
       ...feed,
       CSC_LINK: '/secrets/devid.p12',
@@ -32,7 +37,10 @@ describe('npm run dist signing', () => {
       APPLE_API_KEY_ID: 'K',
       APPLE_API_ISSUER: 'I',
     });
-    expect(ok).toMatchObject({ ok: true, plan: { builderArgs: expect.arrayContaining(['-c.mac.notarize=true']) } });
+    expect(ok).toMatchObject({
+      ok: true,
+      plan: { builderArgs: expect.arrayContaining(['-c.mac.notarize=true']) },
+    });
   });
 
   it('signs Windows with a PFX and sets the publisher name updates are checked against', () => {
@@ -72,11 +80,20 @@ describe('npm run dist signing', () => {
   });
 
   it('Linux needs the feed signing key and certificate; --unsigned needs nothing and turns updates off', () => {
-    expect(plan(['--linux'])).toMatchObject({ ok: false, error: expect.stringContaining('OMO_UPDATE_SIGNING_KEY') });
+    expect(plan(['--linux'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('OMO_UPDATE_SIGNING_KEY'),
+    });
     expect(plan(['--linux'], feed)).toMatchObject({ ok: true });
     const unsigned = plan(['--', '--linux', '--unsigned', '--dir']);
     if (!unsigned.ok) throw new Error(unsigned.error);
-    expect(unsigned.plan.builderArgs).toEqual(['--linux', '--dir', '-c.mac.identity=null', '-c.mac.notarize=false', '--publish=never']);
+    expect(unsigned.plan.builderArgs).toEqual([
+      '--linux',
+      '--dir',
+      '-c.mac.identity=null',
+      '-c.mac.notarize=false',
+      '--publish=never',
+    ]);
     expect(unsigned.plan.trust).toEqual({ feedUrl: null, publisherName: null, certificatePem: null });
     expect(unsigned.plan.feedSigningKeyFile).toBeNull();
   });

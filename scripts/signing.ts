@@ -109,10 +109,16 @@ export function planDist(input: {
 
   const env = input.env;
   const missing: string[] = [];
-  for (const name of ['OMO_UPDATE_URL', 'OMO_UPDATE_SIGNING_KEY', 'OMO_UPDATE_SIGNING_CERT', 'OMO_PUBLISHER_NAME']) {
+  for (const name of [
+    'OMO_UPDATE_URL',
+    'OMO_UPDATE_SIGNING_KEY',
+    'OMO_UPDATE_SIGNING_CERT',
+    'OMO_PUBLISHER_NAME',
+  ]) {
     if (!env[name]) missing.push(name);
   }
-  if (env.OMO_UPDATE_URL && !/^https:\/\/[^\s]+$/.test(env.OMO_UPDATE_URL)) missing.push('OMO_UPDATE_URL as an https URL');
+  if (env.OMO_UPDATE_URL && !/^https:\/\/[^\s]+$/.test(env.OMO_UPDATE_URL))
+    missing.push('OMO_UPDATE_URL as an https URL');
   const signing: string[] = [];
   if (platforms.includes('win')) signing.push(...windowsSigning(env, missing));
   if (platforms.includes('mac')) signing.push(...macSigning(env, missing));

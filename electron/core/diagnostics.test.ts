@@ -89,8 +89,19 @@ describe('saveDiagnostics', () => {
     ]);
     expect(read('logs/console.log')).toContain('customer.add failed');
 
-    const everything = Object.values(files).map((b) => strFromU8(b)).join('\n');
-    for (const secretOrPersonal of [DEVICE_TOKEN, 'sealed:', '"1111"', PHONE, '91234567', '陳美麗', 'Amy Wong', 'FX0001']) {
+    const everything = Object.values(files)
+      .map((b) => strFromU8(b))
+      .join('\n');
+    for (const secretOrPersonal of [
+      DEVICE_TOKEN,
+      'sealed:',
+      '"1111"',
+      PHONE,
+      '91234567',
+      '陳美麗',
+      'Amy Wong',
+      'FX0001',
+    ]) {
       expect(everything, secretOrPersonal).not.toContain(secretOrPersonal);
     }
   });
@@ -98,8 +109,16 @@ describe('saveDiagnostics', () => {
 
 describe('maskLogText', () => {
   it('masks phone-like numbers in strings and keeps times and counts', () => {
-    const line = JSON.stringify({ time: 1767225600000, n: 12345678, msg: 'call 0912-345-678 or +852 9123 4567' });
-    expect(JSON.parse(maskLogText(line))).toEqual({ time: 1767225600000, n: 12345678, msg: 'call [number] or [number]' });
+    const line = JSON.stringify({
+      time: 1767225600000,
+      n: 12345678,
+      msg: 'call 0912-345-678 or +852 9123 4567',
+    });
+    expect(JSON.parse(maskLogText(line))).toEqual({
+      time: 1767225600000,
+      n: 12345678,
+      msg: 'call [number] or [number]',
+    });
     expect(maskLogText('plain 91234567 text')).toBe('plain [number] text');
   });
 });

@@ -46,7 +46,12 @@ export async function outboxSummary(db: Knex): Promise<OutboxSummaryRow[]> {
     .count({ count: '*' })
     .min({ oldestDeviceTime: 'device_time' })
     .groupBy('kind', 'status')
-    .orderBy(['kind', 'status'])) as { kind: string; status: string; count: number | string; oldestDeviceTime: string }[];
+    .orderBy(['kind', 'status'])) as {
+    kind: string;
+    status: string;
+    count: number | string;
+    oldestDeviceTime: string;
+  }[];
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 

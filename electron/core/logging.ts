@@ -21,7 +21,12 @@ export interface ConsoleLog {
 }
 
 /** `name` tells main and core apart in the file; `tee` copies lines to stdout (development). */
-export function createConsoleLog(options: { logsDir: string; level: string; name: string; tee?: boolean }): ConsoleLog {
+export function createConsoleLog(options: {
+  logsDir: string;
+  level: string;
+  name: string;
+  tee?: boolean;
+}): ConsoleLog {
   mkdirSync(options.logsDir, { recursive: true });
   const stream = createStream(LOG_FILE_NAME, {
     path: options.logsDir,

@@ -6,7 +6,12 @@
  */
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { BrandRow, DeviceRow, type BrandUpdateSettings, type UpdateChannel } from '../../backend-sync/protocol';
+import {
+  BrandRow,
+  DeviceRow,
+  type BrandUpdateSettings,
+  type UpdateChannel,
+} from '../../backend-sync/protocol';
 import { getMeta } from './store/meta';
 
 export interface UpdatePolicy {

@@ -53,7 +53,11 @@ describe('parseAppConfig', () => {
   it('reads hub, crash-report URL and log level; no file is no config', () => {
     expect(parseAppConfig(null)).toBeNull();
     const config = parseAppConfig(
-      JSON.stringify({ hubUrl: 'https://hub.example.com', crashReportUrl: 'https://crash.example.com/post', logLevel: 'debug' }),
+      JSON.stringify({
+        hubUrl: 'https://hub.example.com',
+        crashReportUrl: 'https://crash.example.com/post',
+        logLevel: 'debug',
+      }),
     );
     expect(crashReportUrl({ config, env: {} })).toBe('https://crash.example.com/post');
     expect(crashReportUrl({ config: null, env: {} })).toBeNull();

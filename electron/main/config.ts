@@ -60,7 +60,8 @@ export function configuredHubUrl(inputs: Pick<StartInputs, 'config' | 'env'>): s
 }
 
 export function crashReportUrl(inputs: Pick<StartInputs, 'config' | 'env'>): string | null {
-  if (inputs.env.OMO_CRASH_REPORT_URL) return checkedUrl('OMO_CRASH_REPORT_URL', inputs.env.OMO_CRASH_REPORT_URL);
+  if (inputs.env.OMO_CRASH_REPORT_URL)
+    return checkedUrl('OMO_CRASH_REPORT_URL', inputs.env.OMO_CRASH_REPORT_URL);
   return inputs.config?.crashReportUrl ?? null;
 }
 
@@ -80,7 +81,9 @@ export function decideHubSetup(inputs: StartInputs): HubSetup {
   const hubUrl = inputs.env.OMO_DEMO_HUB_URL;
   const pairingCode = inputs.env.OMO_DEMO_PAIRING_CODE;
   if (!hubUrl || !pairingCode) {
-    throw new Error('--demo needs the demo hub that "npm start" starts (OMO_DEMO_HUB_URL, OMO_DEMO_PAIRING_CODE)');
+    throw new Error(
+      '--demo needs the demo hub that "npm start" starts (OMO_DEMO_HUB_URL, OMO_DEMO_PAIRING_CODE)',
+    );
   }
   return { kind: 'demo', hubUrl: checkedUrl('OMO_DEMO_HUB_URL', hubUrl), pairingCode };
 }

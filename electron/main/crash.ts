@@ -24,9 +24,7 @@ export interface Notice {
 }
 
 export type RendererGoneAction =
-  | { action: 'ignore' }
-  | { action: 'reload'; notice: Notice }
-  | { action: 'stop'; notice: Notice };
+  { action: 'ignore' } | { action: 'reload'; notice: Notice } | { action: 'stop'; notice: Notice };
 
 /** More deaths than this within CRASH_LOOP_MS and the window is not reloaded again. */
 export const CRASH_LOOP_LIMIT = 3;
@@ -38,8 +36,14 @@ const CAUSE: Record<Exclude<GoneReason, 'clean-exit'>, Notice> = {
   crashed: { 'zh-TW': '畫面程序當機', en: 'The screen process crashed' },
   oom: { 'zh-TW': '畫面程序記憶體不足', en: 'The screen process ran out of memory' },
   'launch-failed': { 'zh-TW': '畫面程序無法啟動', en: 'The screen process could not start' },
-  'integrity-failure': { 'zh-TW': '畫面程序完整性檢查失敗', en: 'The screen process failed an integrity check' },
-  'memory-eviction': { 'zh-TW': '系統為釋放記憶體結束了畫面程序', en: 'The system closed the screen to free memory' },
+  'integrity-failure': {
+    'zh-TW': '畫面程序完整性檢查失敗',
+    en: 'The screen process failed an integrity check',
+  },
+  'memory-eviction': {
+    'zh-TW': '系統為釋放記憶體結束了畫面程序',
+    en: 'The system closed the screen to free memory',
+  },
 };
 
 const KEPT: Notice = {
@@ -56,7 +60,11 @@ const join = (cause: Notice, then: Notice): Notice => ({
  * `recentDeaths`: times (ms) of earlier renderer deaths, including this one's `now`. The caller
  * keeps that list; this decides.
  */
-export function onRendererGone(reason: GoneReason, recentDeaths: readonly number[], now: number): RendererGoneAction {
+export function onRendererGone(
+  reason: GoneReason,
+  recentDeaths: readonly number[],
+  now: number,
+): RendererGoneAction {
   if (reason === 'clean-exit') return { action: 'ignore' };
   const cause = CAUSE[reason] ?? CAUSE['abnormal-exit'];
   const inLoop = recentDeaths.filter((t) => now - t <= CRASH_LOOP_MS).length > CRASH_LOOP_LIMIT;
@@ -69,7 +77,10 @@ export function onRendererGone(reason: GoneReason, recentDeaths: readonly number
       }),
     };
   }
-  return { action: 'reload', notice: join(cause, { 'zh-TW': '畫面已重新載入。', en: 'the screen was reloaded.' }) };
+  return {
+    action: 'reload',
+    notice: join(cause, { 'zh-TW': '畫面已重新載入。', en: 'the screen was reloaded.' }),
+  };
 }
 
 /** Keeps the deaths of the last CRASH_LOOP_MS (bounded: the list never grows past the limit + 1). */

@@ -14,7 +14,9 @@ export async function enrollToDemoHub(
   if (!current.ok) throw new Error(`enrollment.get failed: ${current.error.code}`);
   const info = current.value as EnrollmentInfo; // validated by the dispatcher
   if (info.enrolled) {
-    return info.hubUrl === demo.hubUrl ? 'already enrolled' : `enrolled to ${info.hubUrl}, not to ${demo.hubUrl}`;
+    return info.hubUrl === demo.hubUrl
+      ? 'already enrolled'
+      : `enrolled to ${info.hubUrl}, not to ${demo.hubUrl}`;
   }
   const deviceName = `Counter ${os.hostname()}`.slice(0, 100);
   const result = await core.dispatch('enrollment.enroll', {

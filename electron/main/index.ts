@@ -55,7 +55,11 @@ if (!app.requestSingleInstanceLock()) {
     void app.whenReady().then(() => fail(err)); // a dialog needs the app ready
   }
   const ready = inputs;
-  if (ready) app.whenReady().then(() => boot(ready)).catch(fail);
+  if (ready)
+    app
+      .whenReady()
+      .then(() => boot(ready))
+      .catch(fail);
 }
 
 function startInputs(): StartInputs {
@@ -133,12 +137,19 @@ async function boot(inputs: StartInputs): Promise<void> {
     if (name === 'sync.status') refreshOrigins();
   });
   app.on('child-process-gone', (_event, details) =>
-    log[childGoneLogLevel(details.reason)]({ type: details.type, reason: details.reason, exitCode: details.exitCode }, 'helper process gone'),
+    log[childGoneLogLevel(details.reason)](
+      { type: details.type, reason: details.reason, exitCode: details.exitCode },
+      'helper process gone',
+    ),
   );
   openWindow(log);
   if (app.isPackaged) {
     const current = core;
-    updates = startUpdates({ trust: readUpdateTrust(process.resourcesPath), policy: () => current.updatePolicy(), log });
+    updates = startUpdates({
+      trust: readUpdateTrust(process.resourcesPath),
+      policy: () => current.updatePolicy(),
+      log,
+    });
   }
 }
 
@@ -157,7 +168,11 @@ function openWindow(log: Logger): void {
 function rendererGone(win: BrowserWindow, details: { reason: string; exitCode: number }, log: Logger): void {
   const now = Date.now();
   rendererDeaths = rememberDeath(rendererDeaths, now);
-  const decision = onRendererGone(details.reason as Parameters<typeof onRendererGone>[0], rendererDeaths, now);
+  const decision = onRendererGone(
+    details.reason as Parameters<typeof onRendererGone>[0],
+    rendererDeaths,
+    now,
+  );
   log.error({ reason: details.reason, exitCode: details.exitCode, action: decision.action }, 'renderer gone');
   if (decision.action === 'ignore' || win.isDestroyed()) return;
   if (decision.action === 'reload') win.webContents.reload();
@@ -190,7 +205,8 @@ function handleQuit(): void {
     const update = updates?.pendingVersion() ?? null;
     Promise.allSettled([core?.close()])
       .then((results) => {
-        for (const r of results) if (r.status === 'rejected') consoleLog?.logger.error({ err: r.reason }, 'close failed');
+        for (const r of results)
+          if (r.status === 'rejected') consoleLog?.logger.error({ err: r.reason }, 'close failed');
         if (update) consoleLog?.logger.info({ version: update }, 'updates: installing on quit');
         return consoleLog?.close();
       })

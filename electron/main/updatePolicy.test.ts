@@ -61,7 +61,9 @@ describe('update window', () => {
   });
 
   it('refuses a malformed time rather than guessing', () => {
-    expect(() => inUpdateWindow(taipei('03:00'), policy({ window: { start: '3am', end: '05:00' } }))).toThrow(/HH:mm/);
+    expect(() => inUpdateWindow(taipei('03:00'), policy({ window: { start: '3am', end: '05:00' } }))).toThrow(
+      /HH:mm/,
+    );
   });
 });
 

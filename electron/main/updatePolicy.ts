@@ -13,7 +13,10 @@ import { DateTime } from 'luxon';
 import type { UpdatePolicy } from '../core/updates';
 
 /** electron-updater's channel name for a device setting ('latest' is its name for stable). */
-export function feedChannel(policy: Pick<UpdatePolicy, 'channel'>): { channel: string; allowPrerelease: boolean } {
+export function feedChannel(policy: Pick<UpdatePolicy, 'channel'>): {
+  channel: string;
+  allowPrerelease: boolean;
+} {
   return policy.channel === 'beta'
     ? { channel: 'beta', allowPrerelease: true }
     : { channel: 'latest', allowPrerelease: false };

@@ -17,11 +17,26 @@ afterAll(() => tmp.remove());
 function selfSigned(name: string, cn: string, key: 'rsa' | 'ec' = 'rsa', days = 30) {
   const keyFile = path.join(tmp.dir, `${name}.key`);
   const certFile = path.join(tmp.dir, `${name}.pem`);
-  const newkey = key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-  execFileSync('openssl', [
-    'req', '-x509', ...newkey, '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-subj', `/O=OMO/CN=${cn}`, '-days', String(days),
-  ], { stdio: 'ignore' });
+  const newkey =
+    key === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...newkey,
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-subj',
+      `/O=OMO/CN=${cn}`,
+      '-days',
+      String(days),
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
 }
 
@@ -60,7 +75,10 @@ describe('update signature', () => {
 
   it('refuses an update signed by another key, even one with the same name', async () => {
     const signature = await signUpdateFile(installer, impostor.key);
-    expect(await check(signature)).toEqual({ ok: false, reason: 'the update signature does not match the file' });
+    expect(await check(signature)).toEqual({
+      ok: false,
+      reason: 'the update signature does not match the file',
+    });
   });
 
   it('refuses an update whose file changed after signing', async () => {
@@ -79,9 +97,15 @@ describe('update signature', () => {
       reason: expect.stringContaining('names OMO Ltd'),
     });
     const later = new Date(now.getTime() + 60 * 86_400_000);
-    expect(await check(signature, { now: later })).toMatchObject({ ok: false, reason: expect.stringContaining('not valid') });
+    expect(await check(signature, { now: later })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not valid'),
+    });
     expect(await check(signature, { certificatePem: 'UNSIGNED BUILD' })).toMatchObject({ ok: false });
-    expect(await check('not base64 at all!')).toMatchObject({ ok: false, reason: 'the update signature is not base64' });
+    expect(await check('not base64 at all!')).toMatchObject({
+      ok: false,
+      reason: 'the update signature is not base64',
+    });
     expect(await check('')).toMatchObject({ ok: false });
   });
 });

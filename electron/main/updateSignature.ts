@@ -51,7 +51,10 @@ export async function verifyUpdateFile(input: {
     return { ok: false, reason: 'the update certificate in the app cannot be read' };
   }
   if (commonName(certificate) !== input.publisherName) {
-    return { ok: false, reason: `the update certificate names ${commonName(certificate)}, not ${input.publisherName}` };
+    return {
+      ok: false,
+      reason: `the update certificate names ${commonName(certificate)}, not ${input.publisherName}`,
+    };
   }
   if (input.now < new Date(certificate.validFrom) || input.now > new Date(certificate.validTo)) {
     return { ok: false, reason: 'the update certificate is not valid at this time' };

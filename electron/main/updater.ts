@@ -84,7 +84,10 @@ export function startUpdates(deps: {
       if (!result?.isUpdateAvailable) return;
       const version = result.updateInfo.version;
       if (!inRollout(policy.deviceId, version, policy.rolloutPercent)) {
-        log.info({ version, rolloutPercent: policy.rolloutPercent }, 'updates: this till is not in the rollout yet');
+        log.info(
+          { version, rolloutPercent: policy.rolloutPercent },
+          'updates: this till is not in the rollout yet',
+        );
         return;
       }
       await autoUpdater.downloadUpdate();
@@ -97,7 +100,8 @@ export function startUpdates(deps: {
 
   async function verify(event: UpdateDownloadedEvent): Promise<void> {
     const name = path.basename(event.downloadedFile);
-    const fileUrl = event.files.find((f) => path.basename(new URL(f.url, `${feedUrl}/`).pathname) === name)?.url ?? name;
+    const fileUrl =
+      event.files.find((f) => path.basename(new URL(f.url, `${feedUrl}/`).pathname) === name)?.url ?? name;
     const signatureUrl = new URL(`${fileUrl}${SIGNATURE_SUFFIX}`, `${feedUrl}/`);
     const response = await fetch(signatureUrl, { signal: AbortSignal.timeout(SIGNATURE_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`signature ${signatureUrl} answered ${response.status}`);
@@ -113,7 +117,10 @@ export function startUpdates(deps: {
       return;
     }
     verified = event.version;
-    log.info({ version: event.version }, 'updates: downloaded and verified; installs on quit or in the update window');
+    log.info(
+      { version: event.version },
+      'updates: downloaded and verified; installs on quit or in the update window',
+    );
     await installIfInWindow();
   }
 
@@ -129,7 +136,9 @@ export function startUpdates(deps: {
 
   autoUpdater.on('error', (err: Error) => log.warn({ err }, 'updates: error'));
   autoUpdater.on('update-downloaded', (event: UpdateDownloadedEvent) => {
-    verify(event).catch((err: unknown) => log.error({ err }, 'updates: REFUSED, signature could not be checked'));
+    verify(event).catch((err: unknown) =>
+      log.error({ err }, 'updates: REFUSED, signature could not be checked'),
+    );
   });
   void check();
   const checks = setInterval(() => void check(), CHECK_EVERY_MS);
