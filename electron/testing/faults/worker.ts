@@ -18,7 +18,13 @@
  */
 import { writeSync } from 'node:fs';
 import pino from 'pino';
-import type { ApiResult, ConsoleInput, ConsoleMethod, ConsoleOutput, SyncStatus } from '../../core/api/contract';
+import type {
+  ApiResult,
+  ConsoleInput,
+  ConsoleMethod,
+  ConsoleOutput,
+  SyncStatus,
+} from '../../core/api/contract';
 import { createConsoleCore } from '../../core/index';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 
