@@ -96,13 +96,13 @@ describe('shipping: reloads and diagnostics', () => {
     // What main does when the renderer process dies: load the page again.
     await page.reload();
     await see(queuedBanner(1), 30_000);
-    await nav('兌換紀錄').click();
-    await see(page.getByText('TRY-VALID').first());
-    await see(page.getByText('待同步').first());
+    const recent = page.getByRole('list', { name: '此裝置最近的兌換' });
+    await see(recent.getByText(/TRY-VALID/));
+    await see(recent.getByText('待同步'));
 
     hub = await startHub(hubPort, path.join(dataDir, 'hub'));
     await see(status().getByText('已連線', { exact: true }), 60_000);
-    await see(page.getByText('已同步').first(), 60_000);
+    await see(recent.getByText('已同步'), 60_000);
   });
 
   it('saves diagnostics from Settings: logs, versions, sync status, outbox summary, nothing secret', async () => {
@@ -131,10 +131,10 @@ describe('shipping: reloads and diagnostics', () => {
       .join('\n');
     expect(everything).not.toContain('"1111"');
     expect(everything).not.toMatch(/deviceToken"\s*:\s*"[^[]/);
-    await page.getByRole('heading', { name: '診斷資料' }).scrollIntoViewIfNeeded();
+    await page.getByRole('button', { name: '儲存診斷資料' }).scrollIntoViewIfNeeded();
     await shot('settings-diagnostics');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await page.getByRole('heading', { name: '診斷資料' }).scrollIntoViewIfNeeded();
+    await page.getByRole('button', { name: '儲存診斷資料' }).scrollIntoViewIfNeeded();
     await page.screenshot({
       path: path.join(screenshotDir, 'shipping-settings-diagnostics-1024.png'),
       animations: 'disabled',
