@@ -43,7 +43,6 @@ function selfSigned(name: string, cn: string, key: 'rsa' | 'ec' = 'rsa', days = 
 let publisher: ReturnType<typeof selfSigned>;
 let impostor: ReturnType<typeof selfSigned>;
 const installer = path.join(tmp.dir, 'OMO Store Console-Setup-0.2.0.exe');
-const now = new Date();
 
 beforeAll(() => {
   publisher = selfSigned('publisher', 'OMO Ltd');
@@ -57,7 +56,8 @@ const check = (signatureBase64: string, overrides: Partial<Parameters<typeof ver
     signatureBase64,
     certificatePem: publisher.cert,
     publisherName: 'OMO Ltd',
-    now,
+    // After the certificates were made (their validity starts at that second).
+    now: new Date(),
     ...overrides,
   });
 
@@ -96,7 +96,7 @@ describe('update signature', () => {
       ok: false,
       reason: expect.stringContaining('names OMO Ltd'),
     });
-    const later = new Date(now.getTime() + 60 * 86_400_000);
+    const later = new Date(Date.now() + 60 * 86_400_000);
     expect(await check(signature, { now: later })).toMatchObject({
       ok: false,
       reason: expect.stringContaining('not valid'),
