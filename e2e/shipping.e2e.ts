@@ -142,6 +142,15 @@ describe('shipping: reloads and diagnostics', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('says the same in English', async () => {
+    await page.getByRole('radio', { name: 'English' }).check();
+    await see(page.getByRole('heading', { name: 'Diagnostics', exact: true }));
+    await page.getByRole('button', { name: 'Save diagnostics' }).click();
+    await see(page.getByRole('status').filter({ hasText: /^Diagnostics saved \(\d+ KB\):/ }));
+    await page.getByRole('button', { name: 'Save diagnostics' }).scrollIntoViewIfNeeded();
+    await shot('settings-diagnostics-en');
+  });
+
   it('left no page errors behind', () => {
     expect(pageErrors).toEqual([]);
   });

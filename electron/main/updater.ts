@@ -34,11 +34,16 @@ const CHECK_EVERY_MS = 6 * 60 * 60 * 1000; // tills run for days
 const WINDOW_CHECK_EVERY_MS = 5 * 60 * 1000;
 const SIGNATURE_TIMEOUT_MS = 30_000;
 
+/** The build's update trust, or null (updates off) when it is missing or unreadable. */
 export function readUpdateTrust(resourcesPath: string): UpdateTrust | null {
   const file = path.join(resourcesPath, UPDATE_TRUST_FILE);
   if (!existsSync(file)) return null;
-  const parsed = UpdateTrust.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  return parsed.success ? parsed.data : null;
+  try {
+    const parsed = UpdateTrust.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface Updates {
@@ -105,15 +110,18 @@ export function startUpdates(deps: {
     const signatureUrl = new URL(`${fileUrl}${SIGNATURE_SUFFIX}`, `${feedUrl}/`);
     const response = await fetch(signatureUrl, { signal: AbortSignal.timeout(SIGNATURE_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`signature ${signatureUrl} answered ${response.status}`);
-    const check = await verifyUpdateFile({
+    const signature = await verifyUpdateFile({
       file: event.downloadedFile,
       signatureBase64: (await response.text()).slice(0, 8192),
       certificatePem,
       publisherName,
       now: now(),
     });
-    if (!check.ok) {
-      log.error({ version: event.version, reason: check.reason }, 'updates: REFUSED, signature check failed');
+    if (!signature.ok) {
+      log.error(
+        { version: event.version, reason: signature.reason },
+        'updates: REFUSED, signature check failed',
+      );
       return;
     }
     verified = event.version;
