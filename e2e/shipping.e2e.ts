@@ -143,8 +143,8 @@ describe('shipping: reloads and diagnostics', () => {
   });
 
   it('says the same in English', async () => {
-    await page.getByRole('radio', { name: 'English' }).check();
-    await see(page.getByRole('heading', { name: 'Diagnostics', exact: true }));
+    await page.getByText('English', { exact: true }).click();
+    await see(page.getByText('Diagnostics', { exact: true }));
     await page.getByRole('button', { name: 'Save diagnostics' }).click();
     await see(page.getByRole('status').filter({ hasText: /^Diagnostics saved \(\d+ KB\):/ }));
     await page.getByRole('button', { name: 'Save diagnostics' }).scrollIntoViewIfNeeded();
