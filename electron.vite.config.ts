@@ -1,7 +1,7 @@
 /**
  * One build for the three Electron parts (output in out/):
- * - main: electron/main/index.ts; npm dependencies stay external (node_modules ships with the app),
- *   our own TypeScript (core, hub for the embedded demo hub) is bundled.
+ * - main: electron/main/index.ts; the app's `dependencies` stay external (node_modules ships with
+ *   the app), our own TypeScript (main and the console core; never the hub) is bundled.
  * - preload: electron/preload/index.ts as ONE CommonJS file with every dependency inlined (zod
  *   included), because a sandboxed preload can only require 'electron' and a few built-ins.
  * - renderer: renderer/vite.config.ts reused as is (same build the web host serves).

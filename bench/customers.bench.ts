@@ -20,7 +20,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { ConsoleInput } from '../electron/core/api/contract';
-import { mulberry32 } from '../electron/core/faults/prng';
+import { mulberry32 } from '../electron/testing/faults/prng';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME } from '../electron/core/store/db';

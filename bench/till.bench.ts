@@ -24,7 +24,7 @@ import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
 import { noFaults } from '../electron/core/sync/hooks';
 import { redeemClaim } from '../electron/core/till/redeem';
-import { mulberry32 } from '../electron/core/faults/prng';
+import { mulberry32 } from '../electron/testing/faults/prng';
 import { measureDrain } from './tillDrain';
 import { BENCH_STAFF, BENCH_IDS, claimCode, isRedeemed, seedTillStore } from './tillStore';
 import { p50, type BenchGroup, type BenchResult } from './types';

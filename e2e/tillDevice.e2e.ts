@@ -4,7 +4,7 @@
  * holds the two things a shop PC has and a test machine has not:
  *
  * - a USB HID POS scanner: the core's real HID POS reader on the `HidBackend` interface, with
- *   the fake USB of electron/core/scanner/testing.ts behind it (plugged, unplugged, sending
+ *   the fake USB of electron/testing/fakeUsb.ts behind it (plugged, unplugged, sending
  *   Scanned Data Reports as a Xenon 1900 does);
  * - the time: the core's clock runs 73 hours behind while the hub goes away, so the console
  *   records that it went offline three days ago, then runs true again (the browser's clock is
@@ -19,7 +19,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../electron/core';
-import { fakeUsb } from '../electron/core/scanner/testing';
+import { fakeUsb } from '../electron/testing/fakeUsb';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { startWebHost, type WebHost } from '../electron/webhost/server';
 import { artifactsDir, freePort, openConsolePage, projectRoot, startHub, type HubProcess } from './processes';

@@ -1,15 +1,18 @@
 /**
  * `npm start`: the product on any machine. Where Electron's desktop binary is present (or can be
  * fetched now) it builds main, preload and renderer, prepares better-sqlite3 for Electron and opens
- * the app. Where it is not (networks that block GitHub, CI runners, sandboxes) it says so in one
- * line and runs the browser build instead: the embedded demo hub, the console enrolled to it, the
- * URL printed and opened in the default browser.
+ * the app; with no hub configured (OMO_HUB_URL unset) it first starts the demo hub in its own
+ * process (scripts/demo-hub.ts, data in var/demo-hub) and opens the app with `--demo`, which enrolls
+ * to it; the app itself never contains the hub. Where the binary is not there (networks that block
+ * GitHub, CI runners, sandboxes) it says so in one line and runs the browser build instead: the
+ * embedded demo hub, the console enrolled to it, the URL printed and opened in the default browser.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'electron-vite';
 import { describe, ensureElectron } from './electron-binary.mjs';
+import { startDemoHub, type DemoHub } from './demo-hub';
 import { prepareElectronNativeBinding } from './native';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,7 +51,16 @@ async function main(): Promise<number> {
   const env = { ...process.env };
   // Set in some shells and CI images; it would make Electron behave as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  return runForeground(electron.path, [projectRoot], env);
+  const args = [projectRoot];
+  let demo: DemoHub | null = null;
+  if (!env.OMO_HUB_URL) {
+    demo = await startDemoHub(path.join(projectRoot, 'var', 'demo-hub'));
+    Object.assign(env, { OMO_DEMO_HUB_URL: demo.url, OMO_DEMO_PAIRING_CODE: demo.pairingCode });
+    args.push('--demo');
+  }
+  const code = await runForeground(electron.path, args, env);
+  await demo?.close();
+  return code;
 }
 
 main().then(

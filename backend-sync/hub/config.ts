@@ -33,7 +33,7 @@ export interface HubOptions {
   /** socket.io path; default /socket.io. */
   socketPath?: string;
   /**
-   * Fault points for fault-injection tests (electron/core/faults); a no-op when absent. Called
+   * Fault points for fault-injection tests (electron/testing/faults); a no-op when absent. Called
    * synchronously at `push:after-commit-before-ack` (see realtime/push.ts). Never set in production.
    */
   faults?: (point: string) => void;

@@ -1,36 +1,15 @@
 /**
- * The hub's pino logger. Secrets never reach a log line: request headers that carry credentials
- * and any field named like a token, PIN or code are redacted wherever they appear.
+ * The hub's pino logger. Secrets never reach a log line: the redaction list is the console's too
+ * (backend-sync/domain/logRedaction.ts).
  */
 import pino, { type Logger } from 'pino';
-
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.deviceToken',
-  '*.token',
-  '*.pin',
-  '*.pairingCode',
-  '*.adminToken',
-  'deviceToken',
-  'token',
-  'pin',
-  'pairingCode',
-  'adminToken',
-  // channels (LINE / WhatsApp): secrets and access tokens, wherever they appear
-  ...['channelSecret', 'accessToken', 'appSecret', 'verifyToken', 'channelAccessToken'].flatMap((f) => [
-    f,
-    `*.${f}`,
-  ]),
-  'req.headers["x-line-signature"]',
-  'req.headers["x-hub-signature-256"]',
-];
+import { LOG_REDACT_CENSOR, LOG_REDACT_PATHS } from '../domain/logRedaction';
 
 export function createHubLogger(level: string, options: { pretty?: boolean } = {}): Logger {
   return pino({
     name: 'hub',
     level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: [...LOG_REDACT_PATHS], censor: LOG_REDACT_CENSOR },
     ...(options.pretty
       ? {
           transport: {

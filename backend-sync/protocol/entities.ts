@@ -23,6 +23,25 @@ export const WhatsappTemplateRef = z.object({
 });
 export type WhatsappTemplateRef = z.infer<typeof WhatsappTemplateRef>;
 
+/** The update channel a device follows (back office, per device). */
+export const UpdateChannel = z.enum(['stable', 'beta']);
+export type UpdateChannel = z.infer<typeof UpdateChannel>;
+
+/** A time of day, HH:mm (24-hour), in the brand's time zone. */
+export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:mm');
+
+/**
+ * How the brand's tills take app updates: the share of devices that take a new version
+ * (staged rollout, 0–100) and the window outside opening hours in which a till may restart into
+ * a downloaded update (start to end, may cross midnight). Optional: older hubs send none and the
+ * console uses 100 % and 03:00–05:00.
+ */
+export const BrandUpdateSettings = z.object({
+  rolloutPercent: z.number().int().min(0).max(100),
+  window: z.object({ start: ClockTime, end: ClockTime }),
+});
+export type BrandUpdateSettings = z.infer<typeof BrandUpdateSettings>;
+
 export const BrandRow = z.object({
   id: z.string(),
   name: z.string(),
@@ -61,6 +80,7 @@ export const BrandRow = z.object({
    * {userId} (the channel's user id) and {phone} (E.164 digits); null when the brand has none.
    */
   conversationUrls: z.object({ line: z.string().nullable(), whatsapp: z.string().nullable() }).optional(),
+  updates: BrandUpdateSettings.optional(),
 });
 export type BrandRow = z.infer<typeof BrandRow>;
 export type BrandChannels = NonNullable<BrandRow['channels']>;
@@ -176,6 +196,8 @@ export const DeviceRow = z.object({
   brandId: z.string(),
   branchId: z.string(),
   name: z.string(),
+  /** Optional: older hubs send none, which means stable. */
+  updateChannel: UpdateChannel.optional(),
 });
 export type DeviceRow = z.infer<typeof DeviceRow>;
 

@@ -7,7 +7,7 @@ import { createKeyfileSecretStore } from './secrets/keyfile';
 import { openConsoleDb } from './store/db';
 import { setMeta } from './store/meta';
 import { writeTransaction } from './store/transaction';
-import { tempDir } from './testing/temp';
+import { tempDir } from '../testing/temp';
 
 describe('console core (not enrolled)', () => {
   const cleanups: (() => unknown)[] = [];

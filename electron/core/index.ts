@@ -3,6 +3,7 @@
  * import). electron/main and electron/webhost create one core, pass its `dispatch` to their
  * transport and forward its events to the renderer.
  */
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { systemClock, uuidV7, type Clock, type IdGenerator } from '../../backend-sync/domain/clock';
 import { PROTOCOL_VERSION } from '../../backend-sync/protocol';
@@ -20,6 +21,10 @@ import { createTill } from './till';
 import { createCustomers } from './customers';
 import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
+import { saveDiagnostics } from './diagnostics';
+import { readUpdatePolicy, type UpdatePolicy } from './updates';
+
+export type { UpdatePolicy } from './updates';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -58,6 +63,18 @@ export interface ConsoleCoreOptions {
   hidBackend?: HidBackend | (() => Promise<HidBackend>);
   /** Fault points for fault-injection tests (list in sync/hooks.ts); a no-op by default. */
   faults?: Faults;
+  /** What "save diagnostics" collects besides the database's own (diagnostics.ts). */
+  diagnostics?: {
+    /** The rotating log files' folder (logging.ts); none when logging to stdout only. */
+    logsDir?: string | null;
+    crashDumpsDir?: string | null;
+    /** Where the zip goes; default <dataDir>/diagnostics. */
+    outputDir?: string;
+    /** Runtime versions to record (Electron, Chromium, Node…). */
+    runtimeVersions?: Record<string, string>;
+    /** Called with the zip's path (Electron shows it in the file manager). */
+    onSaved?: (file: string) => void;
+  };
 }
 
 export interface ConsoleCore {
@@ -65,6 +82,8 @@ export interface ConsoleCore {
   onEvent(listener: (name: ConsoleEventName, payload: unknown) => void): () => void;
   /** Origins of the brand's conversation links (the Electron window's open-in-browser list). */
   externalOrigins(): Promise<string[]>;
+  /** The update channel, rollout and window this till follows (electron/main/updater.ts). */
+  updatePolicy(): Promise<UpdatePolicy>;
   close(): Promise<void>;
 }
 
@@ -166,6 +185,26 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     }),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    'diagnostics.save': async () => {
+      const saved = await saveDiagnostics({
+        db,
+        clock,
+        logsDir: options.diagnostics?.logsDir ?? null,
+        crashDumpsDir: options.diagnostics?.crashDumpsDir ?? null,
+        outputDir: options.diagnostics?.outputDir ?? path.join(options.dataDir, 'diagnostics'),
+        versions: {
+          app: options.appVersion,
+          host: options.host,
+          protocol: PROTOCOL_VERSION,
+          ...options.diagnostics?.runtimeVersions,
+        },
+        enrollment: () => enrollment.info(),
+        syncStatus: () => sync.status(),
+      });
+      logger.info({ file: saved.file, bytes: saved.bytes }, 'diagnostics saved');
+      options.diagnostics?.onSaved?.(saved.file);
+      return saved;
+    },
     'enrollment.get': () => enrollment.info(),
     'enrollment.enroll': async (input) => {
       const creds = await enrollment.enroll(input);
@@ -208,6 +247,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       return () => listeners.delete(listener);
     },
     externalOrigins: async () => conversationOrigins(await brandCustomerSettings(db)),
+    updatePolicy: () => readUpdatePolicy(db),
     async close() {
       listeners.clear();
       await scanner.stop();

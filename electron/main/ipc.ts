@@ -6,23 +6,23 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { ApiResult } from '../core/api/contract';
 import type { ConsoleCore } from '../core';
-import { isAppUrl } from './policy';
+import { isTrustedSender } from './policy';
 
 export const INVOKE_CHANNEL = 'omo:invoke';
 export const EVENT_CHANNEL = 'omo:event';
 
 const refuse = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
 
-export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+/** The seam between Electron's event and the pure rule in policy.ts. */
+function senderOf(event: IpcMainInvokeEvent) {
   const frame = event.senderFrame;
-  // Only the top frame of our own page: an iframe or a navigated-away page gets nothing.
-  return frame !== null && frame.parent === null && isAppUrl(frame.url);
+  return frame ? { url: frame.url, isTopFrame: frame.parent === null } : null;
 }
 
 /** Registers the handler and forwards core events to every window; returns the undo function. */
 export function registerConsoleIpc(core: ConsoleCore, onError: (err: unknown) => void): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, input: unknown) => {
-    if (!isTrustedSender(event)) return refuse('FORBIDDEN', 'Caller is not the console page');
+    if (!isTrustedSender(senderOf(event))) return refuse('FORBIDDEN', 'Caller is not the console page');
     try {
       return await core.dispatch(method, input);
     } catch (err) {

@@ -1,6 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl, isAppUrl, mimeTypeFor, resolveRendererFile } from './policy';
+import {
+  allowPermission,
+  allowRedirect,
+  decideNavigation,
+  decideWindowOpen,
+  isAllowedExternalUrl,
+  isAppUrl,
+  isTrustedSender,
+  mimeTypeFor,
+  resolveRendererFile,
+} from './policy';
 
 describe('isAppUrl', () => {
   it('accepts pages of the console origin only', () => {
@@ -14,22 +24,65 @@ describe('isAppUrl', () => {
 });
 
 describe('isAllowedExternalUrl', () => {
-  it('opens LINE and WhatsApp links over https', () => {
-    expect(isAllowedExternalUrl('https://line.me/R/ti/p/@omo')).toBe(true);
-    expect(isAllowedExternalUrl('https://wa.me/886912345678')).toBe(true);
+  const brand = ['https://chat.line.biz', 'https://wa.me'];
+
+  it("opens the brand's configured conversation origins over https", () => {
+    expect(isAllowedExternalUrl('https://chat.line.biz/1/chat/U1', brand)).toBe(true);
+    expect(isAllowedExternalUrl('https://wa.me/886912345678', brand)).toBe(true);
+  });
+
+  it('opens nothing the brand did not configure, not even LINE or WhatsApp', () => {
+    expect(isAllowedExternalUrl('https://line.me/R/ti/p/@omo', brand)).toBe(false);
+    expect(isAllowedExternalUrl('https://wa.me/886912345678', [])).toBe(false);
+    expect(isAllowedExternalUrl('https://example.com/', brand)).toBe(false);
   });
 
   it('refuses look-alike hosts, other schemes and credentials', () => {
-    expect(isAllowedExternalUrl('http://line.me/R/ti/p/@omo')).toBe(false);
-    expect(isAllowedExternalUrl('https://line.me.evil.example/')).toBe(false);
-    expect(isAllowedExternalUrl('https://evil.example/?https://wa.me')).toBe(false);
-    expect(isAllowedExternalUrl('https://user:pw@wa.me/1')).toBe(false);
-    // The brand's conversation links, only when the brand configured them.
-    expect(isAllowedExternalUrl('https://chat.line.biz/1/chat/U1')).toBe(false);
-    expect(isAllowedExternalUrl('https://chat.line.biz/1/chat/U1', ['https://chat.line.biz'])).toBe(true);
-    expect(isAllowedExternalUrl('http://chat.line.biz/1', ['https://chat.line.biz'])).toBe(false);
-    expect(isAllowedExternalUrl('file:///C:/Windows/system32/calc.exe')).toBe(false);
-    expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false);
+    expect(isAllowedExternalUrl('http://chat.line.biz/1', brand)).toBe(false);
+    expect(isAllowedExternalUrl('https://wa.me.evil.example/', brand)).toBe(false);
+    expect(isAllowedExternalUrl('https://evil.example/?https://wa.me', brand)).toBe(false);
+    expect(isAllowedExternalUrl('https://user:pw@wa.me/1', brand)).toBe(false);
+    expect(isAllowedExternalUrl('https://wa.me:8443/1', brand)).toBe(false);
+    expect(isAllowedExternalUrl('file:///C:/Windows/system32/calc.exe', brand)).toBe(false);
+    expect(isAllowedExternalUrl('javascript:alert(1)', brand)).toBe(false);
+  });
+});
+
+describe('isTrustedSender', () => {
+  it("trusts only our page's top frame", () => {
+    expect(isTrustedSender({ url: 'app://console/index.html', isTopFrame: true })).toBe(true);
+    expect(isTrustedSender({ url: 'app://console/index.html', isTopFrame: false })).toBe(false);
+    expect(isTrustedSender({ url: 'https://evil.example/', isTopFrame: true })).toBe(false);
+    expect(isTrustedSender({ url: 'file:///tmp/x.html', isTopFrame: true })).toBe(false);
+    expect(isTrustedSender(null)).toBe(false);
+  });
+});
+
+describe('navigation and new windows', () => {
+  const brand = ['https://wa.me'];
+
+  it('lets the page move between its own routes only', () => {
+    expect(decideNavigation('app://console/till', brand)).toEqual({ allow: true, openExternal: false });
+    expect(decideNavigation('https://evil.example/', brand)).toEqual({ allow: false, openExternal: false });
+  });
+
+  it('hands an allow-listed link to the browser instead of navigating to it', () => {
+    expect(decideNavigation('https://wa.me/8521', brand)).toEqual({ allow: false, openExternal: true });
+    expect(decideWindowOpen('https://wa.me/8521', brand)).toEqual({ allow: false, openExternal: true });
+  });
+
+  it('never opens a new window, even for our own pages', () => {
+    expect(decideWindowOpen('app://console/index.html', brand).allow).toBe(false);
+    expect(decideWindowOpen('https://example.com/', brand)).toEqual({ allow: false, openExternal: false });
+  });
+
+  it('keeps redirects inside the app and grants only clipboard writes', () => {
+    expect(allowRedirect('app://console/index.html')).toBe(true);
+    expect(allowRedirect('https://wa.me/1')).toBe(false);
+    expect(allowPermission('clipboard-sanitized-write')).toBe(true);
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) {
+      expect(allowPermission(p), p).toBe(false);
+    }
   });
 });
 

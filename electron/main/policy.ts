@@ -1,7 +1,8 @@
 /**
  * Pure security rules for the Electron shell, kept apart from Electron so they can be unit-tested:
- * which URLs count as our own app, which may open in the user's browser, and how an app:// URL maps
- * to a file of the built renderer.
+ * which URLs count as our own app, which IPC senders are trusted, what a navigation or a new window
+ * may do, which URLs may open in the user's browser, and how an app:// URL maps to a file of the
+ * built renderer. window.ts, ipc.ts and protocol.ts only carry these decisions out.
  */
 import path from 'node:path';
 
@@ -29,9 +30,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Sites the console may hand to the system browser (customer chat links). Exact origins only. */
-export const EXTERNAL_ORIGINS: readonly string[] = ['https://line.me', 'https://wa.me'];
-
 function parse(url: string): URL | null {
   try {
     return new URL(url);
@@ -47,14 +45,51 @@ export function isAppUrl(url: string): boolean {
 }
 
 /**
- * True when `url` may be opened with shell.openExternal: line.me, wa.me, and the https origins of
- * the brand's conversation links (`brandOrigins`, from the hub-replicated brand settings).
+ * True when `url` may be opened with shell.openExternal: only https URLs on the origins of the
+ * brand's configured conversation links (`brandOrigins`, from the hub-replicated brand settings).
+ * Nothing else — not "any https site", not LINE or WhatsApp unless the brand links to them.
  */
-export function isAllowedExternalUrl(url: string, brandOrigins: readonly string[] = []): boolean {
+export function isAllowedExternalUrl(url: string, brandOrigins: readonly string[]): boolean {
   const u = parse(url);
   if (!u || u.protocol !== 'https:' || u.username || u.password) return false;
-  return EXTERNAL_ORIGINS.includes(u.origin) || brandOrigins.includes(u.origin);
+  return brandOrigins.includes(u.origin);
 }
+
+/** An IPC call's sender frame, as Electron describes it (null once the frame is gone). */
+export interface SenderFrame {
+  url: string;
+  /** True for the window's top frame (Electron: `frame.parent === null`). */
+  isTopFrame: boolean;
+}
+
+/** Only the top frame of our own page may call the ConsoleApi: not an iframe, not a page navigated away. */
+export function isTrustedSender(frame: SenderFrame | null): boolean {
+  return frame !== null && frame.isTopFrame && isAppUrl(frame.url);
+}
+
+/** What the window does when a page asks to go to `url` (will-navigate) or open it (window.open). */
+export interface NavigationDecision {
+  /** Let the page itself go there (only our own app's pages). */
+  allow: boolean;
+  /** Hand the URL to the system browser instead. */
+  openExternal: boolean;
+}
+
+export function decideNavigation(url: string, brandOrigins: readonly string[]): NavigationDecision {
+  if (isAppUrl(url)) return { allow: true, openExternal: false };
+  return { allow: false, openExternal: isAllowedExternalUrl(url, brandOrigins) };
+}
+
+/** New windows are never created; an allow-listed link goes to the system browser. */
+export function decideWindowOpen(url: string, brandOrigins: readonly string[]): NavigationDecision {
+  return { allow: false, openExternal: isAllowedExternalUrl(url, brandOrigins) };
+}
+
+/** Redirects stay inside the app: a server redirect never opens anything. */
+export const allowRedirect = (url: string): boolean => isAppUrl(url);
+
+/** The page needs no camera, microphone, notifications…; copying a link or code is the one exception. */
+export const allowPermission = (permission: string): boolean => permission === 'clipboard-sanitized-write';
 
 /**
  * Maps an app:// request to a file inside `rendererDir`, or null when it is not ours or would

@@ -1,11 +1,19 @@
 /**
  * The one console window, hardened per Electron's security checklist: isolated, sandboxed preload,
- * no Node in the page, no navigation away from the app, no new windows, and only allow-listed
- * links handed to the system browser.
+ * no Node in the page, no navigation away from the app, no new windows, and only links on the
+ * brand's conversation origins handed to the system browser. The decisions are policy.ts's; this
+ * file only applies them to Electron's events.
  */
 import path from 'node:path';
 import { BrowserWindow, shell, type WebContents } from 'electron';
-import { APP_ENTRY_URL, isAllowedExternalUrl, isAppUrl } from './policy';
+import {
+  allowPermission,
+  allowRedirect,
+  APP_ENTRY_URL,
+  decideNavigation,
+  decideWindowOpen,
+  type NavigationDecision,
+} from './policy';
 
 export function createMainWindow(options: { preloadPath: string; iconPath?: string }): BrowserWindow {
   const win = new BrowserWindow({
@@ -34,26 +42,24 @@ export function createMainWindow(options: { preloadPath: string; iconPath?: stri
 }
 
 /** Applied to every WebContents the app creates (app 'web-contents-created'), not just ours. */
-export function lockDown(contents: WebContents, brandOrigins: () => readonly string[] = () => []): void {
-  const openIfAllowed = (url: string): void => {
-    if (isAllowedExternalUrl(url, brandOrigins())) void shell.openExternal(url);
+export function lockDown(contents: WebContents, brandOrigins: () => readonly string[]): void {
+  const carryOut = (decision: NavigationDecision, url: string): void => {
+    if (decision.openExternal) void shell.openExternal(url);
   };
   contents.setWindowOpenHandler(({ url }) => {
-    openIfAllowed(url);
+    carryOut(decideWindowOpen(url, brandOrigins()), url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) {
-      event.preventDefault();
-      openIfAllowed(url);
-    }
+    const decision = decideNavigation(url, brandOrigins());
+    if (!decision.allow) event.preventDefault();
+    carryOut(decision, url);
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!allowRedirect(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  // The page needs no camera, microphone, notifications…; copying a link or code is the one exception.
   contents.session.setPermissionRequestHandler((_wc, permission, callback) =>
-    callback(permission === 'clipboard-sanitized-write'),
+    callback(allowPermission(permission)),
   );
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from './server';
-import { connectClient, fakeCore, makeStaticDir, offlineStatus } from './testing';
+import { connectClient, fakeCore, makeStaticDir, offlineStatus } from '../testing/webhost';
 
 const hasId = (id: unknown) => (m: unknown) => (m as { id?: unknown }).id === id;
 

@@ -50,7 +50,66 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       offlineRedeemLimitHours: 24,
       phoneRegion: 'HK',
       conversationUrls: { line: null, whatsapp: null },
+      updates: { rolloutPercent: 100, window: { start: '03:00', end: '05:00' } },
     });
+  });
+
+  it("sets how tills update (rollout, window, a device's channel) and the devices pull it", async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const b1 = await connectFixtureDevice(h, f.devices.b1.id);
+    const { cursor } = await pullAll(b1);
+
+    const res = await patch(f.brandId, {
+      updates: { rolloutPercent: 20, window: { start: '22:30', end: '06:00' } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      updates: { rolloutPercent: 20, window: { start: '22:30', end: '06:00' } },
+    });
+    const device = await fetch(`${h.hub.url}/api/admin/brands/${f.brandId}/devices/${f.devices.b1.id}`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ updateChannel: 'beta' }),
+    });
+    expect(device.status).toBe(200);
+    expect(await device.json()).toMatchObject({ id: f.devices.b1.id, updateChannel: 'beta' });
+
+    const { changes } = await pullAll(b1, cursor);
+    expect(changes.map((c) => c.entity)).toEqual(['brand', 'device']);
+    expect((changes[0] as { data: BrandRow }).data.updates).toEqual({
+      rolloutPercent: 20,
+      window: { start: '22:30', end: '06:00' },
+    });
+    expect(changes[1]).toMatchObject({ id: f.devices.b1.id, data: { updateChannel: 'beta' } });
+  });
+
+  it('refuses a rollout outside 0-100, a malformed or empty window and an unknown channel, writing nothing', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const before = await brandRowOf();
+    for (const updates of [
+      { rolloutPercent: 101 },
+      { rolloutPercent: -1 },
+      { window: { start: '3:00', end: '05:00' } },
+      { window: { start: '24:00', end: '05:00' } },
+      { window: { start: '04:00', end: '04:00' } },
+    ]) {
+      expect((await patch(f.brandId, { updates })).status, JSON.stringify(updates)).toBe(400);
+    }
+    expect(await brandRowOf()).toEqual(before);
+    const device = await fetch(`${h.hub.url}/api/admin/brands/${f.brandId}/devices/${f.devices.b1.id}`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ updateChannel: 'nightly' }),
+    });
+    expect(device.status).toBe(400);
+    const missing = await fetch(`${h.hub.url}/api/admin/brands/${f.brandId}/devices/no-such-device`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ updateChannel: 'beta' }),
+    });
+    expect(missing.status).toBe(404);
   });
 
   it('sets the phone region and the conversation links consoles open', async () => {

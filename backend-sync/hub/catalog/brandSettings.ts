@@ -1,7 +1,8 @@
 /**
  * A brand's console settings: wrong verification codes before a coupon locks on a device, how long
  * it stays locked, how long a device may redeem while offline, the region for phone numbers typed
- * without a country code, and the conversation links of the customer screen. They are brand columns
+ * without a country code, the conversation links of the customer screen, and how tills take app
+ * updates (staged rollout percentage, update window). They are brand columns
  * replicated in the `brand` row, so a change is recorded (scope 'brand'); tills apply it at their
  * next pull. Served as PATCH /api/admin/brands/:brandId/settings (http/admin/routes.ts).
  */
@@ -19,7 +20,7 @@ export const BrandTillSettingsInput = z
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message:
-      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, conversationUrls',
+      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, conversationUrls, updates',
   });
 export type BrandTillSettingsInput = z.input<typeof BrandTillSettingsInput>;
 
@@ -46,6 +47,11 @@ export async function updateBrandTillSettings(
   const urls = data.conversationUrls;
   if (urls?.line !== undefined) update.conversation_url_line = urls.line;
   if (urls?.whatsapp !== undefined) update.conversation_url_whatsapp = urls.whatsapp;
+  if (data.updates?.rolloutPercent !== undefined) update.update_rollout_percent = data.updates.rolloutPercent;
+  if (data.updates?.window) {
+    update.update_window_start = data.updates.window.start;
+    update.update_window_end = data.updates.window.end;
+  }
   return inTransaction(db, async (trx) => {
     await requireBrand(trx, brandId);
     await trx('brands').where({ id: brandId }).update(update);

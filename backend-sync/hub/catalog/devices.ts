@@ -7,8 +7,10 @@ import type { Knex } from 'knex';
 import { requireBrand } from './brands';
 import { requireBranch } from './branches';
 import { generatePairingCode } from './codes';
-import { CreateDeviceInput, type CreatedDeviceView, type DeviceView } from './schemas';
-import { cryptoRandom, inTransaction, parseInput, type CatalogDeps } from './support';
+import { recordChange } from '../db/changes';
+import { toDeviceRow } from '../db/rows';
+import { CreateDeviceInput, UpdateDeviceInput, type CreatedDeviceView, type DeviceView } from './schemas';
+import { cryptoRandom, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +35,7 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
     pairingExpiresAt: expiresAt,
     enrolledAt: strOrNull(row.enrolled_at),
     lastSeenAt: strOrNull(row.last_seen_at),
+    updateChannel: row.update_channel === 'beta' ? 'beta' : 'stable',
     createdAt: String(row.created_at),
   };
 }
@@ -89,4 +92,36 @@ export async function listDevices(db: Knex, deps: CatalogDeps, brandId: string):
     .where({ brand_id: brandId })
     .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map((row) => toDeviceView(row, now));
+}
+
+/**
+ * A device's own settings from the back office (its update channel). The device row is
+ * replicated brand-wide, so the change reaches the till at its next pull.
+ */
+export async function updateDevice(
+  db: Knex,
+  deps: CatalogDeps,
+  brandId: string,
+  deviceId: string,
+  input: unknown,
+): Promise<DeviceView> {
+  const data = parseInput(UpdateDeviceInput, input);
+  return inTransaction(db, async (trx) => {
+    await requireBrand(trx, brandId);
+    const updated = await trx('devices')
+      .where({ id: deviceId, brand_id: brandId })
+      .update({ update_channel: data.updateChannel });
+    if (updated === 0) throw notFound('Device', deviceId);
+    const row = (await trx('devices').where({ id: deviceId }).first()) as Record<string, unknown>;
+    await recordChange(trx, {
+      brandId,
+      scopes: ['brand'],
+      entity: 'device',
+      id: deviceId,
+      op: 'upsert',
+      data: toDeviceRow(row),
+      at: deps.clock.now(),
+    });
+    return toDeviceView(row, deps.clock.now());
+  });
 }

@@ -12,12 +12,14 @@ import {
   BrandRow,
   Channel,
   ClaimRow,
+  ClockTime,
   CouponRow,
   CouponType,
   CustomerRow,
   isoDateTime,
   Role,
   StaffRow,
+  UpdateChannel,
   ValidityMode,
 } from '../../protocol';
 import { codeProblem } from './codes';
@@ -79,7 +81,26 @@ export const BrandTillSettingsFields = {
       description:
         'Where consoles open a customer conversation, per channel: an https URL with {userId} and/or {phone}; null removes it',
     }),
+  updates: z
+    .strictObject({
+      rolloutPercent: z.number().int().min(0).max(100).optional(),
+      window: z
+        .strictObject({ start: ClockTime, end: ClockTime })
+        .refine((w) => w.start !== w.end, 'start and end must differ')
+        .optional(),
+    })
+    .meta({
+      description:
+        "How tills take app updates: the share of devices that take a new version (staged rollout, 0-100, default 100) and the window outside opening hours in which a till may restart into it (HH:mm in the brand's time zone, default 03:00-05:00)",
+    }),
 };
+
+export const UpdateDeviceInput = z.strictObject({
+  updateChannel: UpdateChannel.meta({
+    description: 'The update channel the device follows: stable (default) or beta',
+  }),
+});
+export type UpdateDeviceInput = z.input<typeof UpdateDeviceInput>;
 
 export const CreateBrandInput = z.strictObject({
   name: name(100),
@@ -283,6 +304,7 @@ export const DeviceView = z.object({
   pairingExpiresAt: isoDateTime.nullable(),
   enrolledAt: isoDateTime.nullable(),
   lastSeenAt: isoDateTime.nullable(),
+  updateChannel: UpdateChannel,
   createdAt: isoDateTime,
 });
 export type DeviceView = z.infer<typeof DeviceView>;

@@ -33,6 +33,13 @@ export const toBrandRow = (r: Db): BrandRow => ({
     line: strOrNull(r.conversation_url_line),
     whatsapp: strOrNull(r.conversation_url_whatsapp),
   },
+  updates: {
+    rolloutPercent: r.update_rollout_percent == null ? 100 : Number(r.update_rollout_percent),
+    window: {
+      start: r.update_window_start == null ? '03:00' : str(r.update_window_start),
+      end: r.update_window_end == null ? '05:00' : str(r.update_window_end),
+    },
+  },
 });
 
 export const toBranchRow = (r: Db): BranchRow => ({
@@ -106,6 +113,7 @@ export const toDeviceRow = (r: Db): DeviceRow => ({
   brandId: str(r.brand_id),
   branchId: str(r.branch_id),
   name: str(r.name),
+  updateChannel: r.update_channel === 'beta' ? 'beta' : 'stable',
 });
 
 /** The redemptions table has no brand column (its claim has); callers pass the brand they scoped by. */

@@ -46,10 +46,34 @@ describe.each(testDbKinds())('device names replicated at enrollment on %s', (kin
     expect(
       devices.map((c) => c.op === 'upsert' && c.data).sort((x, y) => (x && y && x.id < y.id ? -1 : 1)),
     ).toEqual([
-      { id: 'device-a1', brandId: f.brandId, branchId: f.branchA, name: 'Till device-a1' },
-      { id: 'device-a2', brandId: f.brandId, branchId: f.branchA, name: 'Till device-a2' },
-      { id: 'device-b1', brandId: f.brandId, branchId: f.branchB, name: 'Till device-b1' },
-      { id: 'device-seeded', brandId: f.brandId, branchId: f.branchB, name: 'Seeded till' },
+      {
+        id: 'device-a1',
+        brandId: f.brandId,
+        branchId: f.branchA,
+        name: 'Till device-a1',
+        updateChannel: 'stable',
+      },
+      {
+        id: 'device-a2',
+        brandId: f.brandId,
+        branchId: f.branchA,
+        name: 'Till device-a2',
+        updateChannel: 'stable',
+      },
+      {
+        id: 'device-b1',
+        brandId: f.brandId,
+        branchId: f.branchB,
+        name: 'Till device-b1',
+        updateChannel: 'stable',
+      },
+      {
+        id: 'device-seeded',
+        brandId: f.brandId,
+        branchId: f.branchB,
+        name: 'Seeded till',
+        updateChannel: 'stable',
+      },
     ]);
   });
 });

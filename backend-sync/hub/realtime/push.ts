@@ -47,7 +47,7 @@ export interface PushDeps {
   clock: Clock;
   logger: Logger;
   /**
-   * Fault-injection tests only (electron/core/faults): called once per push, right after its
+   * Fault-injection tests only (electron/testing/faults): called once per push, right after its
    * transaction has committed and before it is acknowledged, at `push:after-commit-before-ack`,
    * so a test can kill the hub or drop the connection there. Absent (a no-op) in production.
    */

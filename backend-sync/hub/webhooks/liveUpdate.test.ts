@@ -9,7 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../electron/core';
 import { createKeyfileSecretStore } from '../../../electron/core/secrets/keyfile';
-import { tempDir, waitFor } from '../../../electron/core/testing/temp';
+import { tempDir, waitFor } from '../../../electron/testing/temp';
 import {
   PROTOCOL_VERSION,
   SyncEvent,

@@ -10,7 +10,7 @@
  * the renderer bundles them.
  */
 import { z } from 'zod';
-import { AppInfo, EnrollmentInfo, Settings } from './contract/app';
+import { AppInfo, EnrollmentInfo, SavedDiagnostics, Settings } from './contract/app';
 import {
   BroadcastMessage,
   BroadcastView,
@@ -41,6 +41,7 @@ export const consoleApi = {
   'app.info': call(none, AppInfo),
   'settings.get': call(none, Settings),
   'settings.update': call(Settings.partial().strict(), Settings),
+  'diagnostics.save': call(none, SavedDiagnostics),
   'enrollment.get': call(none, EnrollmentInfo),
   'enrollment.enroll': call(
     z

@@ -20,7 +20,7 @@ import { markAnswers, readAll } from '../outbox';
 import { openConsoleDb } from '../store/db';
 import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { createCustomers } from '.';
 
 const staff: SessionStaff = {

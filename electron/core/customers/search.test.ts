@@ -8,7 +8,7 @@ import type { Change, CustomerRow, PullStream } from '../../../backend-sync/prot
 import { openConsoleDb } from '../store/db';
 import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { allMatches, searchCustomers } from './search';
 
 const TEAM = 'team:branch-a' as const;

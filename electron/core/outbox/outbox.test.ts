@@ -4,7 +4,7 @@ import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { ErrorCode } from '../../../backend-sync/domain/errors';
 import { openConsoleDb } from '../store/db';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { countByStatus, enqueue, markAnswers, readAll, readQueued } from '.';
 
 describe('outbox', () => {

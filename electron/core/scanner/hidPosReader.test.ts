@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHidPosReader } from './hidPosReader';
-import { fakeUsb } from './testing';
+import { fakeUsb } from '../../testing/fakeUsb';
 import type { ScanEvent, ScannerState } from './source';
 
 describe('HID POS reader', () => {

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { openConsoleDb, DB_FILE_NAME } from '../store/db';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { createKeyfileSecretStore, KEY_FILE_NAME } from './keyfile';
 
 describe('keyfile secret store', () => {

@@ -10,7 +10,7 @@ import { openConsoleDb } from '../store/db';
 import { setMeta } from '../store/meta';
 import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { createSessions, LOCK_MS, MAX_FAILURES } from '.';
 
 const pinHash = hashSecret('1234');

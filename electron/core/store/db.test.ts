@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { assertPragmas, DB_FILE_NAME, openConsoleDb, StorePragmaError } from './db';
 import { immediateTransaction, writeTransaction } from './transaction';
 

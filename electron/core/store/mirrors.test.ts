@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import type { Change, ClaimRow, CustomerRow, StaffRow } from '../../../backend-sync/protocol';
 import { enqueue, markAnswers } from '../outbox';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { openConsoleDb } from './db';
 import { applyChanges } from './mirrors';
 import { writeTransaction } from './transaction';

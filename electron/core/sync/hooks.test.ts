@@ -5,7 +5,7 @@ import { enqueue } from '../outbox';
 import { openConsoleDb } from '../store/db';
 import { getMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { tempDir } from '../testing/temp';
+import { tempDir } from '../../testing/temp';
 import { pullAll, pushAll, type ExchangeDeps } from './exchange';
 import type { SyncHooks } from './hooks';
 

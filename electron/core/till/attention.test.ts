@@ -12,7 +12,7 @@ import {
   replicated,
   STAFF,
   type TillFixture,
-} from './testing';
+} from '../../testing/till';
 
 const conflictDetails = {
   redeemedAt: '2026-03-10T03:59:00.000Z',

@@ -17,11 +17,11 @@ import type {
   TillVerdict,
 } from '../api/contract';
 import { createConsoleCore, type ConsoleCoreOptions } from '../index';
-import { fakeUsb } from '../scanner/testing';
+import { fakeUsb } from '../../testing/fakeUsb';
 import { createKeyfileSecretStore } from '../secrets/keyfile';
 import { openConsoleDb } from '../store/db';
-import { tempDir, waitFor } from '../testing/temp';
-import { seedTill, standardChanges, STAFF, T0 } from './testing';
+import { tempDir, waitFor } from '../../testing/temp';
+import { seedTill, standardChanges, STAFF, T0 } from '../../testing/till';
 
 describe('till through the console core', () => {
   const cleanups: (() => unknown)[] = [];

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { escapeLike, historyPage } from './history';
-import { openTillFixture, pullChanges, replicated } from './testing';
+import { openTillFixture, pullChanges, replicated } from '../../testing/till';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
 

@@ -4,7 +4,7 @@ import { enqueue } from '../outbox';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { TillErrorCode } from './errors';
-import { brand, lastAttention, openTillFixture, pullChanges, VERIFY_CODE } from './testing';
+import { brand, lastAttention, openTillFixture, pullChanges, VERIFY_CODE } from '../../testing/till';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
 

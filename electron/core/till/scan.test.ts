@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimTokenQr } from '../../../backend-sync/domain/scan';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { openTillFixture } from './testing';
+import { openTillFixture } from '../../testing/till';
 
 type Fixture = Awaited<ReturnType<typeof openTillFixture>>;
 

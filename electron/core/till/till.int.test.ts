@@ -9,8 +9,13 @@ import { systemClock } from '../../../backend-sync/domain/clock';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { insertClaims, type FixtureClaim } from '../../../backend-sync/hub/testing/fixtures';
 import type { SyncStatus } from '../api/contract';
-import { openTestConsole, startHubHarness, type HubHarness, type TestConsole } from '../integration/harness';
-import { waitFor } from '../testing/temp';
+import {
+  openTestConsole,
+  startHubHarness,
+  type HubHarness,
+  type TestConsole,
+} from '../../testing/integration/harness';
+import { waitFor } from '../../testing/temp';
 
 describe.each(testDbKinds())('till against the real hub (%s)', (kind) => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];

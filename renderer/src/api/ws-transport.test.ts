@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from '../../../electron/webhost/server';
-import { fakeCore, makeStaticDir, offlineStatus } from '../../../electron/webhost/testing';
+import { fakeCore, makeStaticDir, offlineStatus } from '../../../electron/testing/webhost';
 import { ApiCallError, createApiClient } from './client';
 import { wsTransport, type WebSocketLike } from './ws-transport';
 

@@ -9,6 +9,7 @@ import * as m003 from './003_channels';
 import * as m004 from './004_claim_staff_name';
 import * as m005 from './005_customer_lists';
 import * as m006 from './006_changes_brand_seq';
+import * as m021 from './021_update_settings';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_claim_staff_name': m004,
   '005_customer_lists': m005,
   '006_changes_brand_seq': m006,
+  '021_update_settings': m021,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

@@ -12,7 +12,7 @@ import { createBranch, listBranches } from '../../catalog/branches';
 import { createClaim, listClaims } from '../../catalog/claims';
 import { createCoupon, listCoupons, publishCoupon } from '../../catalog/coupons';
 import { createCustomer, listCustomers, ListCustomersQuery } from '../../catalog/customers';
-import { createDevice, listDevices } from '../../catalog/devices';
+import { createDevice, listDevices, updateDevice } from '../../catalog/devices';
 import { createStaff, listStaff } from '../../catalog/staff';
 import { channelRoutes } from './channels';
 import {
@@ -27,6 +27,7 @@ import {
   CreateCustomerInput,
   CreatedDeviceView,
   CreateDeviceInput,
+  UpdateDeviceInput,
   CreateStaffInput,
   CustomerView,
   DeviceView,
@@ -106,7 +107,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'PATCH',
     path: '/brands/:brandId/settings',
     operationId: 'updateBrandSettings',
-    summary: "Change a brand's till settings (verification lock, offline redemption limit)",
+    summary:
+      "Change a brand's till settings (verification lock, offline redemption limit, update rollout and window)",
     tag: 'brands',
     body: BrandTillSettingsInput,
     status: 200,
@@ -185,6 +187,21 @@ export const adminRoutes: readonly AdminRoute[] = [
     response: listOf(DeviceView),
     errors: [404],
     run: async (ctx) => ({ result: { items: await listDevices(ctx.db, ctx.catalog, p(ctx, 'brandId')) } }),
+  },
+  {
+    method: 'PATCH',
+    path: '/brands/:brandId/devices/:deviceId',
+    operationId: 'updateDevice',
+    summary: "Change a device's settings (its update channel: stable or beta)",
+    tag: 'devices',
+    body: UpdateDeviceInput,
+    status: 200,
+    response: DeviceView,
+    errors: [400, 404],
+    run: async (ctx) => {
+      const device = await updateDevice(ctx.db, ctx.catalog, p(ctx, 'brandId'), p(ctx, 'deviceId'), ctx.body);
+      return { result: device, changedBrandId: device.brandId };
+    },
   },
   {
     method: 'POST',

@@ -27,3 +27,7 @@ export const AppInfo = z.object({
 
 export const Settings = z.object({ locale: Locale });
 export type Settings = z.infer<typeof Settings>;
+
+/** "Save diagnostics" (Settings): where the zip for the shop's IT was written, and its size. */
+export const SavedDiagnostics = z.object({ file: z.string(), bytes: z.number().int().nonnegative() });
+export type SavedDiagnostics = z.infer<typeof SavedDiagnostics>;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { countByStatus, readQueued } from '../../outbox';
 import { openConsoleDb } from '../db';
-import { tempDir } from '../../testing/temp';
+import { tempDir } from '../../../testing/temp';
 import { consoleMigrationSource } from '.';
 
 /**

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { createCustomersBulk } from '../../../backend-sync/hub/catalog/customers';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
-import { waitFor } from '../testing/temp';
+import { waitFor } from '../temp';
 import { openTestConsole, startHubHarness, type HubHarness, type TestConsole } from './harness';
 
 describe.each(testDbKinds())('customer lists against the real hub (%s)', (kind) => {

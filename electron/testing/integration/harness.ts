@@ -16,11 +16,11 @@ import type {
   ConsoleMethod,
   ConsoleOutput,
   SyncStatus,
-} from '../api/contract';
-import { createConsoleCore, type ConsoleCore } from '../index';
-import { createKeyfileSecretStore } from '../secrets/keyfile';
-import type { SyncTuning } from '../sync/engine';
-import { tempDir } from '../testing/temp';
+} from '../../core/api/contract';
+import { createConsoleCore, type ConsoleCore } from '../../core/index';
+import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
+import type { SyncTuning } from '../../core/sync/engine';
+import { tempDir } from '../temp';
 
 export interface HubHarness {
   t: TestDb;

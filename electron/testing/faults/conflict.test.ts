@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../backend-sync/domain/clock';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { insertClaims } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../api/contract';
+import type { SyncStatus } from '../../core/api/contract';
 import { openTestConsole, startHubHarness, type TestConsole } from '../integration/harness';
-import { waitFor } from '../testing/temp';
+import { waitFor } from '../temp';
 import { drained, enrolledConsole, peekConsole } from './setup';
 
 describe.each(testDbKinds())('two branches redeem one claim offline (%s)', (kind) => {

@@ -22,12 +22,12 @@ import {
   type Fixture,
   type FixtureClaim,
 } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../api/contract';
-import { createConsoleCore } from '../index';
+import type { SyncStatus } from '../../core/api/contract';
+import { createConsoleCore } from '../../core/index';
 import { openTestConsole, type TestConsole } from '../integration/harness';
-import { createKeyfileSecretStore } from '../secrets/keyfile';
-import { DB_FILE_NAME } from '../store/db';
-import type { Faults } from '../sync/hooks';
+import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
+import { DB_FILE_NAME } from '../../core/store/db';
+import type { Faults } from '../../core/sync/hooks';
 
 export interface FaultHubDb {
   t: TestDb;

@@ -3,7 +3,7 @@
  * plugged, unplugged and made to send Scanned Data Reports, behind the real `HidBackend` interface.
  */
 import { EventEmitter } from 'node:events';
-import type { HidBackend, HidDeviceInfo, HidHandle } from './hidPosReader';
+import type { HidBackend, HidDeviceInfo, HidHandle } from '../core/scanner/hidPosReader';
 
 export function fakeUsb() {
   const scanner: HidDeviceInfo = {

@@ -18,9 +18,15 @@
  */
 import { writeSync } from 'node:fs';
 import pino from 'pino';
-import type { ApiResult, ConsoleInput, ConsoleMethod, ConsoleOutput, SyncStatus } from '../api/contract';
-import { createConsoleCore } from '../index';
-import { createKeyfileSecretStore } from '../secrets/keyfile';
+import type {
+  ApiResult,
+  ConsoleInput,
+  ConsoleMethod,
+  ConsoleOutput,
+  SyncStatus,
+} from '../../core/api/contract';
+import { createConsoleCore } from '../../core/index';
+import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 
 export interface WorkerPlan {
   dataDir: string;

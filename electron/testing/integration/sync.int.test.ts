@@ -11,12 +11,12 @@ import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { ErrorCode } from '../../../backend-sync/domain/errors';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { FIXTURE_TIME, insertStaff } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../api/contract';
-import { createKeyfileSecretStore } from '../secrets/keyfile';
-import { enqueue } from '../outbox';
-import { DB_FILE_NAME, openConsoleDb } from '../store/db';
-import { writeTransaction } from '../store/transaction';
-import { waitFor } from '../testing/temp';
+import type { SyncStatus } from '../../core/api/contract';
+import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
+import { enqueue } from '../../core/outbox';
+import { DB_FILE_NAME, openConsoleDb } from '../../core/store/db';
+import { writeTransaction } from '../../core/store/transaction';
+import { waitFor } from '../temp';
 import { openTestConsole, startHubHarness, type HubHarness, type TestConsole } from './harness';
 
 /** Reads the console's local database from the side, as a second (read-only) connection. */

@@ -4,8 +4,8 @@
  */
 import type { Knex } from 'knex';
 import pino from 'pino';
-import { manualClock } from '../../../backend-sync/domain/clock';
-import { hashSecret } from '../../../backend-sync/domain/secrets';
+import { manualClock } from '../../backend-sync/domain/clock';
+import { hashSecret } from '../../backend-sync/domain/secrets';
 import type {
   BranchRow,
   BrandRow,
@@ -16,16 +16,16 @@ import type {
   MutationResult,
   RedemptionRow,
   StaffRow,
-} from '../../../backend-sync/protocol';
-import type { ConsoleEventPayload, SessionStaff } from '../api/contract';
-import { openConsoleDb } from '../store/db';
-import { applyChanges } from '../store/mirrors';
-import { setMeta } from '../store/meta';
-import { writeTransaction } from '../store/transaction';
-import { tempDir, waitFor } from '../testing/temp';
-import type { Faults } from '../sync/hooks';
-import { pullAll, pushAll } from '../sync/exchange';
-import { createTill } from '.';
+} from '../../backend-sync/protocol';
+import type { ConsoleEventPayload, SessionStaff } from '../core/api/contract';
+import { openConsoleDb } from '../core/store/db';
+import { applyChanges } from '../core/store/mirrors';
+import { setMeta } from '../core/store/meta';
+import { writeTransaction } from '../core/store/transaction';
+import { tempDir, waitFor } from './temp';
+import type { Faults } from '../core/sync/hooks';
+import { pullAll, pushAll } from '../core/sync/exchange';
+import { createTill } from '../core/till';
 
 export const T0 = '2026-03-10T04:00:00.000Z'; // 12:00 in Taipei
 export const ME = { deviceId: 'device-a1', brandId: 'brand-1', branchId: 'branch-a' };
