@@ -40,7 +40,12 @@ export function parseAppConfig(raw: string | null): AppConfig | null {
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`config.json is invalid: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(
+      `config.json is invalid: not JSON (${err instanceof Error ? err.message : String(err)})`,
+      {
+        cause: err,
+      },
+    );
   }
   const parsed = AppConfig.safeParse(json);
   if (!parsed.success) throw new Error(`config.json is invalid: ${z.prettifyError(parsed.error)}`);
