@@ -171,6 +171,33 @@ function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
   return { key: char, code: '', windowsVirtualKeyCode: 0 };
 }
 
+/** A long task on the page's main thread, run right after its `afterKey`-th keydown (1-based). */
+export interface BusyPage {
+  afterKey: number;
+  ms: number;
+}
+
+/**
+ * Makes the page busy mid-burst, as a page still loading or re-rendering is: a one-shot capture
+ * listener, added after the scanner's own, spins the main thread once the given key was handled,
+ * so the keys behind it queue up while the detector's hold timer comes due.
+ */
+async function makeBusyAfterKey(page: Page, busy: BusyPage): Promise<void> {
+  await page.evaluate(({ afterKey, ms }) => {
+    let seen = 0;
+    const spin = () => {
+      seen += 1;
+      if (seen < afterKey) return;
+      window.removeEventListener('keydown', spin, true);
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        // a long task: nothing else runs on the main thread meanwhile
+      }
+    };
+    window.addEventListener('keydown', spin, true);
+  }, busy);
+}
+
 /**
  * A keyboard-wedge scanner: the code's keys and then Enter, all handed to the browser at once,
  * as a scanner's keyboard reports arrive. Playwright's `keyboard.type` waits for each key's round
@@ -178,7 +205,8 @@ function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
  * detector's default 50 ms hold time; a real scanner never pauses like that. The browser still
  * takes the keys one by one as trusted key events, in order, wherever the focus is.
  */
-export async function wedgeScan(page: Page, code: string): Promise<void> {
+export async function wedgeScan(page: Page, code: string, busy?: BusyPage): Promise<void> {
+  if (busy) await makeBusyAfterKey(page, busy);
   const cdp = await page.context().newCDPSession(page);
   try {
     const events: KeyEventParams[] = [];

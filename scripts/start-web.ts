@@ -3,15 +3,20 @@
  * demo hub unless one is named (--hub-url / OMO_HUB_URL) — with the LINE / WhatsApp channel
  * emulator it sends through and a person can play customers with —, the console core with a key-file secret
  * store, and the web host on loopback; prints the URL to open and, for the embedded hub, the demo
- * pairing codes and sign-ins.
+ * pairing codes and sign-ins. The embedded hub keeps its port across restarts (the console stored
+ * its URL at enrollment); if that port is taken, it takes another and says so — Settings then
+ * follows it (the hub proves its identity) or leaves and enrolls again.
  *
  *   tsx scripts/start-web.ts [--port 5780] [--data ./var/web] [--hub-url http://…] [--build]
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import type { DemoSummary } from '../backend-sync/hub/demo/seed';
+import type { Hub, HubOptions } from '../backend-sync/hub/server';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererOut = path.join(projectRoot, 'out', 'renderer');
@@ -39,6 +44,31 @@ function parseOptions() {
     hubUrl: values['hub-url'] ?? (process.env.OMO_HUB_URL || null),
     forceBuild: values.build,
   };
+}
+
+const RememberedPort = z.object({ port: z.number().int().min(1).max(65535) });
+
+/** The embedded hub on the port it had last time (kept in <data>/hub/port.json), else any free one. */
+async function startEmbeddedHub(hubDir: string, options: Omit<HubOptions, 'port' | 'dataDir'>): Promise<Hub> {
+  const { createHub } = await import('../backend-sync/hub/server');
+  const portFile = path.join(hubDir, 'port.json');
+  await mkdir(hubDir, { recursive: true });
+  const remembered = await readFile(portFile, 'utf8')
+    .then((raw) => RememberedPort.parse(JSON.parse(raw)).port)
+    .catch(() => 0);
+  let hub: Hub;
+  try {
+    hub = await createHub({ ...options, dataDir: hubDir, port: remembered });
+  } catch (err) {
+    if (remembered === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    hub = await createHub({ ...options, dataDir: hubDir, port: 0 });
+    console.warn(
+      `\nPort ${remembered} of the embedded hub is taken; it listens on ${hub.port} now.` +
+        `\nA console enrolled before: Settings → Hub → change the address to ${hub.url}.`,
+    );
+  }
+  await writeFile(portFile, JSON.stringify({ port: hub.port }));
+  return hub;
 }
 
 async function buildRendererIfNeeded(force: boolean) {
@@ -86,10 +116,7 @@ async function main() {
     const emulator = await startDemoEmulator();
     started.push(emulator);
     emulatorUrl = emulator.url;
-    const { createHub } = await import('../backend-sync/hub/server');
-    const hub = await createHub({
-      port: 0,
-      dataDir: path.join(options.dataDir, 'hub'),
+    const hub = await startEmbeddedHub(path.join(options.dataDir, 'hub'), {
       demo: true,
       ...emulator.hubChannelOptions,
     });

@@ -20,6 +20,8 @@ import { createTill } from './till';
 import { createCustomers } from './customers';
 import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
+import { AppError, ErrorCode } from '../../backend-sync/domain/errors';
+import { canManageDevice } from '../../backend-sync/domain/roles';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -173,6 +175,23 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       await sync.start(creds);
       return enrollment.info();
     },
+    'enrollment.changeHubUrl': async ({ hubUrl }) => {
+      requireDeviceManager();
+      const creds = await enrollment.changeHubUrl(hubUrl);
+      logger.info({ deviceId: creds.deviceId }, 'following the hub to a new address');
+      await sync.stop();
+      await sync.start(creds);
+      return enrollment.info();
+    },
+    'enrollment.leave': async () => {
+      requireDeviceManager();
+      await sync.stop();
+      await enrollment.leave();
+      sessions.signOut();
+      await sync.left();
+      logger.info('left the hub; the outbox is kept for the next enrollment');
+      return enrollment.info();
+    },
     'session.get': async () => sessions.current(),
     'session.signIn': (input) => sessions.signIn(input),
     'session.signOut': async () => sessions.signOut(),
@@ -185,6 +204,13 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     ...scanner.handlers,
     ...customers.handlers,
   };
+  function requireDeviceManager(): void {
+    const staff = sessions.current();
+    if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in first.');
+    if (!canManageDevice(staff.role))
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only a manager may move this device to another hub.');
+  }
+
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),
   );

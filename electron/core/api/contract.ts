@@ -52,6 +52,13 @@ export const consoleApi = {
       .strict(),
     EnrollmentInfo,
   ),
+  /** Follow the hub to a new address (it must prove it enrolled this device). Managers only. */
+  'enrollment.changeHubUrl': call(
+    z.object({ hubUrl: z.url({ protocol: /^https?$/ }).max(500) }).strict(),
+    EnrollmentInfo,
+  ),
+  /** Forget this device's credentials to enroll again; queued changes are kept. Managers only. */
+  'enrollment.leave': call(none, EnrollmentInfo),
   'session.get': call(none, SessionStaff.nullable()),
   'session.signIn': call(
     z

@@ -326,6 +326,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       connect(creds);
     },
 
+    /** After stop(): the device left its hub (credentials forgotten, outbox kept). */
+    async left(): Promise<void> {
+      await status.setLastError(null);
+      await status.setConnection('not_enrolled');
+    },
+
     /** The device cannot sync at all (e.g. its sealed credentials cannot be opened): say why. */
     async cannotStart(code: string): Promise<void> {
       await status.setConnection('offline');

@@ -106,10 +106,29 @@ const en: Messages = {
     hostElectron: 'Desktop app',
     hostWeb: 'Browser (web mode)',
     account: 'Account',
+    hubCard: 'Hub connection',
+    hubUrlField: 'Hub address',
+    hubUrlHint:
+      'Change it when the hub moves; the hub at the new address must prove it is the one this device enrolled with.',
+    changeHubUrl: 'Change address',
+    hubUrlChanged: 'Now using the new hub address',
+    leave: 'Leave and enroll again',
+    leaveHint:
+      'Forget this device’s enrollment and enroll again with a new pairing code. The {count} unsent change(s) are kept and sent after enrolling.',
+    leaveConfirmTitle: 'Leave and enroll again?',
+    leaveConfirm:
+      'This device signs out and returns to enrollment. The {count} unsent change(s) are kept and sent once enrolled in the same brand again.',
+    leaveConfirmYes: 'Leave and enroll again',
+    cancel: 'Cancel',
+    managersOnly: 'Only a sales manager, supervisor or admin may change the hub or enroll again.',
     signOut: 'Sign out',
     unknown: '—',
   },
   errors: {
+    HUB_IDENTITY_MISMATCH:
+      'The server at this address could not prove it is the hub this device enrolled with; the address was not changed.',
+    ENROLL_OTHER_BRAND:
+      'This device still holds {queued} unsent change(s) of {brandName}; it cannot enroll in another brand. Use a pairing code of that brand.',
     SIGNIN_FAILED: 'The staff code or PIN is not correct. Please try again.',
     SIGNIN_LOCKED: 'Too many failed attempts. Try again after {time}.',
     SIGNIN_LOCKED_SOON: 'Too many failed attempts. Please try again later.',

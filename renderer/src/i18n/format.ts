@@ -21,6 +21,8 @@ const KNOWN_CODES = new Set([
   'INTERNAL',
   'CONSOLE_DISCONNECTED',
   'CONSOLE_TIMEOUT',
+  'HUB_IDENTITY_MISMATCH',
+  'ENROLL_OTHER_BRAND',
 ]);
 
 /** When a locked sign-in may be retried, from whichever detail the core provides. */
@@ -43,7 +45,8 @@ export function errorText(t: T, locale: string, err: unknown): string {
       ? t('errors.SIGNIN_LOCKED', { time: formatTime(locale, until) })
       : t('errors.SIGNIN_LOCKED_SOON');
   }
-  if (KNOWN_CODES.has(code)) return t(`errors.${code}`);
+  if (KNOWN_CODES.has(code))
+    return t(`errors.${code}`, err instanceof ApiCallError ? err.details : undefined);
   return t('errors.UNKNOWN', { code });
 }
 

@@ -1,8 +1,16 @@
 /** This device's enrollment (hub, branch, device name) and the app facts shown in Settings. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ConsoleInput, ConsoleOutput, EnrollmentInfo } from '../../../electron/core/api/contract';
+import type {
+  ConsoleInput,
+  ConsoleOutput,
+  EnrollmentInfo,
+  SessionStaff,
+} from '../../../electron/core/api/contract';
 import { useApi } from '../api';
+
+/** Who may move the device to its hub's new address or make it enroll again (the core checks too). */
+export const DEVICE_MANAGER_ROLES: readonly SessionStaff['role'][] = ['sales_manager', 'supervisor', 'admin'];
 
 export const useEnrollmentStore = defineStore('enrollment', () => {
   const api = useApi();
@@ -19,5 +27,15 @@ export const useEnrollmentStore = defineStore('enrollment', () => {
     info.value = await api.call('enrollment.enroll', input);
   }
 
-  return { info, appInfo, refresh, enroll };
+  /** Follows the hub to a new address; the hub there must prove it enrolled this device. */
+  async function changeHubUrl(hubUrl: string) {
+    info.value = await api.call('enrollment.changeHubUrl', { hubUrl });
+  }
+
+  /** Forgets this device's enrollment (queued changes stay) to enroll again. */
+  async function leave() {
+    info.value = await api.call('enrollment.leave');
+  }
+
+  return { info, appInfo, refresh, enroll, changeHubUrl, leave };
 });
