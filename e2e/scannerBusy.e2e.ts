@@ -79,8 +79,8 @@ describe('scans on a page busy mid-burst', () => {
       // After key 1 … the last character, and the Enter: every position of the burst in turn.
       const afterKey = 1 + (i % code.length);
       const ms = 80 + ((i * 37) % 121);
-      if (!(await burst(code, afterKey, ms)))
-        splits.push(`${code} (stalled after key ${afterKey}, ${ms} ms)`);
+      const split = await burst(code, afterKey, ms);
+      if (split) splits.push(`${code} (stalled after key ${afterKey}, ${ms} ms): ${split}`);
     }
     console.log(`busy-page bursts: ${BURSTS}, split scans: ${splits.length}`);
     expect(splits).toEqual([]);

@@ -193,7 +193,11 @@ describe('the till in the browser', () => {
     for (let left = 4; left >= 1; left--) {
       await code.fill('1111');
       await code.press('Enter');
-      await see(page.getByRole('alert').filter({ hasText: `驗證碼錯誤，還可再試 ${left} 次。` }));
+      // The failure is the headline, as big as the verdict was: no green 可兌換 above a small note.
+      await see(title('驗證碼錯誤'));
+      await see(panel().getByText(`優惠券尚未兌換。還可再試 ${left} 次。`));
+      expect(await title('可兌換').count()).toBe(0);
+      if (left === 4) await shot('verification-wrong');
     }
     await code.fill('1111');
     await code.press('Enter');

@@ -172,6 +172,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
         cursor: '0',
         firstSyncDone: null,
         offlineSince: null,
+        lastSyncAt: null,
       });
       await trx('stream_cursors').delete();
     });

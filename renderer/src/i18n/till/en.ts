@@ -67,10 +67,11 @@ const tillEn: TillMessages = {
     },
   },
   verify: {
+    wrongTitle: 'Wrong verification code',
     title: 'This coupon needs a verification code',
     label: 'Verification code',
     submit: 'Redeem',
-    wrong: 'Wrong verification code. {count} tries left.',
+    triesLeft: 'The coupon was not redeemed. Tries left: {count}.',
     locked: 'Too many wrong verification codes. This coupon is locked on this device until {time}.',
   },
   syncState: {

@@ -67,10 +67,11 @@ const tillZhTW = {
     },
   },
   verify: {
+    wrongTitle: '驗證碼錯誤',
     title: '此優惠券需要驗證碼',
     label: '驗證碼',
     submit: '確認兌換',
-    wrong: '驗證碼錯誤，還可再試 {count} 次。',
+    triesLeft: '優惠券尚未兌換。還可再試 {count} 次。',
     locked: '驗證碼錯誤次數過多，此優惠券在本裝置鎖定至 {time}。',
   },
   syncState: {
