@@ -57,6 +57,17 @@ describe('scans on a page busy mid-burst', () => {
     await page.keyboard.press('Escape');
     await page.getByText('請掃描優惠券條碼').waitFor({ state: 'visible', timeout: 15_000 });
     await manualField().focus();
+    await page.evaluate(() => {
+      const w = window as unknown as { __keys?: string[]; __keysOn?: boolean };
+      w.__keys = [];
+      if (w.__keysOn) return;
+      w.__keysOn = true;
+      window.addEventListener(
+        'keydown',
+        (e) => w.__keys!.push(`${e.key}@${Math.round(e.timeStamp)}/${Math.round(performance.now())}`),
+        true,
+      );
+    });
     await wedgeScan(page, code, { afterKey, ms });
     // A whole scan, or the tail of a split one, shows a verdict; a split whose tail was too short
     // to be a scan shows none (all of it went into the field).
@@ -68,7 +79,9 @@ describe('scans on a page busy mid-burst', () => {
     const shown = judged ? await shownCode.textContent() : null;
     const typed = await manualField().inputValue();
     if (typed) await manualField().fill('');
-    return shown === code && typed === '' ? null : `shown ${shown ?? 'nothing'}, typed "${typed}"`;
+    if (shown === code && typed === '') return null;
+    const keys = await page.evaluate(() => (window as unknown as { __keys: string[] }).__keys.join(' '));
+    return `shown ${shown ?? 'nothing'}, typed "${typed}" keys ${keys}`;
   }
 
   it(`makes ${BURSTS} bursts stalled after a different key each time into ${BURSTS} whole scans`, async () => {

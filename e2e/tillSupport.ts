@@ -159,7 +159,12 @@ interface KeyEventParams {
   code: string;
   windowsVirtualKeyCode: number;
   text?: string;
+  /** When the key was pressed, seconds since the epoch (the event's timeStamp in the page). */
+  timestamp?: number;
 }
+
+/** A scanner's pace: one character every 4 ms (USB HID wedge scanners type at 2–10 ms). */
+const SCANNER_KEY_GAP_S = 0.004;
 
 function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
   const upper = char.toUpperCase();
@@ -203,19 +208,24 @@ async function makeBusyAfterKey(page: Page, busy: BusyPage): Promise<void> {
  * as a scanner's keyboard reports arrive. Playwright's `keyboard.type` waits for each key's round
  * trip before sending the next, which on a loaded test machine stretched the gaps past the
  * detector's default 50 ms hold time; a real scanner never pauses like that. The browser still
- * takes the keys one by one as trusted key events, in order, wherever the focus is.
+ * takes the keys one by one as trusted key events, in order, wherever the focus is. Each key carries
+ * the time the scanner typed it, as the OS stamps a USB report: on a loaded machine the browser may
+ * hand the keys to the page late and unevenly, and the detector judges by those stamps.
  */
 export async function wedgeScan(page: Page, code: string, busy?: BusyPage): Promise<void> {
   if (busy) await makeBusyAfterKey(page, busy);
   const cdp = await page.context().newCDPSession(page);
   try {
     const events: KeyEventParams[] = [];
-    for (const char of code) {
+    const start = Date.now() / 1000;
+    [...code].forEach((char, i) => {
       const key = keyOf(char);
-      events.push({ type: 'keyDown', ...key, text: char }, { type: 'keyUp', ...key });
-    }
+      const timestamp = start + i * SCANNER_KEY_GAP_S;
+      events.push({ type: 'keyDown', ...key, text: char, timestamp }, { type: 'keyUp', ...key, timestamp });
+    });
     const enter = { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 };
-    events.push({ type: 'keyDown', ...enter, text: '\r' }, { type: 'keyUp', ...enter });
+    const timestamp = start + code.length * SCANNER_KEY_GAP_S;
+    events.push({ type: 'keyDown', ...enter, text: '\r', timestamp }, { type: 'keyUp', ...enter, timestamp });
     await Promise.all(events.map((e) => cdp.send('Input.dispatchKeyEvent', e)));
   } finally {
     await cdp.detach();
