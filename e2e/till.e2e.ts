@@ -259,12 +259,12 @@ describe('the till in the browser', () => {
   it('redeems offline: the banner says for how long and how much waits; synced when the hub returns', async () => {
     await hub.stop('SIGTERM');
     await see(status().getByText('離線', { exact: true }), 10_000);
-    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，\d+ 筆資料待同步/ }));
+    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，\d+ 筆兌換待同步/ }));
     await scanExpect('BTDE3EZXB5', '可兌換');
     await page.keyboard.press('Enter');
     await see(title('兌換成功'));
     await see(panel().getByText('待同步'));
-    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，1 筆資料待同步/ }));
+    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，1 筆兌換待同步/ }));
     await shot('offline');
     hub = await startHub(hubPort, path.join(dataDir, 'hub'));
     await see(panel().getByText('已同步'), 60_000);

@@ -17,6 +17,7 @@ export const offlineStatus: SyncStatus = {
   offlineRedeemUntil: '2026-01-04T10:00:00.000Z',
   lastSyncAt: null,
   queued: 2,
+  queuedRedemptions: 1,
   conflicts: 0,
   rejected: 0,
   firstSync: null,

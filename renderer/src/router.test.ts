@@ -23,6 +23,7 @@ const synced: SyncStatus = {
   offlineRedeemUntil: null,
   lastSyncAt: '2026-01-01T00:00:00.000Z',
   queued: 0,
+  queuedRedemptions: 0,
   conflicts: 0,
   rejected: 0,
   firstSync: null,

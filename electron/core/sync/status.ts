@@ -52,6 +52,7 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
       offlineRedeemUntil: since ? ((await deps.offlineRedeemUntil?.(deps.db, since)) ?? null) : null,
       lastSyncAt,
       queued: counts.queued,
+      queuedRedemptions: counts.queuedRedemptions,
       conflicts: conflicts ?? counts.conflicts,
       rejected: counts.rejected,
       firstSync,

@@ -14,6 +14,8 @@ export const SyncStatus = z.object({
   lastSyncAt: isoDateTime.nullable(),
   /** Mutations waiting in the outbox. */
   queued: z.number().int().nonnegative(),
+  /** Of those, redemptions (the offline banner's count: a queued sign-in is not a sale). */
+  queuedRedemptions: z.number().int().nonnegative(),
   /** Open redemption conflicts of this branch (the "needs attention" count). */
   conflicts: z.number().int().nonnegative(),
   /** Mutations the hub rejected (shown, never retried). */

@@ -28,8 +28,8 @@ const tillEn: TillMessages = {
     noCustomer: '—',
     recent: 'Recent redemptions on this device',
     recentEmpty: 'No redemptions yet',
-    offlineBanner: 'Offline — for {duration}, {count} waiting to sync',
-    offlineBannerNoSince: 'Offline — {count} waiting to sync',
+    offlineBanner: 'Offline — for {duration}, {count} redemption(s) waiting to sync',
+    offlineBannerNoSince: 'Offline — {count} redemption(s) waiting to sync',
     offlineNote: 'Redemptions are kept on this device and upload when the connection returns.',
   },
   verdict: {

@@ -29,8 +29,8 @@ const tillZhTW = {
     noCustomer: '—',
     recent: '此裝置最近的兌換',
     recentEmpty: '尚無兌換紀錄',
-    offlineBanner: '離線中 — 已離線 {duration}，{count} 筆資料待同步',
-    offlineBannerNoSince: '離線中 — {count} 筆資料待同步',
+    offlineBanner: '離線中 — 已離線 {duration}，{count} 筆兌換待同步',
+    offlineBannerNoSince: '離線中 — {count} 筆兌換待同步',
     offlineNote: '兌換會先存在此裝置，恢復連線後自動上傳。',
   },
   verdict: {
