@@ -154,6 +154,12 @@ describe('a till whose hub moves', () => {
       children.splice(children.indexOf(hub), 1);
       await offline();
       await redeemOffline('TRY-VALID');
+      // The sync ledger lists it, with what to do.
+      await page.getByRole('button', { name: '同步紀錄' }).click();
+      const entry = page.getByTestId('ledger-entry').filter({ hasText: 'TRY-VALID' });
+      await see(entry.getByText('等待上傳'));
+      await see(entry.getByText('恢復連線後會自動上傳，不需處理。'));
+      await page.keyboard.press('Escape');
 
       movedPort = await freePort();
       hub = await startHub(movedPort, hubDir);

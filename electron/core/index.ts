@@ -13,6 +13,7 @@ import { createSessions } from './session';
 import { createSettings } from './settings';
 import { openConsoleDb } from './store/db';
 import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
+import { syncLedger } from './sync/ledger';
 import { noFaults, type Faults } from './sync/hooks';
 import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
@@ -196,6 +197,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     'session.signIn': (input) => sessions.signIn(input),
     'session.signOut': async () => sessions.signOut(),
     'sync.status': () => sync.status(),
+    'sync.ledger': () => syncLedger(db),
     'sync.now': async () => {
       await enrollment.requireEnrolled();
       return sync.syncNow();

@@ -22,6 +22,7 @@ export const offlineStatus: SyncStatus = {
   rejected: 0,
   firstSync: null,
   lastErrorCode: null,
+  oldestQueuedAt: '2026-01-01T09:59:00.000Z',
 };
 
 export function fakeCore(): Pick<ConsoleCore, 'dispatch' | 'onEvent'> & {

@@ -28,6 +28,7 @@ const synced: SyncStatus = {
   rejected: 0,
   firstSync: null,
   lastErrorCode: null,
+  oldestQueuedAt: null,
 };
 const staff: SessionStaff = {
   id: 's1',

@@ -23,7 +23,7 @@ import {
 } from './contract/customers';
 import { HidDevice, ScannerSettings, ScannerState } from './contract/scanner';
 import { SessionStaff } from './contract/session';
-import { SyncStatus } from './contract/sync';
+import { SyncLedger, SyncStatus } from './contract/sync';
 import { HistoryQuery, RedemptionView, ScanOrigin, TillVerdict } from './contract/till';
 
 export * from './contract/app';
@@ -72,6 +72,8 @@ export const consoleApi = {
   'session.signOut': call(none, z.null()),
   'sync.status': call(none, SyncStatus),
   'sync.now': call(none, SyncStatus),
+  /** Every change the hub has not taken: queued, rejected, conflicting (the status bar's list). */
+  'sync.ledger': call(none, SyncLedger),
   'till.scan': call(z.object({ input: z.string().max(4096), origin: ScanOrigin }).strict(), TillVerdict),
   'till.redeem': call(
     z

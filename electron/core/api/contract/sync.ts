@@ -26,5 +26,36 @@ export const SyncStatus = z.object({
     .nullable(),
   /** Last refusal from the hub (e.g. revoked device), as an error code. */
   lastErrorCode: z.string().nullable(),
+  /** When the oldest change still waiting to go to the hub was made (null: nothing waits). */
+  oldestQueuedAt: isoDateTime.nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** One change of this device the hub has not taken (yet): the sync ledger's line. */
+export const SyncLedgerEntry = z.object({
+  id: z.string(),
+  kind: z.enum([
+    'redemption.create',
+    'verification.failure',
+    'conflict.resolve',
+    'staff.signin',
+    'customer.add',
+    'broadcast.send',
+  ]),
+  status: z.enum(['queued', 'rejected', 'conflict']),
+  /** What it is about: the code scanned, the number added, the channel broadcast on. */
+  subject: z.string().nullable(),
+  madeAt: isoDateTime,
+  answeredAt: isoDateTime.nullable(),
+  /** The hub's reason (an error code) for a rejection or a lost conflict. */
+  reasonCode: z.string().nullable(),
+});
+export type SyncLedgerEntry = z.infer<typeof SyncLedgerEntry>;
+
+export const SyncLedger = z.object({
+  /** Waiting to go to the hub, newest first. */
+  queued: z.array(SyncLedgerEntry),
+  /** Rejected by the hub or lost a conflict, newest first. */
+  problems: z.array(SyncLedgerEntry),
+});
+export type SyncLedger = z.infer<typeof SyncLedger>;

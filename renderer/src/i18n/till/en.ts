@@ -3,6 +3,7 @@ import type { TillMessages } from './zh-TW';
 
 const tillEn: TillMessages = {
   till: {
+    scanWaitsForDialog: 'Scan received: the result shows once this dialog is closed.',
     scanPrompt: 'Scan a coupon barcode',
     scanHint: 'The scanner works on every screen. For a damaged barcode, type it below.',
     verdictLabel: 'Scan result',

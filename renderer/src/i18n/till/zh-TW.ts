@@ -4,6 +4,7 @@
  */
 const tillZhTW = {
   till: {
+    scanWaitsForDialog: '已收到掃描，關閉對話框後顯示結果。',
     scanPrompt: '請掃描優惠券條碼',
     scanHint: '掃描器在任何畫面都能使用；條碼損壞時請在下方手動輸入。',
     verdictLabel: '掃描結果',
