@@ -16,6 +16,7 @@ const enrolled: EnrollmentInfo = {
   brandName: 'Brand',
   branchName: 'Branch',
   suggestedHubUrl: null,
+  timeZone: null,
 };
 const synced: SyncStatus = {
   connection: 'online',

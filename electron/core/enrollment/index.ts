@@ -44,6 +44,13 @@ export interface EnrollInput {
 export function createEnrollment(deps: EnrollmentDeps) {
   let inFlight = false;
 
+  /** The brand's zone: the pulled brand row's, else what enrollment answered. */
+  async function brandTimeZone(fallback: string | undefined): Promise<string | null> {
+    const row = (await deps.db('brand').first('data')) as { data: string } | undefined;
+    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown }).timeZone : undefined;
+    return typeof pulled === 'string' ? pulled : (fallback ?? null);
+  }
+
   async function info(): Promise<EnrollmentInfo> {
     const meta = await getAllMeta(deps.db);
     const enrolled = Boolean(meta.deviceId && meta.sealedDeviceToken);
@@ -56,6 +63,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
       branchName: meta.branchName ?? null,
       // After leaving, the hub it left is the likeliest one to enroll with again.
       suggestedHubUrl: enrolled ? deps.suggestedHubUrl : (meta.hubUrl ?? deps.suggestedHubUrl),
+      timeZone: await brandTimeZone(meta.brandTimeZone),
     };
   }
 
@@ -95,6 +103,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
           deviceName: input.deviceName.trim(),
           brandId: answer.brand.id,
           brandName: answer.brand.name,
+          brandTimeZone: answer.brand.timeZone,
           branchId: answer.branch.id,
           branchName: answer.branch.name,
           sealedDeviceToken: deps.secretStore.seal(answer.deviceToken),

@@ -70,6 +70,7 @@ const en: Messages = {
     history: "This device's and branch's redemption history arrives in a later release.",
   },
   status: {
+    timeZone: 'Times: {zone}',
     stuck: 'Changes waiting for over a minute',
     label: 'Sync status',
     connection: 'Connection',

@@ -1,5 +1,6 @@
 /** Error codes, times and durations → words in the current language. */
 import { ApiCallError } from '../api';
+import { brandDay, brandTimeZone, dateLocale } from './brandTime';
 
 /** vue-i18n's `t`, narrowed to the one form used here (so the global and per-component `t` both fit). */
 type T = (key: string, named?: Record<string, unknown>) => string;
@@ -52,8 +53,9 @@ export function errorText(t: T, locale: string, err: unknown): string {
 
 export function formatTime(locale: string, at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  const sameDay = new Date().toDateString() === date.toDateString();
-  return new Intl.DateTimeFormat(locale, {
+  const sameDay = brandDay(new Date()) === brandDay(date);
+  return new Intl.DateTimeFormat(dateLocale(locale), {
+    timeZone: brandTimeZone(),
     ...(sameDay ? {} : { month: 'numeric', day: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',

@@ -68,6 +68,7 @@ const zhTW = {
     history: '此裝置與分店的核銷紀錄，將於後續版本提供。',
   },
   status: {
+    timeZone: '時間：{zone}',
     stuck: '有資料超過 1 分鐘仍未上傳',
     label: '同步狀態',
     connection: '連線狀態',

@@ -1,6 +1,7 @@
 /** This device's enrollment (hub, branch, device name) and the app facts shown in Settings. */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import { setBrandTimeZone } from '../i18n/brandTime';
 import type {
   ConsoleInput,
   ConsoleOutput,
@@ -16,6 +17,11 @@ export const useEnrollmentStore = defineStore('enrollment', () => {
   const api = useApi();
   const info = ref<EnrollmentInfo | null>(null);
   const appInfo = ref<ConsoleOutput<'app.info'> | null>(null);
+  // Every time on screen follows the brand's zone from the moment it is known.
+  watch(
+    () => info.value?.timeZone,
+    (tz) => setBrandTimeZone(tz),
+  );
 
   async function refresh() {
     const [enrollment, app] = await Promise.all([api.call('enrollment.get'), api.call('app.info')]);
