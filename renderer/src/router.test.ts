@@ -58,7 +58,11 @@ describe('route guard', () => {
 
   it('keeps the first sync on the enrollment screen until it finishes', () => {
     useEnrollmentStore().info = enrolled;
-    useSyncStore().status = { ...synced, lastSyncAt: null, firstSync: { received: 10, total: 100 } };
+    useSyncStore().status = {
+      ...synced,
+      lastSyncAt: null,
+      firstSync: { received: 10, total: 100, pages: 1, startedAt: '2026-01-01T00:00:00.000Z' },
+    };
     expect(where('/enroll')).toBe(true);
     expect(where('/signin')).toEqual({ name: 'enroll' });
   });

@@ -22,7 +22,15 @@ export const SyncStatus = z.object({
   rejected: z.number().int().nonnegative(),
   /** Present while the first sync after enrollment runs. */
   firstSync: z
-    .object({ received: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
+    .object({
+      received: z.number().int().nonnegative(),
+      /** received + what the hub says remains (0 until its first page answers). */
+      total: z.number().int().nonnegative(),
+      /** Pages stored so far. */
+      pages: z.number().int().nonnegative(),
+      /** When the first sync started (the screen estimates the time left from the pace). */
+      startedAt: isoDateTime,
+    })
     .nullable(),
   /** Last refusal from the hub (e.g. revoked device), as an error code. */
   lastErrorCode: z.string().nullable(),
