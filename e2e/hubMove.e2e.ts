@@ -71,6 +71,7 @@ describe('a till whose hub moves', () => {
   async function redeemOffline(code: string) {
     await nav('收銀台').click();
     await page.keyboard.press('Escape');
+    await see(page.getByText('請掃描優惠券條碼'));
     await wedgeScan(page, code);
     await see(title('可兌換'));
     await page.keyboard.press('Enter');
@@ -140,6 +141,7 @@ describe('a till whose hub moves', () => {
     it('records the device name typed at enrollment at the hub and in the history', async () => {
       await enrollDevice(page, web.url, 'DEMO-TPE2'); // the form's device name: 櫃台 1
       await signIn(page, MANAGER);
+      await see(page.getByText('請掃描優惠券條碼'));
       await wedgeScan(page, 'TRY-OPEN');
       await see(title('可兌換'));
       await page.keyboard.press('Enter');
