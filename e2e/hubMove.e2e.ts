@@ -116,8 +116,12 @@ describe('a till whose hub moves', () => {
     await page.goto(web.url);
     await see(page.getByRole('heading', { name: '員工登入' }), 30_000);
     await signIn(page, MANAGER); // waits for 已連線
+    await page.goto('about:blank');
     await web.stop();
     children.splice(children.indexOf(web), 1);
+    // The page lost its web host once on purpose (failed chunk loads, refused sockets): what
+    // follows must run clean.
+    pageErrors.length = 0;
   });
 
   describe('with the hub as its own process', () => {
@@ -221,7 +225,7 @@ describe('a till whose hub moves', () => {
       // Nothing queued earlier went out twice.
       expect(hubRedemptions(hubDir, 'TRY-VALID')).toHaveLength(1);
       expect(hubRedemptions(hubDir, 'TRY-OPEN')).toHaveLength(1);
-      expect(pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|404/.test(e))).toEqual([]);
+      expect(pageErrors).toEqual([]);
     });
   });
 });
