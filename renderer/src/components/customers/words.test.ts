@@ -181,7 +181,6 @@ describe('an add request line', () => {
   it('shows a number added without a name once, not as "number · number"', () => {
     expect(requestLine(zh, { name: '+852 9123 4567', phone: '+852 9123 4567' })).toBe('+852 9123 4567');
     expect(requestLine(zh, { name: '+85291234567', phone: '+852 9123 4567' })).toBe('+852 9123 4567');
-    expect(requestLine(zh, { name: null, phone: '+852 9123 4567' })).toBe('+852 9123 4567');
     expect(requestLine(zh, { name: '陳大文', phone: '+852 9123 4567' })).toBe('陳大文 · +852 9123 4567');
   });
 });

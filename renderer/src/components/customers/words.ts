@@ -26,7 +26,7 @@ export const WHATSAPP_TEXT_MAX = 4096;
 /** An add request's line: the name and the number, or the number once when it is the name too. */
 export function requestLine(t: T, request: Pick<CustomerAddRequest, 'name' | 'phone'>): string {
   const sameDigits = (a: string, b: string) => a.replace(/\D/g, '') === b.replace(/\D/g, '');
-  if (!request.name || sameDigits(request.name, request.phone)) return request.phone;
+  if (request.name === '' || sameDigits(request.name, request.phone)) return request.phone;
   return t('customerAdd.requestLine', { name: request.name, phone: request.phone });
 }
 
