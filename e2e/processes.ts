@@ -130,8 +130,8 @@ export interface HubProcess extends Child {
   demo: DemoLogins;
 }
 
-export async function startHub(port: number, dataDir: string): Promise<HubProcess> {
-  const child = startTsProcess('hub', 'backend-sync/hub/cli.ts', [
+export async function startHub(port: number, dataDir: string, name = 'hub'): Promise<HubProcess> {
+  const child = startTsProcess(name, 'backend-sync/hub/cli.ts', [
     '--port',
     String(port),
     '--data',
@@ -149,13 +149,15 @@ export async function startHub(port: number, dataDir: string): Promise<HubProces
   return { ...child, url, demo: parseDemoBanner(child.output()) };
 }
 
+/** start:web with the hub at `hubUrl`, or (null) with its embedded demo hub. */
 export async function startWeb(opts: {
-  hubUrl: string;
+  hubUrl: string | null;
   dataDir: string;
   port: number;
   build: boolean;
 }): Promise<Child & { url: string }> {
-  const args = ['--hub-url', opts.hubUrl, '--data', opts.dataDir, '--port', String(opts.port)];
+  const args = ['--data', opts.dataDir, '--port', String(opts.port)];
+  if (opts.hubUrl) args.push('--hub-url', opts.hubUrl);
   if (opts.build) args.push('--build');
   const child = startTsProcess('start-web', 'scripts/start-web.ts', args);
   const url = `http://127.0.0.1:${opts.port}`;

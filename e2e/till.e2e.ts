@@ -193,7 +193,11 @@ describe('the till in the browser', () => {
     for (let left = 4; left >= 1; left--) {
       await code.fill('1111');
       await code.press('Enter');
-      await see(page.getByRole('alert').filter({ hasText: `驗證碼錯誤，還可再試 ${left} 次。` }));
+      // The failure is the headline, as big as the verdict was: no green 可兌換 above a small note.
+      await see(title('驗證碼錯誤'));
+      await see(panel().getByText(`優惠券尚未兌換。還可再試 ${left} 次。`));
+      expect(await title('可兌換').count()).toBe(0);
+      if (left === 4) await shot('verification-wrong');
     }
     await code.fill('1111');
     await code.press('Enter');
@@ -255,12 +259,12 @@ describe('the till in the browser', () => {
   it('redeems offline: the banner says for how long and how much waits; synced when the hub returns', async () => {
     await hub.stop('SIGTERM');
     await see(status().getByText('離線', { exact: true }), 10_000);
-    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，\d+ 筆資料待同步/ }));
+    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，\d+ 筆兌換待同步/ }));
     await scanExpect('BTDE3EZXB5', '可兌換');
     await page.keyboard.press('Enter');
     await see(title('兌換成功'));
     await see(panel().getByText('待同步'));
-    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，1 筆資料待同步/ }));
+    await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 .*，1 筆兌換待同步/ }));
     await shot('offline');
     hub = await startHub(hubPort, path.join(dataDir, 'hub'));
     await see(panel().getByText('已同步'), 60_000);

@@ -159,7 +159,12 @@ interface KeyEventParams {
   code: string;
   windowsVirtualKeyCode: number;
   text?: string;
+  /** When the key was pressed, seconds since the epoch (the event's timeStamp in the page). */
+  timestamp?: number;
 }
+
+/** A scanner's pace: one character every 4 ms (USB HID wedge scanners type at 2–10 ms). */
+const SCANNER_KEY_GAP_S = 0.004;
 
 function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
   const upper = char.toUpperCase();
@@ -171,23 +176,56 @@ function keyOf(char: string): Omit<KeyEventParams, 'type' | 'text'> {
   return { key: char, code: '', windowsVirtualKeyCode: 0 };
 }
 
+/** A long task on the page's main thread, run right after its `afterKey`-th keydown (1-based). */
+export interface BusyPage {
+  afterKey: number;
+  ms: number;
+}
+
+/**
+ * Makes the page busy mid-burst, as a page still loading or re-rendering is: a one-shot capture
+ * listener, added after the scanner's own, spins the main thread once the given key was handled,
+ * so the keys behind it queue up while the detector's hold timer comes due.
+ */
+async function makeBusyAfterKey(page: Page, busy: BusyPage): Promise<void> {
+  await page.evaluate(({ afterKey, ms }) => {
+    let seen = 0;
+    const spin = () => {
+      seen += 1;
+      if (seen < afterKey) return;
+      window.removeEventListener('keydown', spin, true);
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        // a long task: nothing else runs on the main thread meanwhile
+      }
+    };
+    window.addEventListener('keydown', spin, true);
+  }, busy);
+}
+
 /**
  * A keyboard-wedge scanner: the code's keys and then Enter, all handed to the browser at once,
  * as a scanner's keyboard reports arrive. Playwright's `keyboard.type` waits for each key's round
  * trip before sending the next, which on a loaded test machine stretched the gaps past the
  * detector's default 50 ms hold time; a real scanner never pauses like that. The browser still
- * takes the keys one by one as trusted key events, in order, wherever the focus is.
+ * takes the keys one by one as trusted key events, in order, wherever the focus is. Each key carries
+ * the time the scanner typed it, as the OS stamps a USB report: on a loaded machine the browser may
+ * hand the keys to the page late and unevenly, and the detector judges by those stamps.
  */
-export async function wedgeScan(page: Page, code: string): Promise<void> {
+export async function wedgeScan(page: Page, code: string, busy?: BusyPage): Promise<void> {
+  if (busy) await makeBusyAfterKey(page, busy);
   const cdp = await page.context().newCDPSession(page);
   try {
     const events: KeyEventParams[] = [];
-    for (const char of code) {
+    const start = Date.now() / 1000;
+    [...code].forEach((char, i) => {
       const key = keyOf(char);
-      events.push({ type: 'keyDown', ...key, text: char }, { type: 'keyUp', ...key });
-    }
+      const timestamp = start + i * SCANNER_KEY_GAP_S;
+      events.push({ type: 'keyDown', ...key, text: char, timestamp }, { type: 'keyUp', ...key, timestamp });
+    });
     const enter = { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 };
-    events.push({ type: 'keyDown', ...enter, text: '\r' }, { type: 'keyUp', ...enter });
+    const timestamp = start + code.length * SCANNER_KEY_GAP_S;
+    events.push({ type: 'keyDown', ...enter, text: '\r', timestamp }, { type: 'keyUp', ...enter, timestamp });
     await Promise.all(events.map((e) => cdp.send('Input.dispatchKeyEvent', e)));
   } finally {
     await cdp.detach();

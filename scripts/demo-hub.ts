@@ -34,8 +34,13 @@ export async function startDemoHub(
     try {
       hub = await createHub({ ...options, port: remembered });
     } catch (err) {
-      if (remembered === 0) throw err;
+      if (remembered === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       hub = await createHub({ ...options, port: 0 });
+      // A console enrolled before stored the old URL: say where the hub went and how to follow it.
+      console.warn(
+        `\nPort ${remembered} of the demo hub is taken; it listens on ${hub.port} now.` +
+          `\nA console enrolled before: Settings → Hub → change the address to ${hub.url}.`,
+      );
     }
   } catch (err) {
     await emulator.close();

@@ -3,7 +3,9 @@
  * demo hub unless one is named (--hub-url / OMO_HUB_URL) — with the LINE / WhatsApp channel
  * emulator it sends through and a person can play customers with —, the console core with a key-file secret
  * store, and the web host on loopback; prints the URL to open and, for the embedded hub, the demo
- * pairing codes and sign-ins.
+ * pairing codes and sign-ins. The embedded hub keeps its port across restarts (the console stored
+ * its URL at enrollment); if that port is taken, it takes another and says so — Settings then
+ * follows it (the hub proves its identity) or leaves and enrolls again.
  *
  * With --enroll-demo (what `npm start` passes when there is no desktop window) the console enrolls
  * to the embedded demo hub with its first pairing code, so the browser opens at the sign-in screen;
@@ -119,21 +121,11 @@ async function main() {
   let demo: DemoSummary | null = null;
   let emulatorUrl: string | null = null;
   if (!suggestedHubUrl) {
-    // The channel emulator first: the hub is created with its LINE / WhatsApp base URLs pointing
-    // at it, and it learns the hub's URL (for webhooks) once the hub listens.
-    const { startDemoEmulator } = await import('../backend-sync/emulator/embedded');
-    const emulator = await startDemoEmulator();
-    started.push(emulator);
-    emulatorUrl = emulator.url;
-    const { createHub } = await import('../backend-sync/hub/server');
-    const hub = await createHub({
-      port: 0,
-      dataDir: path.join(options.dataDir, 'hub'),
-      demo: true,
-      ...emulator.hubChannelOptions,
-    });
+    // Quiet: the demo hub's own lines are printed below with the console's.
+    const { startDemoHub } = await import('./demo-hub');
+    const hub = await startDemoHub(path.join(options.dataDir, 'hub'), () => {});
     started.push(hub);
-    emulator.setHubUrl(hub.url);
+    emulatorUrl = hub.emulator.url;
     suggestedHubUrl = hub.url;
     demo = hub.demo;
   }

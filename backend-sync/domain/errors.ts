@@ -19,6 +19,10 @@ export const ErrorCode = {
   SIGNIN_FAILED: 'SIGNIN_FAILED',
   SIGNIN_LOCKED: 'SIGNIN_LOCKED',
   NOT_SIGNED_IN: 'NOT_SIGNED_IN',
+  /** A hub at a new address could not prove it is the hub that enrolled this device. */
+  HUB_IDENTITY_MISMATCH: 'HUB_IDENTITY_MISMATCH',
+  /** Re-enrolling into another brand while this device still holds another brand's unsent changes. */
+  ENROLL_OTHER_BRAND: 'ENROLL_OTHER_BRAND',
   // sync
   MUTATION_INVALID: 'MUTATION_INVALID',
   MUTATION_UNKNOWN_KIND: 'MUTATION_UNKNOWN_KIND',

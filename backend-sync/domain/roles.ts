@@ -14,3 +14,7 @@ export const hasOwnCustomerList = (role: Role): boolean =>
   role === 'sales_manager' || role === 'sales_associate';
 
 export const canSeeTeamList = (role: Role): boolean => role === 'sales_manager';
+
+/** Who may point the device at its hub's new address, or make it leave and enroll again. */
+export const canManageDevice = (role: Role): boolean =>
+  role === 'sales_manager' || role === 'supervisor' || role === 'admin';

@@ -1,9 +1,10 @@
 /**
  * Salted, slow hashes for staff PINs and coupon verification codes. The hub stores and syncs only
  * these strings, so a console can check a PIN or a code offline without ever holding it in plain.
- * Format: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`.
+ * Format: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`. Also the device token's hash and the
+ * hub's proof of holding it (both ends compute them).
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -26,4 +27,23 @@ export function verifySecret(secret: string, stored: string): boolean {
     p: Number(p),
   });
   return timingSafeEqual(actual, expected);
+}
+
+/** What the hub keeps of a device token: its sha256, hex (a random 256-bit token needs no salt). */
+export const deviceTokenHash = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * The hub's answer to "are you the hub that enrolled me?": an HMAC of the console's random nonce
+ * keyed with the token hash only that hub holds. The console computes the same from its token;
+ * the token itself never travels to a hub that has not proved itself.
+ */
+export const deviceIdentityProof = (tokenHash: string, nonce: string): string =>
+  createHmac('sha256', tokenHash).update(nonce, 'utf8').digest('hex');
+
+/** Constant-time comparison of two hex digests. */
+export function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }

@@ -11,6 +11,7 @@ import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './conf
 import { openHubDb, type HubDbKind, dbKind } from './db';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
+import { registerIdentifyRoute } from './devices/identify';
 import { registerAdminRoutes } from './http/admin';
 import { installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
@@ -76,6 +77,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
     registerHealthRoute(server, db);
     registerEnrollRoute(server, { db, clock: config.clock });
+    registerIdentifyRoute(server, { db });
     await registerAdminRoutes(server, {
       db,
       adminToken: config.adminToken,

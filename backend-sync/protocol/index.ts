@@ -54,6 +54,27 @@ export const EnrollResponse = z.object({
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
 // ---------------------------------------------------------------------------------------------
+// Identity (HTTP, POST /api/devices/identify): before a console follows its hub to a new address,
+// the hub there proves it is the one that enrolled the device — it holds the device token's hash —
+// so a till cannot be pointed at a stranger's hub (and never shows one its token).
+
+export const IdentifyRequest = z.object({
+  deviceId: z.string().min(1).max(100),
+  /** Random, chosen by the console for this one check (base64url). */
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+export type IdentifyRequest = z.infer<typeof IdentifyRequest>;
+
+export const IdentifyResponse = z.object({
+  deviceId: z.string(),
+  brandId: z.string(),
+  /** hex HMAC-SHA256 of the nonce, keyed with the device token's sha256 (hex). */
+  proof: z.string().regex(/^[0-9a-f]{64}$/),
+  protocolVersion: z.number().int(),
+});
+export type IdentifyResponse = z.infer<typeof IdentifyResponse>;
+
+// ---------------------------------------------------------------------------------------------
 // Connection handshake: socket.io `auth` payload, checked by the hub's middleware.
 
 export const DeviceAuth = z.object({

@@ -46,6 +46,8 @@ describe('saveDiagnostics', () => {
       offlineRedeemUntil: null,
       lastSyncAt: null,
       queued: 2,
+      queuedRedemptions: 2,
+      oldestQueuedAt: '2026-03-10T03:05:00.000Z',
       conflicts: 0,
       rejected: 0,
       firstSync: null,
@@ -66,6 +68,7 @@ describe('saveDiagnostics', () => {
         brandName: 'OMO',
         branchName: 'Taipei 101',
         suggestedHubUrl: null,
+        timeZone: 'Asia/Taipei',
       }),
       syncStatus: async () => status,
     });

@@ -47,6 +47,7 @@ describe('console core (not enrolled)', () => {
         brandName: null,
         branchName: null,
         suggestedHubUrl: 'http://127.0.0.1:4100',
+        timeZone: null,
       },
     });
     expect(await core.dispatch('sync.status', undefined)).toMatchObject({

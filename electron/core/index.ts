@@ -14,6 +14,7 @@ import { createSessions } from './session';
 import { createSettings } from './settings';
 import { openConsoleDb } from './store/db';
 import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
+import { syncLedger } from './sync/ledger';
 import { noFaults, type Faults } from './sync/hooks';
 import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
@@ -25,6 +26,8 @@ import { saveDiagnostics } from './diagnostics';
 import { readUpdatePolicy, type UpdatePolicy } from './updates';
 
 export type { UpdatePolicy } from './updates';
+import { AppError, ErrorCode } from '../../backend-sync/domain/errors';
+import { canManageDevice } from '../../backend-sync/domain/roles';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -212,10 +215,28 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       await sync.start(creds);
       return enrollment.info();
     },
+    'enrollment.changeHubUrl': async ({ hubUrl }) => {
+      requireDeviceManager();
+      const creds = await enrollment.changeHubUrl(hubUrl);
+      logger.info({ deviceId: creds.deviceId }, 'following the hub to a new address');
+      await sync.stop();
+      await sync.start(creds);
+      return enrollment.info();
+    },
+    'enrollment.leave': async () => {
+      requireDeviceManager();
+      await sync.stop();
+      await enrollment.leave();
+      sessions.signOut();
+      await sync.left();
+      logger.info('left the hub; the outbox is kept for the next enrollment');
+      return enrollment.info();
+    },
     'session.get': async () => sessions.current(),
     'session.signIn': (input) => sessions.signIn(input),
     'session.signOut': async () => sessions.signOut(),
     'sync.status': () => sync.status(),
+    'sync.ledger': () => syncLedger(db),
     'sync.now': async () => {
       await enrollment.requireEnrolled();
       return sync.syncNow();
@@ -224,6 +245,13 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     ...scanner.handlers,
     ...customers.handlers,
   };
+  function requireDeviceManager(): void {
+    const staff = sessions.current();
+    if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in first.');
+    if (!canManageDevice(staff.role))
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only a manager may move this device to another hub.');
+  }
+
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),
   );

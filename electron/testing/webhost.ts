@@ -17,10 +17,12 @@ export const offlineStatus: SyncStatus = {
   offlineRedeemUntil: '2026-01-04T10:00:00.000Z',
   lastSyncAt: null,
   queued: 2,
+  queuedRedemptions: 1,
   conflicts: 0,
   rejected: 0,
   firstSync: null,
   lastErrorCode: null,
+  oldestQueuedAt: '2026-01-01T09:59:00.000Z',
 };
 
 export function fakeCore(): Pick<ConsoleCore, 'dispatch' | 'onEvent'> & {
@@ -42,6 +44,7 @@ export function fakeCore(): Pick<ConsoleCore, 'dispatch' | 'onEvent'> & {
       brandName: null,
       branchName: null,
       suggestedHubUrl: 'http://127.0.0.1:4100',
+      timeZone: null,
     }),
     'enrollment.enroll': async () => {
       throw new AppError(ErrorCode.PAIRING_CODE_INVALID, 'Unknown pairing code');

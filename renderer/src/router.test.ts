@@ -16,6 +16,7 @@ const enrolled: EnrollmentInfo = {
   brandName: 'Brand',
   branchName: 'Branch',
   suggestedHubUrl: null,
+  timeZone: null,
 };
 const synced: SyncStatus = {
   connection: 'online',
@@ -23,10 +24,12 @@ const synced: SyncStatus = {
   offlineRedeemUntil: null,
   lastSyncAt: '2026-01-01T00:00:00.000Z',
   queued: 0,
+  queuedRedemptions: 0,
   conflicts: 0,
   rejected: 0,
   firstSync: null,
   lastErrorCode: null,
+  oldestQueuedAt: null,
 };
 const staff: SessionStaff = {
   id: 's1',
@@ -55,7 +58,11 @@ describe('route guard', () => {
 
   it('keeps the first sync on the enrollment screen until it finishes', () => {
     useEnrollmentStore().info = enrolled;
-    useSyncStore().status = { ...synced, lastSyncAt: null, firstSync: { received: 10, total: 100 } };
+    useSyncStore().status = {
+      ...synced,
+      lastSyncAt: null,
+      firstSync: { received: 10, total: 100, pages: 1, startedAt: '2026-01-01T00:00:00.000Z' },
+    };
     expect(where('/enroll')).toBe(true);
     expect(where('/signin')).toEqual({ name: 'enroll' });
   });

@@ -120,4 +120,20 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
     const row = await h.t.db('devices').where({ id: h.fixture.devices.a2.id }).first();
     expect(row.token_hash).toBe(hashDeviceToken(winner.body.deviceToken));
   });
+
+  it('names the device as typed at enrollment, also in what it replicates to the tills', async () => {
+    h = await startTestHub(kind);
+    // Enrolling a1 first announces every device of the brand under its catalog name, a2 included.
+    expect((await enroll(request(h.fixture.devices.a1.pairingCode))).status).toBe(200);
+    const { status } = await enroll({ ...request(h.fixture.devices.a2.pairingCode), deviceName: '櫃台 1' });
+    expect(status).toBe(200);
+    const row = await h.t.db('devices').where({ id: h.fixture.devices.a2.id }).first();
+    expect(row.name).toBe('櫃台 1');
+    const latest = await h.t
+      .db('changes')
+      .where({ entity: 'device', entity_id: h.fixture.devices.a2.id })
+      .orderBy('seq', 'desc')
+      .first();
+    expect(JSON.parse(String(latest.data))).toMatchObject({ name: '櫃台 1' });
+  });
 });

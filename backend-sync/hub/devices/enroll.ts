@@ -5,7 +5,8 @@
  * matches while the code is still on the row, so two simultaneous enrolls with one code cannot
  * both succeed (on PostgreSQL the loser waits on the row lock, then finds the code gone). A used
  * code is remembered only as a sha256 in a `device.enrolled` event, so a second try can be told
- * "already used" (409) rather than "unknown" (404) without keeping the code itself.
+ * "already used" (409) rather than "unknown" (404) without keeping the code itself. The device
+ * takes the name typed at enrollment (the till's header, its redemptions and history show it).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,7 @@ import {
   type EnrollResponse,
 } from '../../protocol';
 import type { Clock } from '../../domain/clock';
+import { deviceTokenHash } from '../../domain/secrets';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { normalizePairingCode } from '../catalog/codes';
 import { dbKind } from '../db';
@@ -28,7 +30,7 @@ export const ENROLL_PATH = '/api/devices/enroll';
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** What the hub stores for a device token: its sha256, hex. The token itself is never stored. */
-export const hashDeviceToken = (token: string): string => sha256(token);
+export const hashDeviceToken = deviceTokenHash;
 
 /** Constant-time check of a presented token against the stored hash. */
 export function deviceTokenMatches(token: string, storedHash: string | null | undefined): boolean {
@@ -89,6 +91,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
         pairing_code: null,
         pairing_expires_at: null,
         token_hash: hashDeviceToken(token),
+        name: input.deviceName,
         enrolled_at: now.toISOString(),
         last_seen_at: now.toISOString(),
       });
@@ -102,8 +105,19 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
       data: JSON.stringify({ pairingCodeSha256: codeHash, deviceName: input.deviceName }),
       at: now.toISOString(),
     });
+    const enrolled: Record<string, unknown> = { ...row, name: input.deviceName };
+    // Its new name goes out even if the device was announced before under the catalog's name.
+    await recordChange(trx, {
+      brandId: String(row.brand_id),
+      scopes: ['brand'],
+      entity: 'device',
+      id: String(row.id),
+      op: 'upsert',
+      data: toDeviceRow(enrolled),
+      at: now,
+    });
     await replicateUnannouncedDevices(trx, String(row.brand_id), now);
-    return row;
+    return enrolled;
   });
 
   const brand = await db('brands').where({ id: device.brand_id }).first();

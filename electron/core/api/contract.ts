@@ -23,7 +23,7 @@ import {
 } from './contract/customers';
 import { HidDevice, ScannerSettings, ScannerState } from './contract/scanner';
 import { SessionStaff } from './contract/session';
-import { SyncStatus } from './contract/sync';
+import { SyncLedger, SyncStatus } from './contract/sync';
 import { HistoryQuery, RedemptionView, ScanOrigin, TillVerdict } from './contract/till';
 
 export * from './contract/app';
@@ -53,6 +53,13 @@ export const consoleApi = {
       .strict(),
     EnrollmentInfo,
   ),
+  /** Follow the hub to a new address (it must prove it enrolled this device). Managers only. */
+  'enrollment.changeHubUrl': call(
+    z.object({ hubUrl: z.url({ protocol: /^https?$/ }).max(500) }).strict(),
+    EnrollmentInfo,
+  ),
+  /** Forget this device's credentials to enroll again; queued changes are kept. Managers only. */
+  'enrollment.leave': call(none, EnrollmentInfo),
   'session.get': call(none, SessionStaff.nullable()),
   'session.signIn': call(
     z
@@ -66,6 +73,8 @@ export const consoleApi = {
   'session.signOut': call(none, z.null()),
   'sync.status': call(none, SyncStatus),
   'sync.now': call(none, SyncStatus),
+  /** Every change the hub has not taken: queued, rejected, conflicting (the status bar's list). */
+  'sync.ledger': call(none, SyncLedger),
   'till.scan': call(z.object({ input: z.string().max(4096), origin: ScanOrigin }).strict(), TillVerdict),
   'till.redeem': call(
     z

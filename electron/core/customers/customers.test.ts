@@ -506,7 +506,10 @@ describe('customers.exportCsv', () => {
     });
     expect(filename).toMatch(/^customers-mine-2026-03-10\.csv$/);
     expect(csv.startsWith('\ufeff姓名,管道,電話,綁定分店,綁定人員,綁定時間\r\n')).toBe(true);
-    expect(csv).toContain('王小明,LINE,+886 912 345 678,台北信義店,銷售人員 - 林小美,2026-03-01 08:00');
+    // The phone stays text in Excel (neither a formula nor a number): the text formula ="…".
+    expect(csv).toContain(
+      '王小明,LINE,"=""+886 912 345 678""",台北信義店,銷售人員 - 林小美,2026-03-01 08:00:00',
+    );
     expect(csv).not.toContain('HYPERLINK');
     const all = await api()['customers.exportCsv']({ list: 'mine', channel: 'all', search: '' });
     expect(all.csv).toContain(`"'=HYPERLINK(""x"")"`);

@@ -12,6 +12,7 @@ import { addByPhone, addRequests } from './add';
 import { brandCustomerSettings } from './brand';
 import { recentBroadcasts, sendBroadcast } from './broadcast';
 import { customersCsv } from './csv';
+import { exportFilename } from '../csv';
 import { customerDetail } from './detail';
 import { listsOf, requireSignedIn, streamOf } from './lists';
 import { myQrInfo } from './myQr';
@@ -94,9 +95,8 @@ export function createCustomers(deps: CustomersDeps): {
           brand.phoneRegion,
         );
         const locale = (await getMeta(db, 'locale')) === 'en' ? 'en' : 'zh-TW';
-        const day = deps.clock.now().toISOString().slice(0, 10);
         return {
-          filename: `customers-${query.list}-${day}.csv`,
+          filename: exportFilename(['customers', query.list], deps.clock.now(), brand.timeZone),
           csv: customersCsv(rows, locale, brand.timeZone),
         };
       },

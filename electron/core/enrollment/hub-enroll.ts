@@ -1,17 +1,23 @@
 /**
  * The HTTP half of enrollment: POST {hubUrl}/api/devices/enroll with a pairing code, and the hub's
  * answer (or its refusal, or its absence) turned into an EnrollResponse or an AppError whose code
- * the enrollment screen explains.
+ * the enrollment screen explains. And the identity check before following the hub to a new
+ * address (POST {hubUrl}/api/devices/identify, see docs/protocol.md).
  */
+import { randomBytes } from 'node:crypto';
 import {
   EnrollResponse,
+  IdentifyResponse,
   PROTOCOL_VERSION,
   type EnrollRequest,
   type EnrollResponse as EnrollResponseT,
+  type IdentifyRequest,
 } from '../../../backend-sync/protocol';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+import { deviceIdentityProof, deviceTokenHash, sameDigest } from '../../../backend-sync/domain/secrets';
 
 export const ENROLL_PATH = '/api/devices/enroll';
+export const IDENTIFY_PATH = '/api/devices/identify';
 
 export interface HubEnrollInput {
   hubUrl: string;
@@ -81,4 +87,56 @@ function refusalFrom(status: number, payload: unknown): AppError {
     hubCode ??
     (status >= 500 ? ErrorCode.HUB_UNREACHABLE : ErrorCode.VALIDATION_FAILED);
   return new AppError(code, message, details);
+}
+
+export interface HubIdentityInput {
+  hubUrl: string;
+  deviceId: string;
+  deviceToken: string;
+  brandId: string;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * Checks that the hub at `hubUrl` is the one that enrolled this device, for this brand: it must
+ * answer a fresh nonce with the proof only the holder of this device's token hash can make.
+ * Throws HUB_UNREACHABLE (no answer, or not an OMO hub) or HUB_IDENTITY_MISMATCH.
+ */
+export async function verifyHubIdentity(input: HubIdentityInput): Promise<void> {
+  const hubUrl = normaliseHubUrl(input.hubUrl);
+  const body: IdentifyRequest = { deviceId: input.deviceId, nonce: randomBytes(24).toString('base64url') };
+  let response: Response;
+  try {
+    response = await (input.fetchImpl ?? fetch)(hubUrl + IDENTIFY_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(input.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    throw new AppError(ErrorCode.HUB_UNREACHABLE, `The hub at ${hubUrl} cannot be reached.`, {
+      cause: err instanceof Error ? err.name : 'unknown',
+    });
+  }
+  const payload = await response.json().catch(() => null);
+  if (response.status === 404 && payload !== null) {
+    throw new AppError(ErrorCode.HUB_IDENTITY_MISMATCH, `The hub at ${hubUrl} did not enroll this device.`);
+  }
+  const parsed = IdentifyResponse.safeParse(payload);
+  if (!response.ok || !parsed.success) {
+    throw new AppError(ErrorCode.HUB_UNREACHABLE, `The server at ${hubUrl} did not answer like an OMO hub.`);
+  }
+  const expected = deviceIdentityProof(deviceTokenHash(input.deviceToken), body.nonce);
+  const answer = parsed.data;
+  if (
+    answer.deviceId !== input.deviceId ||
+    answer.brandId !== input.brandId ||
+    !sameDigest(answer.proof, expected)
+  ) {
+    throw new AppError(
+      ErrorCode.HUB_IDENTITY_MISMATCH,
+      `The hub at ${hubUrl} is not the hub this device belongs to.`,
+    );
+  }
 }

@@ -2,15 +2,22 @@
  * Enrollment: this installation's identity at the hub. The hub URL, device id, brand and branch
  * are kept in `meta`; the device token only sealed by the SecretStore (safeStorage in Electron, a
  * key file in the web host), so console.sqlite alone never carries the credential.
+ *
+ * A hub that moves: `changeHubUrl` follows it once the hub at the new address has proved it holds
+ * this device's token hash (hub-enroll.ts verifyHubIdentity). A device that must start over:
+ * `leave` forgets the credentials and the pull cursors but keeps the outbox and the brand it
+ * belongs to, so the next `enroll` (same brand only while anything waits unsent) pushes what was
+ * queued, exactly once (mutation ids are the hub's idempotency keys).
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import type { EnrollmentInfo } from '../api/contract';
 import type { SecretStore } from '../index';
+import { countByStatus } from '../outbox';
 import { getAllMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import { normaliseHubUrl, requestEnrollment } from './hub-enroll';
+import { normaliseHubUrl, requestEnrollment, verifyHubIdentity } from './hub-enroll';
 
 export interface DeviceCredentials {
   hubUrl: string;
@@ -37,6 +44,13 @@ export interface EnrollInput {
 export function createEnrollment(deps: EnrollmentDeps) {
   let inFlight = false;
 
+  /** The brand's zone: the pulled brand row's, else what enrollment answered. */
+  async function brandTimeZone(fallback: string | undefined): Promise<string | null> {
+    const row = (await deps.db('brand').first('data')) as { data: string } | undefined;
+    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown }).timeZone : undefined;
+    return typeof pulled === 'string' ? pulled : (fallback ?? null);
+  }
+
   async function info(): Promise<EnrollmentInfo> {
     const meta = await getAllMeta(deps.db);
     const enrolled = Boolean(meta.deviceId && meta.sealedDeviceToken);
@@ -47,7 +61,9 @@ export function createEnrollment(deps: EnrollmentDeps) {
       deviceName: meta.deviceName ?? null,
       brandName: meta.brandName ?? null,
       branchName: meta.branchName ?? null,
-      suggestedHubUrl: deps.suggestedHubUrl,
+      // After leaving, the hub it left is the likeliest one to enroll with again.
+      suggestedHubUrl: enrolled ? deps.suggestedHubUrl : (meta.hubUrl ?? deps.suggestedHubUrl),
+      timeZone: await brandTimeZone(meta.brandTimeZone),
     };
   }
 
@@ -79,6 +95,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
         deviceName: input.deviceName,
         ...(deps.enrollTimeoutMs ? { timeoutMs: deps.enrollTimeoutMs } : {}),
       });
+      await refuseOtherBrandWhileQueued(answer.brand.id, answer.brand.name);
       await writeTransaction(deps.db, (trx) =>
         setMeta(trx, {
           hubUrl,
@@ -86,6 +103,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
           deviceName: input.deviceName.trim(),
           brandId: answer.brand.id,
           brandName: answer.brand.name,
+          brandTimeZone: answer.brand.timeZone,
           branchId: answer.branch.id,
           branchName: answer.branch.name,
           sealedDeviceToken: deps.secretStore.seal(answer.deviceToken),
@@ -108,13 +126,68 @@ export function createEnrollment(deps: EnrollmentDeps) {
     }
   }
 
+  /**
+   * Changes written here belong to the brand this device was enrolled in; a device that left it
+   * may enroll elsewhere only once nothing of it waits unsent (the code is used up by then, but
+   * the queued redemptions are not lost to a brand that would reject them).
+   */
+  async function refuseOtherBrandWhileQueued(brandId: string, brandName: string): Promise<void> {
+    const meta = await getAllMeta(deps.db);
+    if (!meta.brandId || meta.brandId === brandId) return;
+    const { queued } = await countByStatus(deps.db);
+    if (queued === 0) return;
+    throw new AppError(
+      ErrorCode.ENROLL_OTHER_BRAND,
+      `This device still holds ${queued} unsent change(s) of ${meta.brandName ?? meta.brandId}; it cannot join ${brandName} before they are sent.`,
+      { queued, brandName: meta.brandName ?? null },
+    );
+  }
+
   async function requireEnrolled(): Promise<DeviceCredentials> {
     const creds = await credentials();
     if (!creds) throw new AppError(ErrorCode.NOT_ENROLLED, 'This console is not enrolled yet.');
     return creds;
   }
 
-  return { info, credentials, enroll, requireEnrolled };
+  /** Follows the hub to `hubUrl` once the hub there has proved it enrolled this device. */
+  async function changeHubUrl(hubUrlInput: string): Promise<DeviceCredentials> {
+    const creds = await requireEnrolled();
+    const hubUrl = normaliseHubUrl(hubUrlInput);
+    await verifyHubIdentity({
+      hubUrl,
+      deviceId: creds.deviceId,
+      deviceToken: creds.deviceToken,
+      brandId: creds.brandId,
+      ...(deps.enrollTimeoutMs ? { timeoutMs: deps.enrollTimeoutMs } : {}),
+    });
+    await writeTransaction(deps.db, (trx) => setMeta(trx, { hubUrl }));
+    return { ...creds, hubUrl };
+  }
+
+  /**
+   * Forgets this device's credentials so it can enroll again (a new pairing code). The outbox,
+   * the till's history and the brand stay; the pull starts over from the new device's view.
+   */
+  async function leave(): Promise<void> {
+    await requireEnrolled().catch(async (err: unknown) => {
+      // Credentials that cannot be unsealed are exactly when leaving is needed.
+      if (!(await getAllMeta(deps.db)).deviceId) throw err;
+    });
+    await writeTransaction(deps.db, async (trx) => {
+      await setMeta(trx, {
+        deviceId: null,
+        sealedDeviceToken: null,
+        enrolledAt: null,
+        cursor: '0',
+        firstSyncDone: null,
+        offlineSince: null,
+        lastSyncAt: null,
+      });
+      await trx('stream_cursors').delete();
+    });
+  }
+
+  return { info, credentials, enroll, requireEnrolled, changeHubUrl, leave };
 }
 
 export type Enrollment = ReturnType<typeof createEnrollment>;

@@ -140,13 +140,15 @@ const ANSWERED_ON_SCREEN: MutationKind[] = ['customer.add', 'broadcast.send'];
 
 export interface OutboxCounts {
   queued: number;
+  /** Of the queued: redemptions (what a cashier means by "waiting to sync"; sign-ins are not). */
+  queuedRedemptions: number;
   rejected: number;
   conflicts: number;
 }
 
 export async function countByStatus(db: Db): Promise<OutboxCounts> {
   const [queued, problems] = await Promise.all([
-    db('outbox').whereRaw(IS_QUEUED).count({ n: '*' }),
+    db('outbox').whereRaw(IS_QUEUED).groupBy('kind').select('kind').count({ n: '*' }),
     // Read from the partial index on rejected and conflict entries (migration 006): the query
     // has to say `status IN ('rejected', 'conflict')` in those words for SQLite to use it.
     db('outbox')
@@ -159,8 +161,10 @@ export async function countByStatus(db: Db): Promise<OutboxCounts> {
   ]);
   const rows = problems as { status: OutboxStatus; n: number }[];
   const n = (s: OutboxStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  const byKind = queued as { kind: MutationKind; n: number }[];
   return {
-    queued: Number((queued as { n: number }[])[0]?.n ?? 0),
+    queued: byKind.reduce((sum, r) => sum + Number(r.n), 0),
+    queuedRedemptions: Number(byKind.find((r) => r.kind === 'redemption.create')?.n ?? 0),
     rejected: n('rejected'),
     conflicts: n('conflict'),
   };

@@ -106,7 +106,7 @@ describe('outbox', () => {
         clock.now(),
       ),
     );
-    expect(await countByStatus(db)).toEqual({ queued: 1, rejected: 1, conflicts: 1 });
+    expect(await countByStatus(db)).toEqual({ queued: 1, queuedRedemptions: 0, rejected: 1, conflicts: 1 });
     expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual([ids[3]]);
     const all = await readAll(db);
     expect(all.map((e) => e.status)).toEqual(['rejected', 'conflict', 'synced', 'queued']);
@@ -154,6 +154,6 @@ describe('outbox', () => {
     await db.destroy();
     db = await openConsoleDb({ dataDir: dir });
     expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual([ids[4]]);
-    expect(await countByStatus(db)).toEqual({ queued: 1, rejected: 0, conflicts: 0 });
+    expect(await countByStatus(db)).toEqual({ queued: 1, queuedRedemptions: 0, rejected: 0, conflicts: 0 });
   });
 });

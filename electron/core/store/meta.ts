@@ -7,6 +7,8 @@ export type MetaKey =
   | 'deviceName'
   | 'brandId'
   | 'brandName'
+  /** The brand's time zone as enrollment answered it (the brand mirror's, once pulled, wins). */
+  | 'brandTimeZone'
   | 'branchId'
   | 'branchName'
   /** The device token, sealed by the SecretStore; never stored in plain. */

@@ -124,6 +124,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let sessionOpen = false;
   let round: Promise<void> | null = null;
   let firstSyncReceived = 0;
+  let firstSyncPages = 0;
+  let firstSyncStartedAt: string | null = null;
   let stopped = false;
   let hadError = false;
 
@@ -247,16 +249,30 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       stream === 'device'
         ? (await getMeta(deps.db, 'firstSyncDone')) === null
         : !(await deps.db('stream_cursors').where({ stream }).first('stream'));
-    if (isFirst) await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived });
+    firstSyncStartedAt ??= deps.clock.now().toISOString();
+    const startedAt = firstSyncStartedAt;
+    if (isFirst)
+      await status.setFirstSync({
+        received: firstSyncReceived,
+        total: firstSyncReceived,
+        pages: firstSyncPages,
+        startedAt,
+      });
     const base = firstSyncReceived;
     const { received } = await pullAll(exchangeDeps(), {
       stream,
       pageSize: tuning.pullPageSize,
       transactionMs: tuning.pullTransactionMs,
-      onPage: async ({ received, remaining }) => {
+      onPage: async ({ received, remaining, pages }) => {
         if (!isFirst) return;
         firstSyncReceived = base + received;
-        await status.setFirstSync({ received: firstSyncReceived, total: firstSyncReceived + remaining });
+        firstSyncPages += pages;
+        await status.setFirstSync({
+          received: firstSyncReceived,
+          total: firstSyncReceived + remaining,
+          pages: firstSyncPages,
+          startedAt,
+        });
       },
     });
     if (isFirst) await status.setFirstSync(null);
@@ -324,6 +340,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       stopped = false;
       await status.setConnection('connecting');
       connect(creds);
+    },
+
+    /** After stop(): the device left its hub (credentials forgotten, outbox kept). */
+    async left(): Promise<void> {
+      await status.setLastError(null);
+      await status.setConnection('not_enrolled');
     },
 
     /** The device cannot sync at all (e.g. its sealed credentials cannot be opened): say why. */

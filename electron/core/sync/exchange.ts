@@ -44,6 +44,8 @@ export interface PullProgress {
   /** Changes stored in this pull so far, and the hub's count of those still to come. */
   received: number;
   remaining: number;
+  /** Pages stored by this commit. */
+  pages: number;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function pullAll(
   let received = 0;
   while (next) {
     let page = await next;
+    let pages = 0;
     const now = deps.clock.now().toISOString();
     // Pages and the last one's cursor are stored together: a crash between the two can neither
     // skip changes (cursor ahead of rows) nor leave a cursor behind rows that are already applied.
@@ -106,6 +109,7 @@ export async function pullAll(
         await applyChanges(trx, page.changes, stream);
         await deps.hooks?.pageApplied?.(trx, page.changes);
         received += page.changes.length;
+        pages += 1;
         const arrived = next && (await within(next, transactionMs - (performance.now() - opened)));
         if (!arrived) break;
         page = arrived;
@@ -123,7 +127,7 @@ export async function pullAll(
     });
     deps.hooks?.committed?.();
     deps.faults?.('sync:after-pull-apply');
-    await options.onPage?.({ received, remaining: page.remaining });
+    await options.onPage?.({ received, remaining: page.remaining, pages });
   }
   return { received };
 }

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
 import type { SyncStatus } from '../api/contract';
 import { countByStatus } from '../outbox';
+import { oldestQueuedAt } from './ledger';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 
@@ -39,11 +40,12 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
   };
 
   async function read(): Promise<SyncStatus> {
-    const [counts, offlineSince, lastSyncAt, conflicts] = await Promise.all([
+    const [counts, offlineSince, lastSyncAt, conflicts, oldestQueued] = await Promise.all([
       countByStatus(deps.db),
       getMeta(deps.db, 'offlineSince'),
       getMeta(deps.db, 'lastSyncAt'),
       deps.countConflicts?.(deps.db),
+      oldestQueuedAt(deps.db),
     ]);
     const since = connection === 'online' || connection === 'not_enrolled' ? null : offlineSince;
     return {
@@ -52,10 +54,12 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
       offlineRedeemUntil: since ? ((await deps.offlineRedeemUntil?.(deps.db, since)) ?? null) : null,
       lastSyncAt,
       queued: counts.queued,
+      queuedRedemptions: counts.queuedRedemptions,
       conflicts: conflicts ?? counts.conflicts,
       rejected: counts.rejected,
       firstSync,
       lastErrorCode,
+      oldestQueuedAt: oldestQueued,
     };
   }
 

@@ -65,7 +65,7 @@ describe('till history and CSV export', () => {
 
   it('exports CSV for Excel: BOM, header in the console language, one row per redemption with its sync state', async () => {
     const out = await f.call['till.exportCsv']({ scope: 'branch' });
-    expect(out.filename).toBe('redemptions-A01-20260310.csv');
+    expect(out.filename).toBe('redemptions-A01-2026-03-10.csv');
     expect(out.csv.startsWith('\ufeff')).toBe(true);
     const rows = parse<string[]>(out.csv.slice(1).trim()).data;
     expect(rows).toHaveLength(1 + 4);

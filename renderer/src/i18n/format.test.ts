@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../api/client';
 import en from './en';
 import { errorText, formatDuration, formatTime } from './format';
+import { setBrandTimeZone, timeZoneLabel } from './brandTime';
+import { formatDateTime } from '../components/till/words';
 import zhTW from './zh-TW';
 import { i18n } from './index';
 
@@ -71,6 +73,27 @@ describe('renderer words', () => {
     inLocale('en', () => {
       expect(formatDuration(t, 125_000)).toBe('2 min 5 s');
       expect(formatDuration(t, 24 * 3600_000)).toBe('1 d 0 h');
+    });
+  });
+
+  describe("in the brand's time zone and locale, whatever the PC's", () => {
+    afterEach(() => setBrandTimeZone(null));
+
+    it('shows a Taipei brand its own time, and says which zone', () => {
+      setBrandTimeZone('Asia/Taipei');
+      // 2026-03-05 14:07 UTC is 22:07 in Taipei (the test machine's zone does not matter).
+      expect(formatDateTime('zh-TW', '2026-03-05T14:07:00Z').replace(/\s/g, ' ')).toBe('2026/03/05 22:07');
+      expect(timeZoneLabel('zh-TW', new Date('2026-03-05T14:07:00Z'))).toBe('Asia/Taipei (GMT+8)');
+    });
+
+    it('writes English dates day first (en-HK), not in US order', () => {
+      setBrandTimeZone('Asia/Hong_Kong');
+      expect(formatDateTime('en', '2026-03-05T14:07:00Z').replace(/\s/g, ' ')).toBe('05/03/2026, 22:07');
+    });
+
+    it('ignores a zone that is not one', () => {
+      setBrandTimeZone('Mars/Olympus');
+      expect(timeZoneLabel('en')).toBeNull();
     });
   });
 });

@@ -1,5 +1,6 @@
 /** Error codes, times and durations → words in the current language. */
 import { ApiCallError } from '../api';
+import { brandDay, brandTimeZone, dateLocale } from './brandTime';
 
 /** vue-i18n's `t`, narrowed to the one form used here (so the global and per-component `t` both fit). */
 type T = (key: string, named?: Record<string, unknown>) => string;
@@ -21,6 +22,8 @@ const KNOWN_CODES = new Set([
   'INTERNAL',
   'CONSOLE_DISCONNECTED',
   'CONSOLE_TIMEOUT',
+  'HUB_IDENTITY_MISMATCH',
+  'ENROLL_OTHER_BRAND',
 ]);
 
 /** When a locked sign-in may be retried, from whichever detail the core provides. */
@@ -43,14 +46,16 @@ export function errorText(t: T, locale: string, err: unknown): string {
       ? t('errors.SIGNIN_LOCKED', { time: formatTime(locale, until) })
       : t('errors.SIGNIN_LOCKED_SOON');
   }
-  if (KNOWN_CODES.has(code)) return t(`errors.${code}`);
+  if (KNOWN_CODES.has(code))
+    return t(`errors.${code}`, err instanceof ApiCallError ? err.details : undefined);
   return t('errors.UNKNOWN', { code });
 }
 
 export function formatTime(locale: string, at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  const sameDay = new Date().toDateString() === date.toDateString();
-  return new Intl.DateTimeFormat(locale, {
+  const sameDay = brandDay(new Date()) === brandDay(date);
+  return new Intl.DateTimeFormat(dateLocale(locale), {
+    timeZone: brandTimeZone(),
     ...(sameDay ? {} : { month: 'numeric', day: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',

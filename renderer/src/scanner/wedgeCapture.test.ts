@@ -14,6 +14,7 @@ function clock() {
   const timers: Timers = {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: () => (pending = null),
+    now: () => now,
   };
   const advanceTo = (t: number) => {
     while (pending && pending.at <= t) {
@@ -24,7 +25,16 @@ function clock() {
     }
     now = t;
   };
-  return { timers, advanceTo };
+  /** The page busy until `t`: due timers run late, at t. */
+  const stall = (t: number) => {
+    now = t;
+    while (pending && pending.at <= t) {
+      const p = pending;
+      pending = null;
+      p.fn();
+    }
+  };
+  return { timers, advanceTo, stall };
 }
 
 let cleanup: (() => void) | null = null;
@@ -37,14 +47,15 @@ afterEach(() => {
 function setup() {
   const c = clock();
   const scans: string[] = [];
-  cleanup = installWedgeCapture({
+  const capture = installWedgeCapture({
     settings: DEFAULT_WEDGE_SETTINGS,
     onScan: (code) => scans.push(code),
     timers: c.timers,
   });
+  cleanup = capture.uninstall;
   /** Presses `key` at time `at` on the focused element; returns whether a field would see it. */
   const press = (key: string, at: number) => {
-    c.advanceTo(at);
+    if (at >= 0) c.advanceTo(at);
     const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
     Object.defineProperty(event, 'timeStamp', { value: at });
     const reached: string[] = [];
@@ -57,7 +68,7 @@ function setup() {
   };
   const type = (text: string, start: number, gap: number) =>
     [...text].map((ch, i) => press(ch, start + i * gap));
-  return { scans, press, type, advanceTo: c.advanceTo };
+  return { scans, press, type, advanceTo: c.advanceTo, stall: c.stall, capture };
 }
 
 function field(id: string) {
@@ -126,5 +137,38 @@ describe('wedge capture', () => {
     const input = field('x');
     input.focus();
     expect(h.press('a', 0).prevented).toBe(false);
+  });
+
+  it('takes back what a busy page released into the field when the rest of the burst arrives', () => {
+    const h = setup();
+    const input = field('manual');
+    input.value = 'x';
+    input.focus();
+    input.setSelectionRange(1, 1);
+    const values: string[] = [];
+    input.addEventListener('input', () => values.push(input.value));
+    h.type('TRY', 0, 5);
+    h.stall(300);
+    h.stall(301); // the timer ran before the queued keys: 'TRY' went into the field
+    expect(input.value).toBe('xTRY');
+    h.type('-VALID', 15, 5);
+    h.press('Enter', 45);
+    h.advanceTo(5000);
+    expect(h.scans).toEqual(['TRY-VALID']);
+    expect(input.value).toBe('x');
+    expect(values.at(-1)).toBe('x');
+  });
+
+  it('keeps a burst going when new thresholds arrive in the middle of it', () => {
+    const h = setup();
+    const input = field('manual');
+    input.focus();
+    h.type('TRY', 0, 5);
+    h.capture.configure({ ...DEFAULT_WEDGE_SETTINGS, minLength: 6 });
+    h.type('-VALID', 15, 5);
+    h.press('Enter', 45);
+    h.advanceTo(5000);
+    expect(h.scans).toEqual(['TRY-VALID']);
+    expect(input.value).toBe('');
   });
 });

@@ -3,7 +3,8 @@
  * any field does. Keys the detector holds are kept from the page (preventDefault +
  * stopPropagation); a scan goes to `onScan` and never lands in a text field; held keys that turn
  * out to be typing are inserted into the element that had focus when they were pressed, as if
- * typed (an `input` event follows, so v-model sees them).
+ * typed (an `input` event follows, so v-model sees them). A release the detector takes back (the
+ * start of a burst the page was too busy to hear in time) is undone in that field.
  */
 import { createWedgeDetector, type Timers, type WedgeSettings } from './wedgeDetector';
 
@@ -24,6 +25,28 @@ function textField(el: Element | null): TextField | null {
   if (!isInput && el.tagName !== 'TEXTAREA') return null;
   const field = el as TextField;
   return field.disabled || field.readOnly ? null : field;
+}
+
+/** What a release did to a field, so it can be undone while the field still shows it. */
+interface Insertion {
+  field: TextField;
+  before: string;
+  after: string;
+  caret: number;
+}
+
+/** Takes an insertion back; false when the field changed since (someone typed or it was cleared). */
+function undoInsertion(insertion: Insertion): boolean {
+  const { field } = insertion;
+  if (!field.isConnected || field.value !== insertion.after) return false;
+  field.value = insertion.before;
+  try {
+    field.setSelectionRange(insertion.caret, insertion.caret);
+  } catch {
+    // Inputs without a selection API (e.g. type=number) keep no caret.
+  }
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'historyUndo' }));
+  return true;
 }
 
 /** Inserts `text` where the caret is in `el`, as typing would; false when `el` takes no text. */
@@ -47,11 +70,20 @@ export function insertTyped(el: Element | null, text: string): boolean {
   return true;
 }
 
-export function installWedgeCapture(options: WedgeCaptureOptions): () => void {
+export interface WedgeCapture {
+  /** New thresholds; a burst in progress carries on under them. */
+  configure(settings: WedgeSettings): void;
+  /** Stops listening; anything held is released as typing. */
+  uninstall(): void;
+}
+
+export function installWedgeCapture(options: WedgeCaptureOptions): WedgeCapture {
   const win = options.target ?? window;
   /** Where the held keys were aimed: the focused element when the first of them was pressed. */
   let aimedAt: Element | null = null;
   let holding = false;
+  /** The last release: where it went and, for a text field, how to undo it. */
+  let lastRelease: { target: Element | null; insertion: Insertion | null } | null = null;
 
   const detector = createWedgeDetector(
     options.settings,
@@ -65,7 +97,24 @@ export function installWedgeCapture(options: WedgeCaptureOptions): () => void {
         const target = aimedAt;
         aimedAt = null;
         holding = false;
-        insertTyped(target, text);
+        const field = textField(target);
+        const before = field?.value ?? '';
+        const caret = field?.selectionStart ?? before.length;
+        const inserted = insertTyped(target, text);
+        lastRelease = {
+          target,
+          insertion: field && inserted ? { field, before, after: field.value, caret } : null,
+        };
+      },
+      retract: () => {
+        const release = lastRelease;
+        lastRelease = null;
+        if (!release) return false;
+        // Text that went nowhere (no field had focus) has nothing to undo.
+        if (release.insertion && !undoInsertion(release.insertion)) return false;
+        aimedAt = release.target;
+        holding = true;
+        return true;
       },
     },
     options.timers,
@@ -96,10 +145,13 @@ export function installWedgeCapture(options: WedgeCaptureOptions): () => void {
 
   win.addEventListener('keydown', onKeyDown, true);
   win.addEventListener('blur', onBlur);
-  return () => {
-    win.removeEventListener('keydown', onKeyDown, true);
-    win.removeEventListener('blur', onBlur);
-    detector.flush();
-    detector.dispose();
+  return {
+    configure: (settings) => detector.configure(settings),
+    uninstall() {
+      win.removeEventListener('keydown', onKeyDown, true);
+      win.removeEventListener('blur', onBlur);
+      detector.flush();
+      detector.dispose();
+    },
   };
 }

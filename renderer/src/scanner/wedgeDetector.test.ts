@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createWedgeDetector, DEFAULT_WEDGE_SETTINGS, type Timers, type WedgeKey } from './wedgeDetector';
 
-/** A timer queue driven by the keys' own timestamps: firing is exact, nothing sleeps. */
+/**
+ * A timer queue driven by the keys' own timestamps: firing is exact, nothing sleeps. `stall(t)`
+ * is a page busy until t: due timers run late, at t, and keys pressed meanwhile (stamped earlier)
+ * are handed in after.
+ */
 function harness(settings = DEFAULT_WEDGE_SETTINGS) {
   const scans: string[] = [];
   const released: string[] = [];
@@ -11,20 +15,34 @@ function harness(settings = DEFAULT_WEDGE_SETTINGS) {
   const timers: Timers = {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: () => (pending = null),
+    now: () => now,
   };
   const d = createWedgeDetector(
     settings,
-    { scan: (c) => scans.push(c), release: (t) => released.push(t) },
+    {
+      scan: (c) => scans.push(c),
+      release: (t) => released.push(t),
+      retract: () => released.pop() !== undefined,
+    },
     timers,
   );
   const advanceTo = (t: number) => {
     while (pending && pending.at <= t) {
       const p = pending;
       pending = null;
-      now = p.at;
+      now = Math.max(now, p.at);
       p.fn();
     }
+    now = Math.max(now, t);
+  };
+  /** The page was busy until `t`: timers due meanwhile run now, late; nothing else runs. */
+  const stall = (t: number) => {
     now = t;
+    while (pending && pending.at <= t) {
+      const p = pending;
+      pending = null;
+      p.fn();
+    }
   };
   const press = (k: WedgeKey) => {
     advanceTo(k.time);
@@ -35,7 +53,7 @@ function harness(settings = DEFAULT_WEDGE_SETTINGS) {
     if (suffix) decisions.push(press({ key: suffix, time: start + text.length * gap }));
     return decisions;
   };
-  return { scans, released, press, type, advanceTo, typedText: () => released.join('') };
+  return { scans, released, press, type, advanceTo, stall, typedText: () => released.join('') };
 }
 
 describe('wedge detector', () => {
@@ -137,5 +155,97 @@ describe('wedge detector', () => {
         expect(h.released).toEqual([]);
       }),
     );
+  });
+
+  describe('a page busy mid-burst (the keys arrive late, stamped when they were pressed)', () => {
+    it('lets the queued keys in before a late hold timer releases anything', () => {
+      const h = harness();
+      h.type('TRY', 0, 5);
+      h.stall(300); // the hold timer was due at 60: it runs at 300, the rest of the burst still queued
+      h.type('-VALID', 15, 5, 'Enter');
+      h.advanceTo(5000);
+      expect(h.scans).toEqual(['TRY-VALID']);
+      expect(h.released).toEqual([]);
+    });
+
+    it('takes back a release the timer made before the queued keys ran, and scans the whole code', () => {
+      const h = harness();
+      h.type('TRY', 0, 5);
+      h.stall(300);
+      h.stall(301); // even the extra turn ran before the queued keys
+      expect(h.released).toEqual(['TRY']);
+      h.type('-VALID', 15, 5, 'Enter');
+      h.advanceTo(5000);
+      expect(h.scans).toEqual(['TRY-VALID']);
+      expect(h.released).toEqual([]);
+    });
+
+    it('takes back a release when only the Enter was late', () => {
+      const h = harness();
+      h.type('TRY-VALID', 0, 5);
+      h.stall(400);
+      h.stall(401);
+      h.press({ key: 'Enter', time: 50 });
+      expect(h.scans).toEqual(['TRY-VALID']);
+      expect(h.released).toEqual([]);
+    });
+
+    it('keeps typing that merely ran late as typing', () => {
+      const h = harness();
+      h.press({ key: 'a', time: 0 });
+      h.stall(300);
+      h.stall(301);
+      h.press({ key: 'b', time: 200 }); // pressed 200 ms after: a person
+      h.advanceTo(1000);
+      expect(h.scans).toEqual([]);
+      expect(h.typedText()).toBe('ab');
+    });
+
+    it('does not take back a release the field no longer shows', () => {
+      const scans: string[] = [];
+      const released: string[] = [];
+      let now = 0;
+      let pending: (() => void) | null = null;
+      const d = createWedgeDetector(
+        DEFAULT_WEDGE_SETTINGS,
+        { scan: (c) => scans.push(c), release: (t) => released.push(t), retract: () => false },
+        { set: (fn) => (pending = fn), clear: () => (pending = null), now: () => now },
+      );
+      for (const [i, key] of [...'TRY'].entries()) d.key({ key, time: i * 5 });
+      now = 300;
+      (pending as (() => void) | null)?.();
+      (pending as (() => void) | null)?.();
+      for (const [i, key] of [...'-VALID'].entries()) d.key({ key, time: 15 + i * 5 });
+      d.key({ key: 'Enter', time: 45 });
+      expect(released[0]).toBe('TRY');
+      expect(scans).toEqual(['-VALID']);
+    });
+
+    it('property: a burst stalled after any key, for any time, is one scan and types nothing', () => {
+      fc.assert(
+        fc.property(
+          fc.stringMatching(/^[0-9A-Z-]{4,24}$/),
+          fc.nat(),
+          fc.integer({ min: 51, max: 2000 }),
+          fc.boolean(),
+          (code, at, busyMs, extraTurnLost) => {
+            const h = harness();
+            const stallAfter = at % code.length;
+            const keys: WedgeKey[] = [...code].map((key, i) => ({ key, time: i * 4 }));
+            keys.push({ key: 'Enter', time: code.length * 4 });
+            keys.forEach((k, i) => {
+              h.press(k);
+              if (i === stallAfter) {
+                h.stall(k.time + busyMs);
+                if (extraTurnLost) h.stall(k.time + busyMs + 1);
+              }
+            });
+            h.advanceTo(100_000);
+            expect(h.scans).toEqual([code]);
+            expect(h.released).toEqual([]);
+          },
+        ),
+      );
+    });
   });
 });

@@ -1,13 +1,27 @@
 /** This device's enrollment (hub, branch, device name) and the app facts shown in Settings. */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { ConsoleInput, ConsoleOutput, EnrollmentInfo } from '../../../electron/core/api/contract';
+import { ref, watch } from 'vue';
+import { setBrandTimeZone } from '../i18n/brandTime';
+import type {
+  ConsoleInput,
+  ConsoleOutput,
+  EnrollmentInfo,
+  SessionStaff,
+} from '../../../electron/core/api/contract';
 import { useApi } from '../api';
+
+/** Who may move the device to its hub's new address or make it enroll again (the core checks too). */
+export const DEVICE_MANAGER_ROLES: readonly SessionStaff['role'][] = ['sales_manager', 'supervisor', 'admin'];
 
 export const useEnrollmentStore = defineStore('enrollment', () => {
   const api = useApi();
   const info = ref<EnrollmentInfo | null>(null);
   const appInfo = ref<ConsoleOutput<'app.info'> | null>(null);
+  // Every time on screen follows the brand's zone from the moment it is known.
+  watch(
+    () => info.value?.timeZone,
+    (tz) => setBrandTimeZone(tz),
+  );
 
   async function refresh() {
     const [enrollment, app] = await Promise.all([api.call('enrollment.get'), api.call('app.info')]);
@@ -19,5 +33,15 @@ export const useEnrollmentStore = defineStore('enrollment', () => {
     info.value = await api.call('enrollment.enroll', input);
   }
 
-  return { info, appInfo, refresh, enroll };
+  /** Follows the hub to a new address; the hub there must prove it enrolled this device. */
+  async function changeHubUrl(hubUrl: string) {
+    info.value = await api.call('enrollment.changeHubUrl', { hubUrl });
+  }
+
+  /** Forgets this device's enrollment (queued changes stay) to enroll again. */
+  async function leave() {
+    info.value = await api.call('enrollment.leave');
+  }
+
+  return { info, appInfo, refresh, enroll, changeHubUrl, leave };
 });

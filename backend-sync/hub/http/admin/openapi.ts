@@ -4,7 +4,7 @@
  * `z.toJSONSchema` writes).
  */
 import { z } from 'zod';
-import { EnrollRequest, EnrollResponse } from '../../../protocol';
+import { EnrollRequest, EnrollResponse, IdentifyRequest, IdentifyResponse } from '../../../protocol';
 import type { AdminRoute } from './routes';
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -108,6 +108,24 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[]): Json {
         409: { description: 'PAIRING_CODE_USED', content: json({ $ref: '#/components/schemas/ErrorBody' }) },
         426: {
           description: 'PROTOCOL_UNSUPPORTED',
+          content: json({ $ref: '#/components/schemas/ErrorBody' }),
+        },
+      },
+    },
+  };
+  paths['/api/devices/identify'] = {
+    post: {
+      operationId: 'identifyDevice',
+      summary:
+        'Prove this hub enrolled a device: HMAC-SHA256 of the nonce keyed with the device token hash (no bearer token)',
+      tags: ['devices'],
+      security: [],
+      requestBody: { required: true, content: json(jsonSchema(IdentifyRequest, 'input')) },
+      responses: {
+        200: { description: 'Identified', content: json(jsonSchema(IdentifyResponse, 'output')) },
+        400: errorRef(400),
+        404: {
+          description: 'NOT_FOUND: this hub did not enroll that device (or it is revoked)',
           content: json({ $ref: '#/components/schemas/ErrorBody' }),
         },
       },

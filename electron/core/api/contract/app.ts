@@ -16,6 +16,8 @@ export const EnrollmentInfo = z.object({
   branchName: z.string().nullable(),
   /** Prefilled on the enrollment screen (the embedded demo hub, or configuration). */
   suggestedHubUrl: z.string().nullable(),
+  /** The brand's IANA time zone: every time on screen is shown in it (null before enrollment). */
+  timeZone: z.string().nullable(),
 });
 export type EnrollmentInfo = z.infer<typeof EnrollmentInfo>;
 

@@ -67,7 +67,7 @@ describe('migration 006 (lean outbox)', () => {
 
     expect(await db('outbox').orderBy('seq')).toEqual(before);
     expect((await readQueued(db, 10)).map((e) => e.mutation.id)).toEqual(['m-4', 'm-6']);
-    expect(await countByStatus(db)).toEqual({ queued: 2, rejected: 1, conflicts: 1 });
+    expect(await countByStatus(db)).toEqual({ queued: 2, queuedRedemptions: 0, rejected: 1, conflicts: 1 });
     expect(await db('signins').select('id', 'mutation_id')).toEqual([{ id: 'signin-1', mutation_id: 'm-1' }]);
     expect(await db('till_verification_failures').select('id', 'mutation_id')).toEqual([
       { id: 'failure-1', mutation_id: 'm-2' },

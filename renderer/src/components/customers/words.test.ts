@@ -15,6 +15,7 @@ import {
   customersErrorText,
   holderLabel,
   initialOf,
+  requestLine,
   staffLabel,
 } from './words';
 
@@ -173,5 +174,13 @@ describe('customers words', () => {
     expect(total('en', 100000)).toBe('100000 customers');
     expect(total('zh-TW', 1)).toBe('共 1 位顧客');
     expect(total('zh-TW', 7)).toBe('共 7 位顧客');
+  });
+});
+
+describe('an add request line', () => {
+  it('shows a number added without a name once, not as "number · number"', () => {
+    expect(requestLine(zh, { name: '+852 9123 4567', phone: '+852 9123 4567' })).toBe('+852 9123 4567');
+    expect(requestLine(zh, { name: '+85291234567', phone: '+852 9123 4567' })).toBe('+852 9123 4567');
+    expect(requestLine(zh, { name: '陳大文', phone: '+852 9123 4567' })).toBe('陳大文 · +852 9123 4567');
   });
 });

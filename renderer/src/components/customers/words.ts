@@ -23,6 +23,13 @@ export const LINE_TEXT_MAX = 5000;
 export const WHATSAPP_TEXT_MAX = 4096;
 
 /** "銷售人員 - 林小美" / "Sales associate - Mei Lin"; the name alone when the role is unknown. */
+/** An add request's line: the name and the number, or the number once when it is the name too. */
+export function requestLine(t: T, request: Pick<CustomerAddRequest, 'name' | 'phone'>): string {
+  const sameDigits = (a: string, b: string) => a.replace(/\D/g, '') === b.replace(/\D/g, '');
+  if (request.name === '' || sameDigits(request.name, request.phone)) return request.phone;
+  return t('customerAdd.requestLine', { name: request.name, phone: request.phone });
+}
+
 export function staffLabel(t: T, staff: StaffRef): string {
   if (!staff) return t('customers.someoneElse');
   if (!staff.role) return staff.displayName;

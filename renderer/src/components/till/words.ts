@@ -2,6 +2,7 @@
  * The till's facts → words: a verdict's tone, icon, headline and reason lines, and the till's error
  * codes with their details. Pure (takes `t` and the locale), so it is tested without a screen.
  */
+import { brandTimeZone, dateLocale } from '../../i18n/brandTime';
 import type { TillVerdict } from '../../../../electron/core/api/contract';
 import { ApiCallError } from '../../api';
 import { errorText } from '../../i18n/format';
@@ -46,9 +47,11 @@ const KNOWN_PROBLEMS = new Set([
 ]);
 
 /** Date and minute, e.g. "2026/11/30 23:59" (zh-TW) or "11/30/2026, 23:59" (en). */
+/** A date and time in the brand's zone and the interface language (i18n/brandTime.ts). */
 export function formatDateTime(locale: string, at: string | Date): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  return new Intl.DateTimeFormat(locale, {
+  return new Intl.DateTimeFormat(dateLocale(locale), {
+    timeZone: brandTimeZone(),
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

@@ -3,6 +3,7 @@ import type { TillMessages } from './zh-TW';
 
 const tillEn: TillMessages = {
   till: {
+    scanWaitsForDialog: 'Scan received: the result shows once this dialog is closed.',
     scanPrompt: 'Scan a coupon barcode',
     scanHint: 'The scanner works on every screen. For a damaged barcode, type it below.',
     verdictLabel: 'Scan result',
@@ -28,8 +29,8 @@ const tillEn: TillMessages = {
     noCustomer: '—',
     recent: 'Recent redemptions on this device',
     recentEmpty: 'No redemptions yet',
-    offlineBanner: 'Offline — for {duration}, {count} waiting to sync',
-    offlineBannerNoSince: 'Offline — {count} waiting to sync',
+    offlineBanner: 'Offline — for {duration}, {count} redemption(s) waiting to sync',
+    offlineBannerNoSince: 'Offline — {count} redemption(s) waiting to sync',
     offlineNote: 'Redemptions are kept on this device and upload when the connection returns.',
   },
   verdict: {
@@ -67,10 +68,11 @@ const tillEn: TillMessages = {
     },
   },
   verify: {
+    wrongTitle: 'Wrong verification code',
     title: 'This coupon needs a verification code',
     label: 'Verification code',
     submit: 'Redeem',
-    wrong: 'Wrong verification code. {count} tries left.',
+    triesLeft: 'The coupon was not redeemed. Tries left: {count}.',
     locked: 'Too many wrong verification codes. This coupon is locked on this device until {time}.',
   },
   syncState: {

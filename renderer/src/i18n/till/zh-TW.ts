@@ -4,6 +4,7 @@
  */
 const tillZhTW = {
   till: {
+    scanWaitsForDialog: '已收到掃描，關閉對話框後顯示結果。',
     scanPrompt: '請掃描優惠券條碼',
     scanHint: '掃描器在任何畫面都能使用；條碼損壞時請在下方手動輸入。',
     verdictLabel: '掃描結果',
@@ -29,8 +30,8 @@ const tillZhTW = {
     noCustomer: '—',
     recent: '此裝置最近的兌換',
     recentEmpty: '尚無兌換紀錄',
-    offlineBanner: '離線中 — 已離線 {duration}，{count} 筆資料待同步',
-    offlineBannerNoSince: '離線中 — {count} 筆資料待同步',
+    offlineBanner: '離線中 — 已離線 {duration}，{count} 筆兌換待同步',
+    offlineBannerNoSince: '離線中 — {count} 筆兌換待同步',
     offlineNote: '兌換會先存在此裝置，恢復連線後自動上傳。',
   },
   verdict: {
@@ -67,10 +68,11 @@ const tillZhTW = {
     },
   },
   verify: {
+    wrongTitle: '驗證碼錯誤',
     title: '此優惠券需要驗證碼',
     label: '驗證碼',
     submit: '確認兌換',
-    wrong: '驗證碼錯誤，還可再試 {count} 次。',
+    triesLeft: '優惠券尚未兌換。還可再試 {count} 次。',
     locked: '驗證碼錯誤次數過多，此優惠券在本裝置鎖定至 {time}。',
   },
   syncState: {
