@@ -95,6 +95,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       whatsappApiBaseUrl: config.whatsappApiBaseUrl,
       webhookBodyLimit: config.webhookBodyLimit,
       ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.whatsappStatusWaitMs ? { whatsappStatusWaitMs: options.whatsappStatusWaitMs } : {}),
     });
 
     sendQueued = () => channels.sender.kick();
