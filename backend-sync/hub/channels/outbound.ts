@@ -10,7 +10,8 @@
  *   LINE reply             tried again with the same token while it is usable: 200 means the
  *                          first attempt never arrived; LINE's 400 cannot tell "used" from
  *                          "expired", so the row becomes 'unknown' (never pushed as well).
- *   WhatsApp               the Cloud API has no idempotency key, so the row becomes 'unknown' and
+ *   WhatsApp               the Cloud API has no idempotency key, so the row becomes 'unknown' (so
+ *                          does one that got no answer or a 5xx) and
  *                          is not sent again unchecked: each message carries our id as
  *                          biz_opaque_callback_data, which the platform's status webhooks echo;
  *                          a status settles the row (channels/statuses.ts), and only a row no
@@ -306,7 +307,9 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
           kind = 'push';
           continue;
         }
-        if (channel?.kind === 'whatsapp' && error.maybeDelivered) {
+        // WhatsApp has no idempotency key: no answer, or a 5xx ("something went wrong"), may
+        // hide a message that went out. Only a status webhook can tell.
+        if (channel?.kind === 'whatsapp' && (error.maybeDelivered || (error.extra.status ?? 0) >= 500)) {
           return await markUnknown(row, channel, `no answer from the platform: ${error.message}`, attempts);
         }
         // No answer to a reply: LINE may have taken the token, so it must not be pushed as well.
