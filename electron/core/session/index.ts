@@ -98,6 +98,10 @@ export function createSessions(deps: SessionDeps) {
     }
 
     const staff = await findEligibleStaff(key, brandId, branchId);
+    // Locked at the hub for wrong PINs on any device: refused here too, before the PIN is tried.
+    if (staff?.pinLockedUntil && new Date(staff.pinLockedUntil) > deps.clock.now()) {
+      throw lockedError(new Date(staff.pinLockedUntil));
+    }
     const pinMatches = verifySecret(input.pin, staff?.pinHash ?? dummyPinHash());
     if (!staff || !pinMatches) throw await recordFailure(key);
 
