@@ -12,7 +12,7 @@ import { openHubDb, type HubDbKind, dbKind } from './db';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerAdminRoutes } from './http/admin';
-import { installErrorHandler } from './http/errors';
+import { frameworkErrors, installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
@@ -53,7 +53,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
 
     // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
-    const server = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+    const server = Fastify({
+      loggerInstance: logger,
+      bodyLimit: 1024 * 1024,
+      frameworkErrors,
+    }) as unknown as FastifyInstance;
     app = server;
     installErrorHandler(server);
     // WHY one server: consoles need one URL for enroll (HTTP) and sync (socket.io), and the shop's

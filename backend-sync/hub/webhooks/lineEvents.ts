@@ -27,7 +27,8 @@ const word = z.string().max(40);
 export const LineEvent = z.looseObject({
   type: word,
   webhookEventId: platformId,
-  timestamp: z.number(),
+  /** Milliseconds since the epoch, within what a Date can hold (a time we can store and compare). */
+  timestamp: z.number().int().min(0).max(4_102_444_800_000),
   mode: word.optional(),
   replyToken: platformId.optional(),
   source: z.looseObject({ type: word, userId: platformId.optional() }).optional(),

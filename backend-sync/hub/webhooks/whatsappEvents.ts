@@ -25,7 +25,8 @@ const waId = z.string().regex(/^\d{4,20}$/);
 export const WhatsappMessage = z.looseObject({
   from: waId,
   id: platformId,
-  timestamp: word,
+  /** Seconds since the epoch, as a string. */
+  timestamp: z.string().regex(/^\d{1,12}$/),
   type: word,
   text: z.looseObject({ body: z.string().max(5000) }).optional(),
   button: z.looseObject({ text: z.string().max(5000) }).optional(),
@@ -84,9 +85,10 @@ export interface WhatsappHandlerDeps {
   ids: IdGenerator;
 }
 
+/** Seconds since the epoch as an ISO time; the fallback for anything a Date cannot hold. */
 const epoch = (seconds: string, fallback: Date): string => {
-  const n = Number(seconds);
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : fallback.toISOString();
+  const at = new Date(Number(seconds) * 1000);
+  return Number(seconds) > 0 && !Number.isNaN(at.getTime()) ? at.toISOString() : fallback.toISOString();
 };
 
 function interactiveTitle(interactive: unknown): string | undefined {
