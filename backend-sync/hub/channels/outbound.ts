@@ -15,7 +15,8 @@
  *                          is not sent again unchecked: each message carries our id as
  *                          biz_opaque_callback_data, which the platform's status webhooks echo;
  *                          a status settles the row (channels/statuses.ts), and only a row no
- *                          status named within whatsappStatusWaitMs is sent again.
+ *                          status named within whatsappStatusWaitMs of the hub being up (each
+ *                          start restarts the wait) is sent again.
  * A LINE reply token is used only until reply_by (about a minute after the event); after that,
  * or when LINE refuses a token we never used, the message goes as a push with its retry key.
  */
@@ -37,8 +38,13 @@ export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'unknown' | 'failed
  * (the emulator: REPLY_TOKEN_TTL_MS); the margin covers the call itself and clock drift.
  */
 export const REPLY_TOKEN_USABLE_MS = 50_000;
-/** How long a WhatsApp message of unknown outcome waits for a status webhook naming it. */
-export const DEFAULT_WHATSAPP_STATUS_WAIT_MS = 15 * 60_000;
+/**
+ * How long a WhatsApp message of unknown outcome waits, with the hub up, for a status webhook
+ * naming it before it is sent again. It must outlast the platform's pause between retries of a
+ * webhook the hub missed, or a message that did go out is sent twice; a message that never left
+ * is that much later.
+ */
+export const DEFAULT_WHATSAPP_STATUS_WAIT_MS = 30 * 60_000;
 
 export interface OutboundInput {
   brandId: string;
@@ -188,7 +194,21 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
     recheck.unref();
   };
 
+  // A status webhook the platform could not deliver while the hub was down comes on its retry,
+  // which needs the hub up: each start gives the unknowns their whole wait again.
+  let waitsRestarted = false;
+  const restartWaits = async (): Promise<void> => {
+    if (waitsRestarted) return;
+    waitsRestarted = true;
+    await deps
+      .db('outbound_messages')
+      .where({ status: 'unknown' })
+      .whereNotNull('next_attempt_at')
+      .update({ next_attempt_at: new Date(deps.clock.now().getTime() + statusWaitMs).toISOString() });
+  };
+
   const drain = async (): Promise<void> => {
+    await restartWaits();
     do {
       again = false;
       const waiting: { row: Row; uncertain: boolean }[] = [];
