@@ -94,6 +94,8 @@ export const WhatsAppInboundText = z.object({
 export const WhatsAppStatus = z.object({
   id: wamid,
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  /** The sender's reference from the message request, echoed back. */
+  biz_opaque_callback_data: z.string().optional(),
   timestamp: unixSeconds,
   recipient_id: z.string(),
   conversation: z
