@@ -88,7 +88,7 @@ export const StaffRow = z.object({
    * Locked at the hub for wrong PINs (on any device) until then: tills refuse the sign-in with
    * SIGNIN_LOCKED until this time. Absent or null: not locked.
    */
-  pinLockedUntil: isoDateTime.nullable().optional(),
+  signInLockedUntil: isoDateTime.nullable().optional(),
 });
 export type StaffRow = z.infer<typeof StaffRow>;
 

@@ -14,11 +14,11 @@ import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } 
 export function toStaffView(row: Record<string, unknown>, now?: Date): StaffView {
   const { pinHash: _pinHash, ...view } = toStaffRow(row);
   // A PIN lock at the hub (realtime/pinGuard.ts), while it lasts, for the back office to see.
-  const locked = row.pin_locked_until == null ? null : String(row.pin_locked_until);
+  const locked = row.sign_in_locked_until == null ? null : String(row.sign_in_locked_until);
   return {
     ...view,
     createdAt: String(row.created_at),
-    ...(now ? { pinLockedUntil: locked && locked > now.toISOString() ? locked : null } : {}),
+    ...(now ? { signInLockedUntil: locked && locked > now.toISOString() ? locked : null } : {}),
   };
 }
 
@@ -75,7 +75,7 @@ export async function listStaff(db: Knex, deps: CatalogDeps, brandId: string): P
     .leftJoin('pin_failures as f', 'f.staff_id', 's.id')
     .where({ 's.brand_id': brandId })
     .orderBy([{ column: 's.staff_code' }])
-    .select('s.*', 'f.locked_until as pin_locked_until')) as Record<string, unknown>[];
+    .select('s.*', 'f.locked_until as sign_in_locked_until')) as Record<string, unknown>[];
   const now = deps.clock.now();
   return rows.map((row) => toStaffView(row, now));
 }

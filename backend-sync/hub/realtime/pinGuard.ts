@@ -9,7 +9,7 @@
  *   to PIN_LOCK_MAX_MS. A locked member is refused without checking the PIN, so guessing during
  *   a lock learns nothing. A right PIN (outside a lock) clears the streak. The count is in
  *   `pin_failures`; every lock is kept in `pin_lockouts` (who, from which device, when, until)
- *   and replicated in the member's staff row (`pinLockedUntil`), so every till of the branch
+ *   and replicated in the member's staff row (`signInLockedUntil`), so every till of the branch
  *   refuses the sign-in with SIGNIN_LOCKED as well, and the admin API lists it.
  */
 import type { Knex } from 'knex';
@@ -108,7 +108,7 @@ export function createPinGuard(): PinGuard {
           entity: 'staff',
           id: staffId,
           op: 'upsert',
-          data: { ...toStaffRow(staff), pinLockedUntil: lockedUntil },
+          data: { ...toStaffRow(staff), signInLockedUntil: lockedUntil },
           at: now,
         });
         return lockedUntil;

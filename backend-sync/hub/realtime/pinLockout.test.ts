@@ -53,14 +53,15 @@ describe.each(testDbKinds())('PIN lockout at the hub on %s', (kind) => {
     const listed = await fetch(`${h.hub.url}/api/admin/brands/${h.fixture.brandId}/staff`, {
       headers: { authorization: 'Bearer test-admin-token' },
     });
-    const items = ((await listed.json()) as { items: { id: string; pinLockedUntil: string | null }[] }).items;
-    expect(items.find((s) => s.id === who.id)?.pinLockedUntil).toBe(until);
-    expect(items.filter((s) => s.pinLockedUntil !== null)).toHaveLength(1);
+    const items = ((await listed.json()) as { items: { id: string; signInLockedUntil: string | null }[] })
+      .items;
+    expect(items.find((s) => s.id === who.id)?.signInLockedUntil).toBe(until);
+    expect(items.filter((s) => s.signInLockedUntil !== null)).toHaveLength(1);
     // And every till of the branch gets the lock with the staff row.
     const d = await connectFixtureDevice(h, 'device-a1');
     const page = await request<PullResponse>(d.socket, SyncEvent.pull, { cursor: 0 });
     const staffChanges = page.changes.filter((c) => c.entity === 'staff' && c.id === who.id);
-    expect(staffChanges.at(-1)).toMatchObject({ data: { pinLockedUntil: until } });
+    expect(staffChanges.at(-1)).toMatchObject({ data: { signInLockedUntil: until } });
     d.socket.disconnect();
 
     // After the lock the right PIN works again.

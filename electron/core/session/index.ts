@@ -99,8 +99,8 @@ export function createSessions(deps: SessionDeps) {
 
     const staff = await findEligibleStaff(key, brandId, branchId);
     // Locked at the hub for wrong PINs on any device: refused here too, before the PIN is tried.
-    if (staff?.pinLockedUntil && new Date(staff.pinLockedUntil) > deps.clock.now()) {
-      throw lockedError(new Date(staff.pinLockedUntil));
+    if (staff?.signInLockedUntil && new Date(staff.signInLockedUntil) > deps.clock.now()) {
+      throw lockedError(new Date(staff.signInLockedUntil));
     }
     const pinMatches = verifySecret(input.pin, staff?.pinHash ?? dummyPinHash());
     if (!staff || !pinMatches) throw await recordFailure(key);

@@ -156,7 +156,7 @@ describe('staff sign-in', () => {
     const until = '2026-01-05T10:10:00.000Z';
     await writeTransaction(db, (trx) =>
       applyChanges(trx, [
-        { seq: 10, entity: 'staff', op: 'upsert', id: 'st-amy', data: staff({ pinLockedUntil: until }) },
+        { seq: 10, entity: 'staff', op: 'upsert', id: 'st-amy', data: staff({ signInLockedUntil: until }) },
       ]),
     );
     await expect(sessions.signIn({ staffCode: 'AMY01', pin: '1234' })).rejects.toMatchObject({
