@@ -38,7 +38,7 @@ export default defineConfig(
     // docs/architecture.md "Dependency rules": renderer → the ConsoleApi contract only; core →
     // never Electron, never the hub; domain and protocol → nothing of ours; main → core only (the
     // demo hub is a separate process started by scripts/); test harnesses live in electron/testing
-    // and tests may import anything. scripts/boundaries.test.ts proves a wrong import fails.
+    // and backend-sync/hub/testing, and they and tests may import anything. scripts/boundaries.test.ts proves a wrong import fails.
     files: ['**/*.{ts,vue,js}'],
     plugins: { boundaries },
     settings: {
@@ -48,7 +48,11 @@ export default defineConfig(
         { type: 'main', pattern: 'electron/main/**', partialMatch: false },
         { type: 'preload', pattern: 'electron/preload/**', partialMatch: false },
         { type: 'webhost', pattern: 'electron/webhost/**', partialMatch: false },
-        { type: 'testing', pattern: 'electron/testing/**', partialMatch: false },
+        {
+          type: 'testing',
+          pattern: ['electron/testing/**', 'backend-sync/hub/testing/**'],
+          partialMatch: false,
+        },
         { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
         { type: 'protocol', pattern: 'backend-sync/protocol/**', partialMatch: false },
         { type: 'domain', pattern: 'backend-sync/domain/**', partialMatch: false },
@@ -57,7 +61,16 @@ export default defineConfig(
         { type: 'tooling', pattern: ['scripts/**', 'e2e/**', 'bench/**'], partialMatch: false },
       ],
       'boundaries/files': [
-        { category: 'test', pattern: ['**/*.test.ts', '**/*.e2e.ts'] },
+        // Tests, and the hub's per-feature test helpers beside them (never imported by the hub).
+        {
+          category: 'test',
+          pattern: [
+            '**/*.test.ts',
+            '**/*.e2e.ts',
+            'backend-sync/**/testSupport.ts',
+            'backend-sync/**/testing.ts',
+          ],
+        },
         // The ConsoleApi contract: part of the core, and the one piece of it the renderer may see.
         {
           category: 'contract',

@@ -9,6 +9,7 @@
  * Screenshots: e2e/.artifacts/screenshots, or $E2E_SCREENSHOTS (docs/screenshots) as till-*.png.
  * The renderer build is reused (npm run test:e2e builds it first; console.e2e.ts rebuilds it).
  */
+import { maskName } from '../backend-sync/domain/maskName';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -171,7 +172,8 @@ describe('the till in the browser', () => {
     const facts = await demoFacts(hub.url);
     const claim = (await facts.fixedCodeClaims('OMO2026VIP')).find((c) => c.code !== 'XYLBWNG2YL')!;
     await scanExpect(`OMO-CT1-${claim.claimToken}`, '可兌換');
-    await see(panel().getByText(claim.customerName ?? '—', { exact: true }));
+    // Tills get the customer's name masked (docs/protocol.md); the admin API has it in full.
+    await see(panel().getByText(maskName(claim.customerName) ?? '—', { exact: true }));
   });
 
   it('redeems a coupon that needs a verification code once the right code is typed', async () => {

@@ -94,6 +94,8 @@ export const WhatsAppInboundText = z.object({
 export const WhatsAppStatus = z.object({
   id: wamid,
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  /** The sender's reference from the message request, echoed back. */
+  biz_opaque_callback_data: z.string().optional(),
   timestamp: unixSeconds,
   recipient_id: z.string(),
   conversation: z
@@ -143,6 +145,8 @@ export type WhatsAppWebhook = z.infer<typeof WhatsAppWebhook>;
 const WhatsAppBase = z.looseObject({
   messaging_product: z.literal('whatsapp'),
   recipient_type: z.literal('individual').optional(),
+  /** Echoed in every status webhook of the message (the sender's own reference). */
+  biz_opaque_callback_data: z.string().max(512).optional(),
   to: z.string().regex(/^\+?\d{6,15}$/, 'to must be a phone number in international format'),
 });
 

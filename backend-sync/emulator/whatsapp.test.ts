@@ -89,6 +89,29 @@ describe('the messages endpoint', () => {
     ]);
   });
 
+  it('echoes biz_opaque_callback_data in every status, and posts a status the hub missed again', async () => {
+    await emulator.say({ channel: 'whatsapp', user: '85291234567', text: 'hi' }); // opens the window
+    // The hub is down when the message is sent: nothing listens where the statuses go.
+    const down = await startFakeHub();
+    const downUrl = down.url;
+    await down.close();
+    emulator.setHubUrl(downUrl);
+    const response = await send({ ...text('+85291234567', 'hi'), biz_opaque_callback_data: 'our-id-1' });
+    expect(response.status).toBe(200);
+    const { messages } = (await response.json()) as { messages: { id: string }[] };
+    // The hub is back: the statuses arrive after all, in order, each naming our id.
+    emulator.setHubUrl(hub.url);
+    await hub.waitFor(4, 10_000);
+    const statuses = hub.received
+      .slice(1)
+      .map((w) => WhatsAppWebhook.parse(w.json).entry[0]!.changes[0]!.value.statuses![0]!);
+    expect(statuses.map((s) => [s.id, s.status, s.biz_opaque_callback_data])).toEqual([
+      [messages[0]!.id, 'sent', 'our-id-1'],
+      [messages[0]!.id, 'delivered', 'our-id-1'],
+      [messages[0]!.id, 'read', 'our-id-1'],
+    ]);
+  });
+
   it('fails a free-form message outside the 24-hour window with 131047; templates go through', async () => {
     const refused = await send(text('85290000000', 'hello stranger'));
     expect(refused.status).toBe(200); // the platform accepts, then reports the failure

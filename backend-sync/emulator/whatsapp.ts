@@ -3,6 +3,8 @@
  * id}/messages` with the Graph API's bearer check and error bodies, answered like the platform,
  * then the delivery story posted back to the hub as signed `statuses` webhooks: sent → delivered
  * → read, or sent → failed (131047) for a free-form message outside the customer's 24-hour window.
+ * Each status carries the message's `biz_opaque_callback_data`, and like Meta the emulator keeps
+ * posting a status the hub did not take (down, or not 200) until it does (or the emulator closes).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock';
@@ -17,7 +19,7 @@ export interface WhatsAppRouteDeps {
   state: EmulatorState;
   clock: Clock;
   poster: WebhookPoster;
-  /** Pause between status webhooks (sent, delivered, read). */
+  /** Pause between status webhooks (sent, delivered, read), and between retries of one. */
   statusDelayMs: number;
   /** Refuse free-form messages outside the 24-hour customer service window, as the platform does. */
   enforceWindow: boolean;
@@ -25,6 +27,8 @@ export interface WhatsAppRouteDeps {
 }
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Posts of one status the hub did not take before the emulator gives up on it. */
+const STATUS_TRIES = 30;
 
 function graphError(reply: FastifyReply, status: number, code: number, message: string, extra: object = {}) {
   return reply.code(status).send({
@@ -41,7 +45,12 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
 
   function statusPayload(
     channel: ResolvedWhatsAppChannel,
-    status: { id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; recipient: string },
+    status: {
+      id: string;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      recipient: string;
+      callbackData: string | undefined;
+    },
   ): WhatsAppWebhook {
     const failed = status.status === 'failed';
     return {
@@ -64,6 +73,9 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
                     status: status.status,
                     timestamp: unixNow(),
                     recipient_id: status.recipient,
+                    ...(status.callbackData === undefined
+                      ? {}
+                      : { biz_opaque_callback_data: status.callbackData }),
                     ...(failed
                       ? {
                           errors: [
@@ -89,23 +101,35 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
     };
   }
 
-  /** Posts the statuses one after another, `statusDelayMs` apart; stops when the emulator closes. */
+  /**
+   * Posts the statuses one after another, `statusDelayMs` apart. A status the hub did not take is
+   * posted again, backing off to 5 s, up to STATUS_TRIES times (Meta retries for days), so a hub
+   * that was down still hears how its messages went.
+   */
   function tellStatuses(
     channel: ResolvedWhatsAppChannel,
-    id: string,
-    recipient: string,
+    message: { id: string; recipient: string; callbackData: string | undefined },
     steps: ('sent' | 'delivered' | 'read' | 'failed')[],
+    failures = 0,
   ): void {
     if (!deps.poster.hubUrl()) return;
     const [next, ...rest] = steps;
-    if (!next || closed) return;
+    if (!next || closed || failures >= STATUS_TRIES) return;
+    const delay = Math.min(deps.statusDelayMs * 2 ** failures, 5_000);
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (closed) return;
-      deps.poster
-        .whatsapp(statusPayload(channel, { id, status: next, recipient }), channel.appSecret)
-        .then(() => tellStatuses(channel, id, recipient, rest), deps.onBackgroundError);
-    }, deps.statusDelayMs);
+      deps.poster.whatsapp(statusPayload(channel, { ...message, status: next }), channel.appSecret).then(
+        (answer) =>
+          answer.status === 200
+            ? tellStatuses(channel, message, rest)
+            : tellStatuses(channel, message, steps, failures + 1),
+        (err: unknown) => {
+          deps.onBackgroundError(err);
+          tellStatuses(channel, message, steps, failures + 1);
+        },
+      );
+    }, delay);
     timers.add(timer);
   }
 
@@ -165,7 +189,11 @@ export function registerWhatsAppRoutes(app: FastifyInstance, deps: WhatsAppRoute
       const lastInbound = state.lastInboundAt(channel.phoneNumberId, waId);
       const inWindow = lastInbound !== undefined && clock.now().getTime() - lastInbound < WINDOW_MS;
       const refused = deps.enforceWindow && body.type !== 'template' && !inWindow;
-      tellStatuses(channel, id, waId, refused ? ['failed'] : ['sent', 'delivered', 'read']);
+      tellStatuses(
+        channel,
+        { id, recipient: waId, callbackData: body.biz_opaque_callback_data },
+        refused ? ['failed'] : ['sent', 'delivered', 'read'],
+      );
       return {
         messaging_product: 'whatsapp',
         contacts: [{ input: body.to, wa_id: waId }],

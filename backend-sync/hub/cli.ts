@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../domain/errors';
+import { HUB_CLI_OPTIONS } from './cliOptions';
 import { DEMO_ADMIN_TOKEN } from './config';
 import { createHub, type Hub } from './server';
 
@@ -14,17 +15,7 @@ const USAGE = `Usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data ./
   HUB_ADMIN_TOKEN=…          bearer token of the admin API (default: ${DEMO_ADMIN_TOKEN} with --demo, else random)`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '4100' },
-      host: { type: 'string', default: '127.0.0.1' },
-      data: { type: 'string', default: './var/hub' },
-      demo: { type: 'boolean', default: false },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ options: HUB_CLI_OPTIONS, strict: true });
   if (values.help) {
     console.log(USAGE);
     return;

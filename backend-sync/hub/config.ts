@@ -34,9 +34,13 @@ export interface HubOptions {
   socketPath?: string;
   /**
    * Fault points for fault-injection tests (electron/testing/faults); a no-op when absent. Called
-   * synchronously at `push:after-commit-before-ack` (see realtime/push.ts). Never set in production.
+   * synchronously at `push:after-commit-before-ack` (see realtime/push.ts) and at the outbound
+   * sender's `outbound:before-send` / `outbound:after-send` (channels/outbound.ts). Never set in
+   * production.
    */
   faults?: (point: string) => void;
+  /** How long a WhatsApp message of unknown outcome waits for a status webhook (default 15 min). */
+  whatsappStatusWaitMs?: number;
   /** LINE Messaging API base URL (default https://api.line.me, env LINE_API_BASE_URL): the emulator in dev. */
   lineApiBaseUrl?: string;
   /** LINE content API base URL (default https://api-data.line.me, env LINE_DATA_API_BASE_URL). */

@@ -13,7 +13,7 @@ import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerIdentifyRoute } from './devices/identify';
 import { registerAdminRoutes } from './http/admin';
-import { installErrorHandler } from './http/errors';
+import { frameworkErrors, installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
@@ -54,7 +54,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
 
     // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
-    const server = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+    const server = Fastify({
+      loggerInstance: logger,
+      bodyLimit: 1024 * 1024,
+      frameworkErrors,
+    }) as unknown as FastifyInstance;
     app = server;
     installErrorHandler(server);
     // WHY one server: consoles need one URL for enroll (HTTP) and sync (socket.io), and the shop's
@@ -97,6 +101,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       whatsappApiBaseUrl: config.whatsappApiBaseUrl,
       webhookBodyLimit: config.webhookBodyLimit,
       ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.whatsappStatusWaitMs ? { whatsappStatusWaitMs: options.whatsappStatusWaitMs } : {}),
     });
 
     sendQueued = () => channels.sender.kick();

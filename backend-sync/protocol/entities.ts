@@ -104,6 +104,11 @@ export const StaffRow = z.object({
   /** Salted scrypt hash (see domain/secrets.ts); never the PIN itself. */
   pinHash: z.string(),
   active: z.boolean(),
+  /**
+   * Locked at the hub for wrong PINs (on any device) until then: tills refuse the sign-in with
+   * SIGNIN_LOCKED until this time. Absent or null: not locked.
+   */
+  signInLockedUntil: isoDateTime.nullable().optional(),
 });
 export type StaffRow = z.infer<typeof StaffRow>;
 

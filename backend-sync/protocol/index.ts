@@ -132,7 +132,14 @@ export const Poke = z.object({ cursor: z.number().int().nonnegative() });
 export type Poke = z.infer<typeof Poke>;
 
 /** Every acknowledgement is either a value or an error with a code (never a thrown string). */
-export const AckError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const AckError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** e.g. SIGNIN_LOCKED: `retryAt`; RATE_LIMITED: `retryAfterMs`. */
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
 export type AckError = z.infer<typeof AckError>;
 
 // ---------------------------------------------------------------------------------------------

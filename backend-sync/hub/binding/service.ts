@@ -17,6 +17,7 @@ import {
 } from '../../domain/binding';
 import type { Clock, IdGenerator } from '../../domain/clock';
 import { recordCustomerChange } from '../customers/replication';
+import { storableName, storableUrl } from '../http/inputBounds';
 import { repliesFor, type BindingSettings } from './settings';
 
 type Row = Record<string, unknown>;
@@ -48,9 +49,15 @@ export interface UpsertResult {
 export async function upsertChannelCustomer(
   trx: Knex.Transaction,
   deps: ServiceDeps,
-  contact: ChannelContact,
+  given: ChannelContact,
 ): Promise<UpsertResult> {
   const at = deps.clock.now();
+  // Names and pictures come from the platform's profile: clipped to what the columns hold.
+  const contact = {
+    ...given,
+    displayName: storableName(given.displayName),
+    avatarUrl: storableUrl(given.avatarUrl),
+  };
   const key = { brand_id: contact.brandId, channel: contact.channel, channel_user_id: contact.channelUserId };
   const existing: Row | undefined = await trx('customers').where(key).first();
   if (!existing) {

@@ -44,7 +44,7 @@ export function createBroadcastProgress(deps: BroadcastProgressDeps): BroadcastP
         counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + Number(c.n), 0);
       const sent = count('sent', 'delivered', 'read');
       const failed = count('failed');
-      const done = count('queued') === 0;
+      const done = count('queued', 'sending') === 0;
       if (sent === Number(broadcast.sent) && failed === Number(broadcast.failed) && !done) return null;
       const now = deps.clock.now();
       const update = { sent, failed, state: done ? 'done' : 'sending', updated_at: now.toISOString() };

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { BarcodeType } from '../../protocol';
 import { couponScopes, recordChange, type ChangeInput } from '../db/changes';
-import { toClaimRow } from '../db/rows';
+import { claimForDevices, toClaimRow } from '../db/rows';
 import { recordChanges } from './changeLog';
 import { codeProblem, generateClaimCode, generateClaimToken } from './codes';
 import { assertCodeFree, requireCoupon } from './coupons';
@@ -113,7 +113,7 @@ async function createClaims(
       entity: 'claim',
       id: view.id,
       op: 'upsert',
-      data: view,
+      data: claimForDevices(view),
       at: now,
     }));
     if (changes.length === 1) await recordChange(trx, changes[0]!);

@@ -28,7 +28,7 @@ describe.each(testDbKinds())('staff on %s', (kind) => {
       pin: '567890',
     });
     expect(admin).toMatchObject({ staffCode: 'A001', role: 'admin', branchId: null, active: true });
-    expect(JSON.stringify([admin, associate, await listStaff(t.db, brand.id)])).not.toMatch(
+    expect(JSON.stringify([admin, associate, await listStaff(t.db, deps, brand.id)])).not.toMatch(
       /pin|scrypt|1234|567890/i,
     );
 

@@ -11,9 +11,15 @@ import { requireBranch } from './branches';
 import { CreateStaffInput, type StaffView } from './schemas';
 import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
 
-export function toStaffView(row: Record<string, unknown>): StaffView {
+export function toStaffView(row: Record<string, unknown>, now?: Date): StaffView {
   const { pinHash: _pinHash, ...view } = toStaffRow(row);
-  return { ...view, createdAt: String(row.created_at) };
+  // A PIN lock at the hub (realtime/pinGuard.ts), while it lasts, for the back office to see.
+  const locked = row.sign_in_locked_until == null ? null : String(row.sign_in_locked_until);
+  return {
+    ...view,
+    createdAt: String(row.created_at),
+    ...(now ? { signInLockedUntil: locked && locked > now.toISOString() ? locked : null } : {}),
+  };
 }
 
 /** Brand-wide staff reach every device of the brand; branch staff only their branch's devices. */
@@ -63,12 +69,15 @@ export async function createStaff(
   });
 }
 
-export async function listStaff(db: Knex, brandId: string): Promise<StaffView[]> {
+export async function listStaff(db: Knex, deps: CatalogDeps, brandId: string): Promise<StaffView[]> {
   await requireBrand(db, brandId);
-  const rows = await db('staff')
-    .where({ brand_id: brandId })
-    .orderBy([{ column: 'staff_code' }]);
-  return rows.map(toStaffView);
+  const rows = (await db('staff as s')
+    .leftJoin('pin_failures as f', 'f.staff_id', 's.id')
+    .where({ 's.brand_id': brandId })
+    .orderBy([{ column: 's.staff_code' }])
+    .select('s.*', 'f.locked_until as sign_in_locked_until')) as Record<string, unknown>[];
+  const now = deps.clock.now();
+  return rows.map((row) => toStaffView(row, now));
 }
 
 export async function requireStaff(

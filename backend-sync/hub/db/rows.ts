@@ -2,6 +2,7 @@
  * Database rows (snake_case, JSON as text) ↔ protocol rows (camelCase, parsed). One mapper per
  * replicated entity, used by the admin API, the demo seed and the sync handlers alike.
  */
+import { maskName } from '../../domain/maskName';
 import type {
   BrandRow,
   BranchRow,
@@ -93,6 +94,16 @@ export const toClaimRow = (r: Db, customerName: string | null = null): ClaimRow 
   redeemedDeviceId: strOrNull(r.redeemed_device_id),
   redeemedStaffId: strOrNull(r.redeemed_staff_id),
   redeemedStaffName: strOrNull(r.redeemed_staff_name),
+});
+
+/**
+ * A claim as it replicates to devices (brand-wide, signed in or not): the customer's name masked
+ * (domain/maskName.ts). The admin API shows the full row; a device learns who a customer is only
+ * from the lists a signed-in staff member's session receives.
+ */
+export const claimForDevices = (claim: ClaimRow): ClaimRow => ({
+  ...claim,
+  customerName: maskName(claim.customerName),
 });
 
 export const toCustomerRow = (r: Db): CustomerRow => ({

@@ -17,7 +17,7 @@ import { createDevice } from '../catalog/devices';
 import { createStaff } from '../catalog/staff';
 import type { CatalogDeps } from '../catalog/support';
 import { couponScopes } from '../db/changes';
-import { toClaimRow } from '../db/rows';
+import { claimForDevices, toClaimRow } from '../db/rows';
 import {
   DEMO_BINDING_STAFF,
   DEMO_BRANCHES,
@@ -218,7 +218,9 @@ async function redeemOne(
     entity: 'claim',
     id: String(claim.id),
     op: 'upsert',
-    data: toClaimRow({ ...claim, ...redeemed }, customer ? String(customer.display_name) : null),
+    data: claimForDevices(
+      toClaimRow({ ...claim, ...redeemed }, customer ? String(customer.display_name) : null),
+    ),
     at: now,
   });
 }

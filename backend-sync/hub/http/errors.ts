@@ -94,6 +94,15 @@ export function installErrorHandler(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route or error handler runs
+ * (a URL it cannot decode, a path parameter over maxParamLength) gets the same coded shape.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+  void sendError(reply, status, ErrorCode.VALIDATION_FAILED, error.message, { fastifyCode: error.code });
+}
+
 function httpCode(status: number): string {
   if (status === 401) return ErrorCode.UNAUTHORIZED;
   if (status === 403) return ErrorCode.FORBIDDEN;

@@ -13,6 +13,7 @@ import { deviceAuthMiddleware } from './auth';
 import { brandRoom, deviceOf, type DeviceContext } from './device';
 import { latestSeq, pullChanges, type RemainingMemo } from './pull';
 import { pushMutations } from './push';
+import { createPinGuard } from './pinGuard';
 import { closeSession, openSession, sessionOf } from './session';
 
 export interface RealtimeDeps {
@@ -36,6 +37,7 @@ type Ack = (answer: unknown) => void;
 
 export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
   const pending = new Set<Promise<void>>();
+  const pinGuard = createPinGuard();
 
   const notifyChanges = (brandId: string): void => {
     const task = latestSeq(deps.db, brandId)
@@ -66,7 +68,7 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     socket.on(SyncEvent.sessionOpen, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         await ensureStillAllowed(deps, device, socket);
-        return openSession(deps, device, socket, request);
+        return openSession({ ...deps, pinGuard }, device, socket, request);
       }),
     );
 
@@ -98,7 +100,9 @@ function answer(ack: unknown, log: Logger, handler: () => Promise<unknown>): voi
   const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
   handler().then(reply, (err: unknown) => {
     if (isAppError(err) && err.code !== ErrorCode.INTERNAL) {
-      reply({ error: { code: err.code, message: err.message } } satisfies AckError);
+      reply({
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      } satisfies AckError);
       return;
     }
     log.error({ err }, 'sync handler failed');

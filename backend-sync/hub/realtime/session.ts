@@ -17,10 +17,14 @@ import { verifySecret } from '../../domain/secrets';
 import { SessionOpenRequest, type PullStream, type SessionOpenResponse } from '../../protocol';
 import { staffScope, teamScope } from '../db/changes';
 import type { DeviceContext } from './device';
+import { lockedError, type PinGuard } from './pinGuard';
 
 /** A sign-in lasts a shop day and then some; the console signs in again after. */
 export const SESSION_TTL_MS = 16 * 3_600_000;
-/** Wrong PINs one socket may try before it is disconnected (each costs a scrypt). */
+/**
+ * Wrong PINs one socket may try before it is disconnected (each costs a scrypt). The limits that
+ * hold across sockets and devices are in pinGuard.ts.
+ */
 export const MAX_SESSION_FAILURES = 5;
 
 export const SESSION_REFUSED = 'SESSION_REFUSED';
@@ -48,7 +52,7 @@ export function sessionOf(socket: Socket): StaffSession | null {
 }
 
 export async function openSession(
-  deps: { db: Knex; clock: Clock },
+  deps: { db: Knex; clock: Clock; pinGuard: PinGuard },
   device: DeviceContext,
   socket: Socket,
   raw: unknown,
@@ -63,8 +67,16 @@ export async function openSession(
   let token: string;
   let expiresAt: string;
   if ('pin' in request) {
+    deps.pinGuard.admitDevice(device.id, now);
     const staff = await eligibleStaff(deps.db, device, request.staffId);
-    if (!staff || !verifySecret(request.pin, String(staff.pin_hash))) throw refuse(socket);
+    if (!staff) throw refuse(socket);
+    await deps.pinGuard.assertNotLocked(deps.db, String(staff.id), now);
+    if (!verifySecret(request.pin, String(staff.pin_hash))) {
+      const lockedUntil = await deps.pinGuard.failed(deps.db, staff, device.id, now);
+      const refusal = refuse(socket);
+      throw lockedUntil ? lockedError(lockedUntil) : refusal;
+    }
+    await deps.pinGuard.succeeded(deps.db, String(staff.id));
     staffId = String(staff.id);
     token = randomBytes(32).toString('base64url');
     expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();

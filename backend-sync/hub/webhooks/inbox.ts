@@ -4,7 +4,10 @@
  * once, and never lost to a crash between receipt and processing.
  *
  * Concurrent webhooks share one transaction (group commit): while one batch commits, the next
- * collects, so a burst costs one fsync per batch rather than one per request.
+ * collects, so a burst costs one fsync per batch rather than one per request. Should that
+ * transaction fail, each webhook's rows are committed again in a transaction of their own, so a
+ * request the database refuses fails alone and never takes its neighbours with it (the routes
+ * bound every field first, so that is a last line, not the plan).
  */
 import type { Knex } from 'knex';
 
@@ -31,25 +34,35 @@ export function createInbox(db: Knex): Inbox {
   let queue: Pending[] = [];
   let flushing = false;
 
+  const insert = (all: Record<string, unknown>[]) =>
+    db.transaction(async (trx) => {
+      const byKey = new Map(all.map((r) => [`${r.platform}:${r.event_key}`, r]));
+      const rows = [...byKey.values()];
+      for (let i = 0; i < rows.length; i += 100) {
+        await trx('webhook_inbox')
+          .insert(rows.slice(i, i + 100))
+          .onConflict(['platform', 'event_key'])
+          .ignore();
+      }
+    });
+
   const flush = async () => {
     flushing = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
       try {
-        await db.transaction(async (trx) => {
-          const byKey = new Map(batch.flatMap((p) => p.rows).map((r) => [`${r.platform}:${r.event_key}`, r]));
-          const rows = [...byKey.values()];
-          for (let i = 0; i < rows.length; i += 100) {
-            await trx('webhook_inbox')
-              .insert(rows.slice(i, i + 100))
-              .onConflict(['platform', 'event_key'])
-              .ignore();
-          }
-        });
+        await insert(batch.flatMap((p) => p.rows));
         for (const p of batch) p.resolve();
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+      } catch {
+        for (const p of batch) {
+          try {
+            await insert(p.rows);
+            p.resolve();
+          } catch (error) {
+            p.reject(error);
+          }
+        }
       }
     }
     flushing = false;

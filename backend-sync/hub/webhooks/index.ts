@@ -26,6 +26,8 @@ export interface ChannelsDeps {
   whatsappApiBaseUrl: string;
   webhookBodyLimit?: number;
   retry?: Partial<RetryPolicy>;
+  whatsappStatusWaitMs?: number;
+  faults?: (point: string) => void;
 }
 
 export interface HubChannels {
@@ -47,6 +49,8 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     lineApiBaseUrl: deps.lineApiBaseUrl,
     whatsappApiBaseUrl: deps.whatsappApiBaseUrl,
     retry: { ...defaultRetryPolicy, ...deps.retry },
+    ...(deps.whatsappStatusWaitMs ? { whatsappStatusWaitMs: deps.whatsappStatusWaitMs } : {}),
+    ...(deps.faults ? { faults: deps.faults } : {}),
     onSettled: ({ broadcastId }) => {
       if (broadcastId) broadcasts.settled(broadcastId);
     },

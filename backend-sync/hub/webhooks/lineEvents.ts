@@ -9,30 +9,39 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../../domain/clock';
 import { applyBindingMessage, upsertChannelCustomer } from '../binding/service';
+import { PLATFORM_ID } from '../http/inputBounds';
 import { loadBindingSettings } from '../binding/settings';
 import { lineApi, toLineMessages, type LineProfile } from '../channels/line';
-import { queueOutbound } from '../channels/outbound';
+import { queueOutbound, REPLY_TOKEN_USABLE_MS } from '../channels/outbound';
 import type { Channel, LineChannel } from '../channels/store';
 import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
 
-/** The parts of a LINE webhook event we read (LINE adds fields over time: passthrough). */
+const platformId = z.string().regex(PLATFORM_ID);
+const word = z.string().max(40);
+
+/**
+ * The parts of a LINE webhook event we read (LINE adds fields over time: passthrough). Every
+ * field that reaches a column is bounded here, at the route, so one odd event is refused with
+ * its webhook (400) before anything is written, never in the middle of a commit.
+ */
 export const LineEvent = z.looseObject({
-  type: z.string(),
-  webhookEventId: z.string().min(1),
-  timestamp: z.number(),
-  mode: z.string().optional(),
-  replyToken: z.string().optional(),
-  source: z.looseObject({ type: z.string(), userId: z.string().optional() }).optional(),
+  type: word,
+  webhookEventId: platformId,
+  /** Milliseconds since the epoch, within what a Date can hold (a time we can store and compare). */
+  timestamp: z.number().int().min(0).max(4_102_444_800_000),
+  mode: word.optional(),
+  replyToken: platformId.optional(),
+  source: z.looseObject({ type: word, userId: platformId.optional() }).optional(),
   deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional(),
   message: z
-    .looseObject({ type: z.string(), id: z.string().optional(), text: z.string().optional() })
+    .looseObject({ type: word, id: platformId.optional(), text: z.string().max(5000).optional() })
     .optional(),
 });
 export type LineEvent = z.infer<typeof LineEvent>;
 
 export const LineWebhookBody = z.looseObject({
-  destination: z.string(),
-  events: z.array(z.looseObject({ webhookEventId: z.string().optional(), type: z.string().optional() })),
+  destination: platformId,
+  events: z.array(LineEvent).max(1000),
 });
 
 export interface LineHandlerDeps {
@@ -157,8 +166,11 @@ async function applyLineEvent(
   const changed = result.changed || upserted.changed;
   if (result.replies.length === 0) return { changedBrandId: changed ? channel.brandId : undefined };
 
-  // A redelivered event may come after its reply token expired: push instead (with a retry key).
-  const useReply = !!event.replyToken && !event.deliveryContext?.isRedelivery;
+  // A reply token works for about a minute after the event: an event processed later (after an
+  // outage, or redelivered) is answered with a push (with a retry key), as is one whose token the
+  // sender finds too old by the time it goes out (channels/outbound.ts).
+  const replyBy = new Date(event.timestamp + REPLY_TOKEN_USABLE_MS);
+  const useReply = !!event.replyToken && !event.deliveryContext?.isRedelivery && deps.clock.now() < replyBy;
   await queueOutbound(trx, deps, {
     brandId: channel.brandId,
     channelId: channel.id,
@@ -166,7 +178,7 @@ async function applyLineEvent(
     recipient: userId,
     kind: useReply ? 'reply' : 'push',
     body: toLineMessages(result.replies).slice(0, 5),
-    ...(useReply ? { replyToken: event.replyToken } : {}),
+    ...(useReply ? { replyToken: event.replyToken, replyBy: replyBy.toISOString() } : {}),
     sourceInboxId: record.id,
   });
   return { changedBrandId: changed ? channel.brandId : undefined, queued: true };

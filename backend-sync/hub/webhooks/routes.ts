@@ -3,8 +3,9 @@
  *
  * These routes live in their own fastify scope whose only body parser keeps the raw bytes: the
  * signature is checked over exactly what the platform signed, before any JSON parsing. Order:
- * signature (401, nothing stored) → JSON (400) → shape (400) → channel from destination /
- * phone_number_id → events committed to the inbox → 200. The work happens after the answer.
+ * signature (401, nothing stored) → nesting and JSON (400) → NUL or shape (400: every field that
+ * reaches a column is bounded by the schemas) → channel from destination / phone_number_id →
+ * events committed to the inbox → 200. The work happens after the answer.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Knex } from 'knex';
@@ -17,6 +18,7 @@ import {
   type WhatsappChannel,
 } from '../channels/store';
 import { sendError } from '../http/errors';
+import { findNul, jsonDepth, MAX_JSON_DEPTH, PLATFORM_ID } from '../http/inputBounds';
 import type { Inbox, InboxEvent } from './inbox';
 import { LineWebhookBody } from './lineEvents';
 import { sameSecret, verifyLineSignature, verifyWhatsappSignature } from './signature';
@@ -75,12 +77,31 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+/**
+ * The body as JSON, or the 400 it gets: not JSON, nested deeper than any platform sends (it
+ * would reach recursive code: zod, JSON.stringify, the logger), or holding a NUL (PostgreSQL
+ * cannot store one; SQLite would, so both refuse it here).
+ */
+function parseJson(
+  raw: Buffer,
+): { ok: true; value: unknown } | { ok: false; message: string; details?: Record<string, unknown> } {
+  const text = raw.toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    return {
+      ok: false,
+      message: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      details: { reason: 'nesting', maxDepth: MAX_JSON_DEPTH },
+    };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+    value = JSON.parse(text);
   } catch {
-    return { ok: false };
+    return { ok: false, message: 'The body is not JSON.', details: { reason: 'json' } };
   }
+  const nul = findNul(value);
+  if (nul !== null)
+    return { ok: false, message: 'The body holds a NUL character.', details: { reason: 'nul', path: nul } };
+  return { ok: true, value };
 }
 
 async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
@@ -99,7 +120,7 @@ async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: Fast
     return sendError(reply, 401, SIGNATURE_INVALID, 'X-Line-Signature is missing or does not match.');
   }
   const json = parseJson(raw);
-  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not JSON.');
+  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, json.message, json.details);
   const body = LineWebhookBody.safeParse(json.value);
   if (!body.success) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a LINE webhook body.');
 
@@ -123,15 +144,13 @@ async function lineWebhook(deps: RouteDeps, request: FastifyRequest, reply: Fast
     );
     return reply.status(200).send({});
   }
-  const inboxEvents: InboxEvent[] = events
-    .filter((e) => typeof e.webhookEventId === 'string' && e.webhookEventId.length > 0)
-    .map((e) => ({
-      platform: 'line',
-      eventKey: e.webhookEventId!,
-      channelId: channel.id,
-      kind: String(e.type ?? 'unknown'),
-      payload: e,
-    }));
+  const inboxEvents: InboxEvent[] = events.map((e) => ({
+    platform: 'line',
+    eventKey: e.webhookEventId,
+    channelId: channel.id,
+    kind: e.type,
+    payload: e,
+  }));
   await deps.inbox.record(inboxEvents, deps.clock.now());
   if (inboxEvents.length > 0) deps.received();
   return reply.status(200).send({});
@@ -152,7 +171,7 @@ async function whatsappWebhook(deps: RouteDeps, request: FastifyRequest, reply: 
     return sendError(reply, 401, SIGNATURE_INVALID, 'X-Hub-Signature-256 is missing or does not match.');
   }
   const json = parseJson(raw);
-  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The body is not JSON.');
+  if (!json.ok) return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, json.message, json.details);
   const body = WhatsappWebhookBody.safeParse(json.value);
   if (!body.success)
     return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'Not a WhatsApp webhook body.');
@@ -201,7 +220,13 @@ async function whatsappHandshake(deps: RouteDeps, request: FastifyRequest, reply
   const mode = query['hub.mode'];
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
-  if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string') {
+  // The challenge is echoed back: only a bounded, printable one (Meta sends a number).
+  if (
+    mode === 'subscribe' &&
+    typeof token === 'string' &&
+    typeof challenge === 'string' &&
+    PLATFORM_ID.test(challenge)
+  ) {
     if (
       (
         await matching(

@@ -11,48 +11,61 @@ import { applyBindingMessage, upsertChannelCustomer } from '../binding/service';
 import { loadBindingSettings } from '../binding/settings';
 import { queueOutbound } from '../channels/outbound';
 import { applyDeliveryStatus, type DeliveryStatus } from '../channels/statuses';
+import { PLATFORM_ID } from '../http/inputBounds';
 import type { Channel } from '../channels/store';
 import { toWhatsappBodies } from '../channels/whatsapp';
 import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
 
+/** Every field that reaches a column is bounded here, at the route (see LineEvent). */
+const platformId = z.string().regex(PLATFORM_ID);
+const word = z.string().max(40);
+/** A wa_id is the customer's number in digits (E.164 without '+'). */
+const waId = z.string().regex(/^\d{4,20}$/);
+
 export const WhatsappMessage = z.looseObject({
-  from: z.string(),
-  id: z.string().min(1),
-  timestamp: z.string(),
-  type: z.string(),
-  text: z.looseObject({ body: z.string() }).optional(),
-  button: z.looseObject({ text: z.string() }).optional(),
+  from: waId,
+  id: platformId,
+  /** Seconds since the epoch, as a string. */
+  timestamp: z.string().regex(/^\d{1,12}$/),
+  type: word,
+  text: z.looseObject({ body: z.string().max(5000) }).optional(),
+  button: z.looseObject({ text: z.string().max(5000) }).optional(),
   interactive: z.looseObject({}).optional(),
 });
 
 export const WhatsappStatus = z.looseObject({
-  id: z.string().min(1),
-  status: z.string(),
-  timestamp: z.string(),
-  recipient_id: z.string().optional(),
-  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+  id: platformId,
+  status: word,
+  timestamp: word,
+  recipient_id: z.string().max(64).optional(),
+  /** Ours, echoed back by the platform: the outbound message id (see channels/whatsapp.ts). */
+  biz_opaque_callback_data: z.string().max(512).optional(),
+  errors: z
+    .array(z.looseObject({ code: z.number().optional(), title: z.string().max(500).optional() }))
+    .max(20)
+    .optional(),
 });
 
 export const WhatsappContact = z.looseObject({
-  wa_id: z.string(),
+  wa_id: waId,
   profile: z.looseObject({ name: z.string().optional() }).optional(),
 });
 
 export const WhatsappWebhookBody = z.looseObject({
-  object: z.string(),
+  object: word,
   entry: z.array(
     z.looseObject({
       id: z.string().optional(),
       changes: z.array(
         z.looseObject({
-          field: z.string(),
+          field: word,
           value: z.looseObject({
             metadata: z
-              .looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() })
+              .looseObject({ phone_number_id: platformId, display_phone_number: word.optional() })
               .optional(),
-            contacts: z.array(WhatsappContact).optional(),
-            messages: z.array(WhatsappMessage).optional(),
-            statuses: z.array(WhatsappStatus).optional(),
+            contacts: z.array(WhatsappContact).max(1000).optional(),
+            messages: z.array(WhatsappMessage).max(1000).optional(),
+            statuses: z.array(WhatsappStatus).max(1000).optional(),
           }),
         }),
       ),
@@ -72,9 +85,10 @@ export interface WhatsappHandlerDeps {
   ids: IdGenerator;
 }
 
+/** Seconds since the epoch as an ISO time; the fallback for anything a Date cannot hold. */
 const epoch = (seconds: string, fallback: Date): string => {
-  const n = Number(seconds);
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : fallback.toISOString();
+  const at = new Date(Number(seconds) * 1000);
+  return Number(seconds) > 0 && !Number.isNaN(at.getTime()) ? at.toISOString() : fallback.toISOString();
 };
 
 function interactiveTitle(interactive: unknown): string | undefined {
@@ -102,6 +116,7 @@ async function applyStatus(
   if (!['sent', 'delivered', 'read', 'failed'].includes(status.status)) return {};
   await applyDeliveryStatus(trx, {
     platformMessageId: status.id,
+    outboundId: status.biz_opaque_callback_data,
     status: status.status as DeliveryStatus,
     at: epoch(status.timestamp, deps.clock.now()),
     error: status.errors?.map((e) => `${e.code ?? ''} ${e.title ?? ''}`.trim()).join('; ') || null,

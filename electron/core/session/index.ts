@@ -98,6 +98,10 @@ export function createSessions(deps: SessionDeps) {
     }
 
     const staff = await findEligibleStaff(key, brandId, branchId);
+    // Locked at the hub for wrong PINs on any device: refused here too, before the PIN is tried.
+    if (staff?.signInLockedUntil && new Date(staff.signInLockedUntil) > deps.clock.now()) {
+      throw lockedError(new Date(staff.signInLockedUntil));
+    }
     const pinMatches = verifySecret(input.pin, staff?.pinHash ?? dummyPinHash());
     if (!staff || !pinMatches) throw await recordFailure(key);
 

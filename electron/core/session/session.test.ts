@@ -152,6 +152,23 @@ describe('staff sign-in', () => {
     });
   });
 
+  it('refuses the right PIN while the hub has the staff member locked (wrong PINs on any device), until then', async () => {
+    const until = '2026-01-05T10:10:00.000Z';
+    await writeTransaction(db, (trx) =>
+      applyChanges(trx, [
+        { seq: 10, entity: 'staff', op: 'upsert', id: 'st-amy', data: staff({ signInLockedUntil: until }) },
+      ]),
+    );
+    await expect(sessions.signIn({ staffCode: 'AMY01', pin: '1234' })).rejects.toMatchObject({
+      code: ErrorCode.SIGNIN_LOCKED,
+      details: { retryAt: until },
+    });
+    clock.set('2026-01-05T10:10:01.000Z');
+    await expect(sessions.signIn({ staffCode: 'AMY01', pin: '1234' })).resolves.toMatchObject({
+      id: 'st-amy',
+    });
+  });
+
   it('refuses sign-in on a device that is not enrolled', async () => {
     await writeTransaction(db, (trx) => setMeta(trx, { brandId: null, branchId: null }));
     await expect(sessions.signIn({ staffCode: 'AMY01', pin: '1234' })).rejects.toMatchObject({

@@ -137,7 +137,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       .emitWithAck(event, payload)
       .then((answer: unknown) => {
         const error = AckError.safeParse(answer);
-        if (error.success) throw new AppError(error.data.error.code, error.data.error.message);
+        if (error.success)
+          throw new AppError(error.data.error.code, error.data.error.message, error.data.error.details);
         return answer;
       });
   }

@@ -38,12 +38,15 @@ const NOT_BUNDLED = [
   'utf-8-validate',
 ];
 
-/** Bundles worker.ts and hubProcess.ts into node_modules/.cache (so the external ones resolve). */
-export async function bundleFaultScripts(): Promise<Bundles> {
+/** Bundles the given entry points (name → .ts file) into node_modules/.cache (so the external ones resolve). */
+export async function bundleScripts(entries: Record<string, string>): Promise<{
+  paths: Record<string, string>;
+  remove(): void;
+}> {
   const outdir = path.join(repoRoot, 'node_modules', '.cache', 'omo-faults', `${process.pid}-${Date.now()}`);
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: { worker: path.join(here, 'worker.ts'), hub: path.join(here, 'hubProcess.ts') },
+    entryPoints: entries,
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -58,10 +61,18 @@ export async function bundleFaultScripts(): Promise<Bundles> {
     logLevel: 'error',
   });
   return {
-    worker: path.join(outdir, 'worker.mjs'),
-    hub: path.join(outdir, 'hub.mjs'),
+    paths: Object.fromEntries(Object.keys(entries).map((name) => [name, path.join(outdir, `${name}.mjs`)])),
     remove: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/** Bundles worker.ts and hubProcess.ts. */
+export async function bundleFaultScripts(): Promise<Bundles> {
+  const { paths, remove } = await bundleScripts({
+    worker: path.join(here, 'worker.ts'),
+    hub: path.join(here, 'hubProcess.ts'),
+  });
+  return { worker: paths.worker!, hub: paths.hub!, remove };
 }
 
 export interface Exit {

@@ -9,6 +9,8 @@ import * as m003 from './003_channels';
 import * as m004 from './004_claim_staff_name';
 import * as m005 from './005_customer_lists';
 import * as m006 from './006_changes_brand_seq';
+import * as m007 from './007_outbound_attempts';
+import * as m008 from './008_pin_lockouts';
 import * as m021 from './021_update_settings';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -18,6 +20,8 @@ const migrations: Record<string, Knex.Migration> = {
   '004_claim_staff_name': m004,
   '005_customer_lists': m005,
   '006_changes_brand_seq': m006,
+  '007_outbound_attempts': m007,
+  '008_pin_lockouts': m008,
   '021_update_settings': m021,
 };
 

@@ -163,7 +163,7 @@ export const adminRoutes: readonly AdminRoute[] = [
     status: 200,
     response: listOf(StaffView),
     errors: [404],
-    run: async (ctx) => ({ result: { items: await listStaff(ctx.db, p(ctx, 'brandId')) } }),
+    run: async (ctx) => ({ result: { items: await listStaff(ctx.db, ctx.catalog, p(ctx, 'brandId')) } }),
   },
   {
     method: 'POST',

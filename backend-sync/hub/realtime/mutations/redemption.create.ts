@@ -10,7 +10,7 @@
  * change still tells every device who holds it (docs/protocol.md, "Conflicts").
  */
 import { branchScope, couponScopes } from '../../db/changes';
-import { toClaimRow, toRedemptionRow } from '../../db/rows';
+import { claimForDevices, toClaimRow, toRedemptionRow } from '../../db/rows';
 import { claimOf, updateClaim, type ClaimEntry } from './claims';
 import { recordRedemptionChange } from './redemptions';
 import { applied, recordEvent, rejected, staffOf, type ApplyContext, type Applier } from './types';
@@ -159,7 +159,7 @@ function takeClaim(ctx: ApplyContext, entry: ClaimEntry, holder: Holder, redempt
     entity: 'claim',
     id: String(entry.claim.id),
     op: 'upsert',
-    data: toClaimRow(next.claim, next.customerName),
+    data: claimForDevices(toClaimRow(next.claim, next.customerName)),
     at: ctx.clock.now(),
   });
 }
