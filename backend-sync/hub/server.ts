@@ -12,6 +12,7 @@ import { openHubDb, type HubDbKind, dbKind } from './db';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerAdminRoutes } from './http/admin';
+import { registerBackOffice } from './http/backOffice';
 import { installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
@@ -33,6 +34,8 @@ export interface Hub {
   logger: Logger;
   /** Poke the brand's connected devices (after a write made outside the hub's own handlers). */
   notifyChanges(brandId: string): void;
+  /** False until a back-office account exists (the CLI then says how to make the first). */
+  hasAdminAccounts: boolean;
   /** LINE/WhatsApp webhooks, their inbox and the outbound sender. */
   channels: HubChannels;
   close(): Promise<void>;
@@ -85,6 +88,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       notifyChanges: realtime.notifyChanges,
     });
 
+    await registerBackOffice(server, config.backOfficeDir);
+
     const channels = await registerChannels(server, {
       db,
       clock: config.clock,
@@ -115,6 +120,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       demo,
       adminToken: config.adminToken,
       adminTokenSource: config.adminTokenSource,
+      hasAdminAccounts: Boolean(await db('admin_users').first('id')),
       logger,
       notifyChanges: realtime.notifyChanges,
       channels,

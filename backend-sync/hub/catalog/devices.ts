@@ -8,7 +8,7 @@ import { requireBrand } from './brands';
 import { requireBranch } from './branches';
 import { generatePairingCode } from './codes';
 import { CreateDeviceInput, type CreatedDeviceView, type DeviceView } from './schemas';
-import { cryptoRandom, inTransaction, parseInput, type CatalogDeps } from './support';
+import { cryptoRandom, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
 
 const DAY_MS = 86_400_000;
 
@@ -89,4 +89,19 @@ export async function listDevices(db: Knex, deps: CatalogDeps, brandId: string):
     .where({ brand_id: brandId })
     .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map((row) => toDeviceView(row, now));
+}
+
+/**
+ * Revokes a device: the hub refuses its next connection, pull and push (realtime/auth.ts and
+ * ensureStillAllowed), and an unused pairing code stops working. Revoking twice changes nothing.
+ */
+export async function revokeDevice(db: Knex, deps: CatalogDeps, deviceId: string): Promise<DeviceView> {
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    const row = await trx('devices').where({ id: deviceId }).first();
+    if (!row) throw notFound('Device', deviceId);
+    const patch = { revoked: true, pairing_code: null };
+    await trx('devices').where({ id: deviceId }).update(patch);
+    return toDeviceView({ ...row, ...patch }, now);
+  });
 }

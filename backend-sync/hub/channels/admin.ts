@@ -250,3 +250,9 @@ export async function updateChannel(
     return toChannelView({ ...existing, ...update });
   });
 }
+
+export async function getChannel(db: Knex, channelId: string): Promise<ChannelView> {
+  const row: Row | undefined = await db('channels').where({ id: channelId }).first();
+  if (!row) throw notFound('Channel', channelId);
+  return toChannelView(row);
+}

@@ -9,6 +9,8 @@ import * as m003 from './003_channels';
 import * as m004 from './004_claim_staff_name';
 import * as m005 from './005_customer_lists';
 import * as m006 from './006_changes_brand_seq';
+import * as m010 from './010_admin_accounts';
+import * as m011 from './011_audit_log';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -17,6 +19,8 @@ const migrations: Record<string, Knex.Migration> = {
   '004_claim_staff_name': m004,
   '005_customer_lists': m005,
   '006_changes_brand_seq': m006,
+  '010_admin_accounts': m010,
+  '011_audit_log': m011,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

@@ -14,11 +14,13 @@ import { listOf } from '../../catalog/schemas';
 import {
   ChannelView,
   createChannel,
+  getChannel,
   CreateChannelInput,
   listChannels,
   updateChannel,
   UpdateChannelInput,
 } from '../../channels/admin';
+import { ADMIN_ONLY, HEAD_OFFICE, MANAGERS } from '../../accounts/roles';
 import type { AdminRoute, RouteContext, RouteOutcome } from './routes';
 
 /** Channel and binding changes re-record the brand row (QR handles): poke the brand's devices. */
@@ -34,6 +36,8 @@ export const channelRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/channels',
     operationId: 'createChannel',
+    roles: ADMIN_ONLY,
+    entity: 'channel',
     summary: 'Create a LINE or WhatsApp channel (secrets and tokens are write-only)',
     tag: 'channels',
     body: CreateChannelInput,
@@ -46,6 +50,8 @@ export const channelRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/channels',
     operationId: 'listChannels',
+    roles: HEAD_OFFICE,
+    entity: 'channel',
     summary: "List a brand's channels (secrets shown only as has* flags)",
     tag: 'channels',
     status: 200,
@@ -57,6 +63,9 @@ export const channelRoutes: readonly AdminRoute[] = [
     method: 'PATCH',
     path: '/channels/:channelId',
     operationId: 'updateChannel',
+    roles: ADMIN_ONLY,
+    entity: 'channel',
+    before: (ctx) => getChannel(ctx.db, p(ctx, 'channelId')),
     summary: 'Change a channel; a secret or token given replaces the stored one',
     tag: 'channels',
     body: UpdateChannelInput,
@@ -69,6 +78,8 @@ export const channelRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/binding-settings',
     operationId: 'getBindingSettings',
+    roles: HEAD_OFFICE,
+    entity: 'bindingSettings',
     summary: 'OMO binding settings: mode, message prefix/suffix, replies, branch overrides',
     tag: 'binding',
     status: 200,
@@ -80,6 +91,9 @@ export const channelRoutes: readonly AdminRoute[] = [
     method: 'PUT',
     path: '/brands/:brandId/binding-settings',
     operationId: 'putBindingSettings',
+    roles: MANAGERS,
+    entity: 'bindingSettings',
+    before: (ctx) => getBindingSettings(ctx.db, p(ctx, 'brandId')),
     summary: 'Replace the OMO binding settings (branch overrides replace the whole list)',
     tag: 'binding',
     body: BindingSettingsInput,
