@@ -48,6 +48,11 @@ export interface HubOptions {
   webhookBodyLimit?: number;
   /** Outbound retry policy overrides (tests inject sleep and randomness). */
   outboundRetry?: Partial<RetryPolicy>;
+  /**
+   * Keys that seal channel secrets at rest, current first (default: HUB_SECRET_KEY, comma-separated;
+   * else a key file in dataDir, see channels/secretBox.ts).
+   */
+  secretKeys?: string[];
   /** The back office's build served at /admin (default out/backoffice in the repository). */
   backOfficeDir?: string;
 }
@@ -75,6 +80,8 @@ export interface HubConfig {
   whatsappApiBaseUrl: string;
   webhookBodyLimit: number;
   backOfficeDir: string;
+  /** null = the key file in dataDir. */
+  secretKeys: string[] | null;
 }
 
 export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -99,6 +106,7 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     whatsappApiBaseUrl:
       options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
     webhookBodyLimit: options.webhookBodyLimit ?? 1024 * 1024,
+    secretKeys: options.secretKeys ?? (env.HUB_SECRET_KEY ? env.HUB_SECRET_KEY.split(',') : null),
     backOfficeDir: options.backOfficeDir ?? fileURLToPath(new URL('../../out/backoffice', import.meta.url)),
   };
 }

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
+import { keyFromDataDir, sealChannelSecrets, useSecretKeys } from './channels/secretBox';
 import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './config';
 import { openHubDb, type HubDbKind, dbKind } from './db';
 import { seedDemo, type DemoSummary } from './demo/seed';
@@ -53,7 +54,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   let app: FastifyInstance | undefined;
   let io: SocketServer | undefined;
   try {
+    useSecretKeys(config.secretKeys ?? [keyFromDataDir(config.dataDir)]);
     const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
+    await sealChannelSecrets(db);
 
     // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
     const server = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;

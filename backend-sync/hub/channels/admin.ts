@@ -10,7 +10,10 @@ import { requireBrand } from '../catalog/brands';
 import { recordBrandRow } from '../binding/brandRow';
 import { inTransaction, notFound, parseInput } from '../catalog/support';
 import { WhatsappTemplateRef } from '../../protocol';
+import { seal, SECRET_COLUMNS } from './secretBox';
 import { toChannel } from './store';
+
+const SEALED = new Set<string>(SECRET_COLUMNS);
 
 const secret = (what: string) =>
   z
@@ -199,7 +202,12 @@ function columnsOf(kind: string, data: Record<string, unknown>): Row {
         issues: [{ path: field, message: `not a field of a ${kind} channel` }],
       });
     }
-    out[column] = Array.isArray(value) ? JSON.stringify(value) : value;
+    // Secrets are stored sealed (secretBox.ts): the database never holds them in plain text.
+    out[column] = SEALED.has(column)
+      ? seal(String(value))
+      : Array.isArray(value)
+        ? JSON.stringify(value)
+        : value;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { toChannel } from '../../channels/store';
 import { testDbKinds } from '../../testing/databases';
 import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testSupport';
 
@@ -60,7 +61,8 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     expect(updated.body).toMatchObject({ name: 'Renamed', hasAccessToken: true });
     expect(JSON.stringify(updated.body)).not.toMatch(/new-token/);
     const stored = await h.t.db('channels').where({ id: created.body.id }).first();
-    expect(stored.line_access_token).toBe('new-token');
+    expect(stored.line_access_token).toMatch(/^enc:v1:/);
+    expect(toChannel(stored)).toMatchObject({ accessToken: 'new-token', channelSecret: 'very-secret-value' });
 
     const wrongField = await api('PATCH', `/channels/${String(created.body.id)}`, { appSecret: 'x' });
     expect(wrongField.status).toBe(400);
