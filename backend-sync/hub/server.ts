@@ -89,6 +89,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ids: config.ids,
       logger,
       notifyChanges: realtime.notifyChanges,
+      kickOutbound: () => sendQueued(),
     });
 
     await registerBackOffice(server, config.backOfficeDir);

@@ -53,10 +53,12 @@ export interface Device {
   createdAt: string;
   pairingCode?: string;
 }
+export type ButtonKind = 'quick_reply' | 'url' | 'phone' | 'order';
 export interface Template {
   name: string;
   language: string;
   preview: string;
+  buttons?: { kind: ButtonKind; text: string }[];
 }
 export interface Channel {
   id: string;

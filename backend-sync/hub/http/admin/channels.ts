@@ -10,7 +10,11 @@
  */
 import { getBindingSettings, putBindingSettings } from '../../binding/admin';
 import { BindingSettingsInput, BindingSettingsView } from '../../binding/settings';
+import { z } from 'zod';
 import { listOf } from '../../catalog/schemas';
+import { notFound, parseInput } from '../../catalog/support';
+import { sendToCustomer } from '../../channels/messaging';
+import { toChannel } from '../../channels/store';
 import {
   ChannelView,
   createChannel,
@@ -31,7 +35,42 @@ const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({
 
 const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
 
+export const TestMessageInput = z.strictObject({
+  to: z.string().trim().min(1).max(100).meta({ description: 'LINE user id or WhatsApp number (wa_id)' }),
+  text: z.string().trim().min(1).max(1000),
+});
+
 export const channelRoutes: readonly AdminRoute[] = [
+  {
+    method: 'POST',
+    path: '/channels/:channelId/test-message',
+    operationId: 'sendTestMessage',
+    roles: ADMIN_ONLY,
+    entity: 'channel',
+    summary: 'Send a test text message on a channel (queued like any reply)',
+    tag: 'channels',
+    body: TestMessageInput,
+    status: 200,
+    response: z.object({ queued: z.array(z.string()) }),
+    errors: [400, 404],
+    run: async (ctx) => {
+      const { to, text } = parseInput(TestMessageInput, ctx.body);
+      const row = await ctx
+        .db('channels')
+        .where({ id: p(ctx, 'channelId') })
+        .first();
+      if (!row) throw notFound('Channel', p(ctx, 'channelId'));
+      const queued = await sendToCustomer(
+        ctx.db,
+        {
+          ...ctx.catalog,
+          sender: { kick: ctx.kickOutbound, idle: async () => undefined, close: async () => undefined },
+        },
+        { channel: toChannel(row), to, messages: [{ type: 'text', text }] },
+      );
+      return { result: { queued } };
+    },
+  },
   {
     method: 'POST',
     path: '/brands/:brandId/channels',

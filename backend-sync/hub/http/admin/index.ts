@@ -29,6 +29,8 @@ export interface AdminDeps {
   logger: Logger;
   /** Called after a write that recorded changes, so connected devices get a poke. */
   notifyChanges: (brandId: string) => void;
+  /** Starts the channel sender (bound late: channels are registered after the admin routes). */
+  kickOutbound?: () => void;
 }
 
 export function actorOf(p: Principal): AuditActor {
@@ -75,12 +77,15 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps)
           handler: async (request, reply) => {
             const principal = principalOf(request);
             const params = request.params as Record<string, string>;
+            const kicks: (() => void)[] = [];
             try {
               await authorize(deps.db, route, principal, params);
               const context = (db: Knex): RouteContext => ({
                 db,
                 catalog,
                 principal,
+                // Deferred to after the commit: the sender must see the queued rows.
+                kickOutbound: () => void kicks.push(() => deps.kickOutbound?.()),
                 params,
                 query: request.query,
                 body: request.body,
@@ -114,6 +119,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps)
                 });
                 return done;
               });
+              for (const kick of kicks) kick();
               if (outcome.changedBrandId) {
                 // Never the body: it may hold a PIN or a verification code.
                 request.log.info({ op: route.operationId, brandId: outcome.changedBrandId }, 'admin write');

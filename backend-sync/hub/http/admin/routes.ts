@@ -54,6 +54,8 @@ export interface RouteContext {
   db: Knex;
   catalog: CatalogDeps;
   principal: Principal;
+  /** Starts sending queued channel messages (after the write commits). */
+  kickOutbound: () => void;
   params: Record<string, string>;
   query: unknown;
   body: unknown;
