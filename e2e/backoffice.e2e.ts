@@ -80,7 +80,7 @@ describe('the back office', () => {
   let browser: Browser;
   let admin: Page;
   let consolePage: Page;
-  let adminErrors: string[] = [];
+  const adminErrors: string[] = [];
   let consoleDb: Database.Database | undefined;
 
   const see = (locator: Locator, timeout = 15_000) => locator.waitFor({ state: 'visible', timeout });

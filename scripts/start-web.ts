@@ -48,6 +48,17 @@ async function buildRendererIfNeeded(force: boolean) {
   await build({ configFile: path.join(projectRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** The back office the embedded hub serves at /admin/ (backend-sync/backoffice). */
+async function buildBackOfficeIfNeeded(force: boolean) {
+  if (!force && existsSync(path.join(projectRoot, 'out', 'backoffice', 'index.html'))) return;
+  console.log('Building the back office…');
+  const { build } = await import('vite');
+  await build({
+    configFile: path.join(projectRoot, 'backend-sync', 'backoffice', 'vite.config.ts'),
+    logLevel: 'warn',
+  });
+}
+
 function printDemo(demo: DemoSummary) {
   console.log('\nDemo pairing codes (one-time; enter one on the enrollment screen):');
   for (const p of demo.pairingCodes) console.log(`  ${p.branchCode.padEnd(10)} ${p.code}`);
@@ -82,6 +93,7 @@ async function main() {
   if (!suggestedHubUrl) {
     // The channel emulator first: the hub is created with its LINE / WhatsApp base URLs pointing
     // at it, and it learns the hub's URL (for webhooks) once the hub listens.
+    await buildBackOfficeIfNeeded(options.forceBuild);
     const { startDemoEmulator } = await import('../backend-sync/emulator/embedded');
     const emulator = await startDemoEmulator();
     started.push(emulator);
@@ -120,7 +132,11 @@ async function main() {
   console.log(`  Open:  ${web.url}`);
   console.log(`  Hub:   ${suggestedHubUrl}${demo ? ' (embedded, demo data)' : ''}`);
   console.log(`  Data:  ${options.dataDir}`);
-  if (demo) printDemo(demo);
+  if (demo) {
+    const account = demo.accounts[0]!;
+    console.log(`  Back office: ${suggestedHubUrl}/admin/  (${account.email} / ${account.password})`);
+    printDemo(demo);
+  }
   if (emulatorUrl) {
     const { exampleSayCommand } = await import('../backend-sync/emulator/cli');
     console.log(`\nChannel emulator (LINE / WhatsApp stand-in): ${emulatorUrl}`);
