@@ -9,6 +9,7 @@ import pino from 'pino';
 import { manualClock } from '../../../domain/clock';
 import type { AdminRole } from '../../accounts/roles';
 import { TEST_NOW } from '../../catalog/testSupport';
+import { useSecretKeys } from '../../channels/secretBox';
 import { openTestDb, type TestDb } from '../../testing/databases';
 import { installErrorHandler } from '../errors';
 import { registerAdminRoutes } from '.';
@@ -37,6 +38,7 @@ export type AdminHarness = Awaited<ReturnType<typeof startAdminHarness>>;
 
 export async function startAdminHarness(kind: TestDb['kind']) {
   const t = await openTestDb(kind);
+  useSecretKeys(['admin-harness-key']);
   const clock = manualClock(TEST_NOW);
   let n = 0;
   const ids = () => `id-${String(++n).padStart(4, '0')}`;
