@@ -17,7 +17,15 @@ const USAGE = `Usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data ./
        npm run hub -- create-admin --email … --name … (--brand <id> | --brand-name …)   first back-office account`;
 
 async function createAdminCommand(argv: string[]): Promise<void> {
-  const args = parseCreateAdminArgs(argv);
+  let args: ReturnType<typeof parseCreateAdminArgs>;
+  try {
+    args = parseCreateAdminArgs(argv);
+  } catch (err) {
+    // Wrong or missing options: the usage, not "the hub could not start".
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+    return;
+  }
   const password = await readPassword();
   const db = await openHubDb({
     databaseUrl: process.env.DATABASE_URL || undefined,
