@@ -90,6 +90,8 @@ describe('the back office', () => {
     if (admin.url() === url) await admin.reload();
     else await admin.goto(url);
     await see(admin.locator('h1').first());
+    // Loaded: no part of the screen says it is still busy reading the hub.
+    await admin.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
   };
   const modal = () => admin.locator('.n-modal').last();
   const selectOption = async (select: Locator, label: string) => {
