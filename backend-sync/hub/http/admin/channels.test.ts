@@ -91,6 +91,35 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     }
   });
 
+  it('refuses template buttons WhatsApp would refuse (seed 002), one issue per broken rule, and keeps the list', async () => {
+    h = await startChannelHub(kind);
+    const buttons = [
+      ...['官網', '門市', '活動'].map((text) => ({ kind: 'url', text })),
+      { kind: 'phone', text: '撥打' },
+      { kind: 'phone', text: '客服' },
+    ];
+    const bad = await api('PATCH', `/channels/${TEST_WA.id}`, {
+      templates: [{ name: 'spring_sale', language: 'zh_HK', preview: '春季優惠', buttons }],
+    });
+    expect(bad.status).toBe(400);
+    const issues = (bad.body.error as { details: { issues: { path: string; message: string }[] } }).details
+      .issues;
+    expect(issues).toEqual([
+      { path: 'templates.0.buttons', message: 'at most 2 website buttons (3 given)' },
+      { path: 'templates.0.buttons', message: 'at most 1 phone-call buttons (2 given)' },
+    ]);
+    expect((await api('GET', `/brands/${h.fixture.brandId}/channels`)).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: TEST_WA.id, templates: [] })]),
+    );
+    const ok = await api('PATCH', `/channels/${TEST_WA.id}`, {
+      templates: [
+        { name: 'spring_sale', language: 'zh_HK', preview: '春季優惠', buttons: buttons.slice(1, 4) },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    expect((ok.body.templates as { buttons: unknown[] }[])[0]!.buttons).toHaveLength(3);
+  });
+
   it('reads and replaces binding settings with branch overrides', async () => {
     h = await startChannelHub(kind);
     const settings = {
