@@ -31,7 +31,11 @@ export default defineConfig(
     },
   },
   {
-    files: ['renderer/**/*.{ts,vue}', 'electron/preload/**/*.ts'],
+    files: [
+      'renderer/**/*.{ts,vue}',
+      'backend-sync/backoffice/src/**/*.{ts,vue}',
+      'electron/preload/**/*.ts',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -62,6 +62,17 @@ async function buildRendererIfNeeded(force: boolean) {
   await build({ configFile: path.join(projectRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** The back office the embedded hub serves at /admin/ (backend-sync/backoffice). */
+async function buildBackOfficeIfNeeded(force: boolean) {
+  if (!force && existsSync(path.join(projectRoot, 'out', 'backoffice', 'index.html'))) return;
+  console.log('Building the back office…');
+  const { build } = await import('vite');
+  await build({
+    configFile: path.join(projectRoot, 'backend-sync', 'backoffice', 'vite.config.ts'),
+    logLevel: 'warn',
+  });
+}
+
 function printDemo(demo: DemoSummary) {
   console.log('\nDemo pairing codes (one-time; enter one on the enrollment screen):');
   for (const p of demo.pairingCodes) console.log(`  ${p.branchCode.padEnd(10)} ${p.code}`);
@@ -121,6 +132,7 @@ async function main() {
   let demo: DemoSummary | null = null;
   let emulatorUrl: string | null = null;
   if (!suggestedHubUrl) {
+    await buildBackOfficeIfNeeded(options.forceBuild);
     // Quiet: the demo hub's own lines are printed below with the console's.
     const { startDemoHub } = await import('./demo-hub');
     const hub = await startDemoHub(path.join(options.dataDir, 'hub'), () => {});
@@ -153,7 +165,11 @@ async function main() {
   console.log(`  Open:  ${web.url}`);
   console.log(`  Hub:   ${suggestedHubUrl}${demo ? ' (embedded, demo data)' : ''}`);
   console.log(`  Data:  ${options.dataDir}`);
-  if (demo) printDemo(demo);
+  if (demo) {
+    const account = demo.accounts[0]!;
+    console.log(`  Back office: ${suggestedHubUrl}/admin/  (${account.email} / ${account.password})`);
+    printDemo(demo);
+  }
   if (emulatorUrl) {
     const { exampleSayCommand } = await import('../backend-sync/emulator/cli');
     console.log(`\nChannel emulator (LINE / WhatsApp stand-in): ${emulatorUrl}`);

@@ -38,6 +38,12 @@ async function main(): Promise<number> {
     return startInBrowser();
   }
   await build({ root: projectRoot });
+  // The embedded hub serves the back office at /admin/ from out/backoffice.
+  const vite = await import('vite');
+  await vite.build({
+    configFile: path.join(projectRoot, 'backend-sync', 'backoffice', 'vite.config.ts'),
+    logLevel: 'warn',
+  });
   try {
     prepareElectronNativeBinding(electron.version);
   } catch (err) {

@@ -6,15 +6,48 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../domain/errors';
+import { createAdmin, parseCreateAdminArgs, readPassword } from './accounts/createAdmin';
 import { HUB_CLI_OPTIONS } from './cliOptions';
 import { DEMO_ADMIN_TOKEN } from './config';
+import { openHubDb } from './db';
 import { createHub, type Hub } from './server';
 
 const USAGE = `Usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data ./var/hub] [--demo] [--log-level info]
   DATABASE_URL=postgres://…  use PostgreSQL instead of the SQLite file in --data
-  HUB_ADMIN_TOKEN=…          bearer token of the admin API (default: ${DEMO_ADMIN_TOKEN} with --demo, else random)`;
+  HUB_ADMIN_TOKEN=…          the operator's bearer token of the admin API (default: ${DEMO_ADMIN_TOKEN} with --demo, else random)
+       npm run hub -- create-admin --email … --name … (--brand <id> | --brand-name …)   first back-office account`;
+
+async function createAdminCommand(argv: string[]): Promise<void> {
+  let args: ReturnType<typeof parseCreateAdminArgs>;
+  try {
+    args = parseCreateAdminArgs(argv);
+  } catch (err) {
+    // Wrong or missing options: the usage, not "the hub could not start".
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+    return;
+  }
+  const password = await readPassword();
+  const db = await openHubDb({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(args.data),
+  });
+  try {
+    const user = await createAdmin(db, {
+      email: args.email,
+      name: args.name,
+      password,
+      ...(args.brand ? { brandId: args.brand } : {}),
+      ...(args['brand-name'] ? { brandName: args['brand-name'] } : {}),
+    });
+    console.log(`Created ${user.role} ${user.email} for brand ${user.brandId}. Sign in at <hub URL>/admin/.`);
+  } finally {
+    await db.destroy();
+  }
+}
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'create-admin') return createAdminCommand(process.argv.slice(3));
   const { values } = parseArgs({ options: HUB_CLI_OPTIONS, strict: true });
   if (values.help) {
     console.log(USAGE);
@@ -55,8 +88,10 @@ function printBanner(hub: Hub): void {
     '',
     `OMO hub listening on ${hub.url}  (database: ${hub.dbKind})`,
     `  health:        ${hub.url}/healthz`,
+    `  back office:   ${hub.url}/admin/`,
     `  admin API:     ${hub.url}/api  (Authorization: Bearer <admin token>)`,
   ];
+  if (!hub.hasAdminAccounts) lines.push('  (no back-office account yet: npm run hub -- create-admin --help)');
   // The admin token is printed to the terminal once, never to the log.
   if (hub.adminTokenSource === 'generated')
     lines.push(`  admin token:   ${hub.adminToken}  (random; set HUB_ADMIN_TOKEN to fix it)`);
@@ -65,6 +100,8 @@ function printBanner(hub: Hub): void {
     lines.push('', 'Demo data:');
     lines.push('  Pairing codes (one-time, new ones on every start):');
     for (const p of hub.demo.pairingCodes) lines.push(`    ${p.branchCode.padEnd(10)} ${p.code}`);
+    lines.push('  Back office (email / password):');
+    for (const a of hub.demo.accounts) lines.push(`    ${a.email.padEnd(22)} ${a.password}  ${a.role}`);
     lines.push('  Sign-ins (staff code / PIN):');
     for (const s of hub.demo.staff) {
       lines.push(

@@ -3,6 +3,7 @@
  * CLI, the embedded hub and tests agree on precedence: explicit option > environment > default.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Clock, IdGenerator } from '../domain/clock';
 import { systemClock, uuidV7 } from '../domain/clock';
 import { DEFAULT_LINE_API_BASE_URL, DEFAULT_LINE_DATA_API_BASE_URL } from './channels/line';
@@ -51,6 +52,13 @@ export interface HubOptions {
   webhookBodyLimit?: number;
   /** Outbound retry policy overrides (tests inject sleep and randomness). */
   outboundRetry?: Partial<RetryPolicy>;
+  /**
+   * Keys that seal channel secrets at rest, current first (default: HUB_SECRET_KEY, comma-separated;
+   * else a key file in dataDir, see channels/secretBox.ts).
+   */
+  secretKeys?: string[];
+  /** The back office's build served at /admin (default out/backoffice in the repository). */
+  backOfficeDir?: string;
 }
 
 /** The admin token the demo uses, so docs/demo.md can name it. Never used outside demo mode. */
@@ -75,6 +83,9 @@ export interface HubConfig {
   lineDataApiBaseUrl: string;
   whatsappApiBaseUrl: string;
   webhookBodyLimit: number;
+  backOfficeDir: string;
+  /** null = the key file in dataDir. */
+  secretKeys: string[] | null;
 }
 
 export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -99,6 +110,8 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     whatsappApiBaseUrl:
       options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
     webhookBodyLimit: options.webhookBodyLimit ?? 1024 * 1024,
+    secretKeys: options.secretKeys ?? (env.HUB_SECRET_KEY ? env.HUB_SECRET_KEY.split(',') : null),
+    backOfficeDir: options.backOfficeDir ?? fileURLToPath(new URL('../../out/backoffice', import.meta.url)),
   };
 }
 

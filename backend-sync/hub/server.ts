@@ -7,12 +7,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
+import { keyFromDataDir, sealChannelSecrets, useSecretKeys } from './channels/secretBox';
 import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './config';
 import { openHubDb, type HubDbKind, dbKind } from './db';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerIdentifyRoute } from './devices/identify';
 import { registerAdminRoutes } from './http/admin';
+import { registerBackOffice } from './http/backOffice';
 import { frameworkErrors, installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
@@ -34,6 +36,8 @@ export interface Hub {
   logger: Logger;
   /** Poke the brand's connected devices (after a write made outside the hub's own handlers). */
   notifyChanges(brandId: string): void;
+  /** False until a back-office account exists (the CLI then says how to make the first). */
+  hasAdminAccounts: boolean;
   /** LINE/WhatsApp webhooks, their inbox and the outbound sender. */
   channels: HubChannels;
   close(): Promise<void>;
@@ -51,7 +55,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   let app: FastifyInstance | undefined;
   let io: SocketServer | undefined;
   try {
+    useSecretKeys(config.secretKeys ?? [keyFromDataDir(config.dataDir)]);
     const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
+    await sealChannelSecrets(db);
 
     // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
     const server = Fastify({
@@ -89,7 +95,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ids: config.ids,
       logger,
       notifyChanges: realtime.notifyChanges,
+      kickOutbound: () => sendQueued(),
     });
+
+    await registerBackOffice(server, config.backOfficeDir);
 
     const channels = await registerChannels(server, {
       db,
@@ -123,6 +132,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       demo,
       adminToken: config.adminToken,
       adminTokenSource: config.adminTokenSource,
+      hasAdminAccounts: Boolean(await db('admin_users').first('id')),
       logger,
       notifyChanges: realtime.notifyChanges,
       channels,

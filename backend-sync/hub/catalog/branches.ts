@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { recordChange } from '../db/changes';
 import { toBranchRow } from '../db/rows';
 import { requireBrand } from './brands';
-import { CreateBranchInput, type BranchView } from './schemas';
+import { CreateBranchInput, UpdateBranchInput, type BranchView } from './schemas';
 import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
 
 export const toBranchView = (row: Record<string, unknown>): BranchView => ({
@@ -62,4 +62,31 @@ export async function requireBranch(
   const row = await db('branches').where({ id: branchId, brand_id: brandId }).first();
   if (!row) throw notFound('Branch', branchId);
   return row;
+}
+
+/** Renames a branch; consoles get the new name with their next pull. */
+export async function updateBranch(
+  db: Knex,
+  deps: CatalogDeps,
+  branchId: string,
+  input: unknown,
+): Promise<BranchView> {
+  const data = parseInput(UpdateBranchInput, input);
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    const row = await trx('branches').where({ id: branchId }).first();
+    if (!row) throw notFound('Branch', branchId);
+    const next = { ...row, name: data.name };
+    await trx('branches').where({ id: branchId }).update({ name: data.name });
+    await recordChange(trx, {
+      brandId: String(row.brand_id),
+      scopes: ['brand'],
+      entity: 'branch',
+      id: branchId,
+      op: 'upsert',
+      data: toBranchRow(next),
+      at: now,
+    });
+    return toBranchView(next);
+  });
 }

@@ -177,7 +177,7 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
     };
     const op = doc.paths['/api/admin/brands/{brandId}/settings']?.patch;
     expect(op?.operationId).toBe('updateBrandSettings');
-    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '400', '401', '404']);
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404']);
     expect(JSON.stringify(op?.requestBody)).toContain('verifyLockSeconds');
     // The other admin operations are still there.
     expect(doc.paths['/api/admin/brands']?.post?.operationId).toBe('createBrand');

@@ -48,3 +48,7 @@ export async function requireBrand(db: Knex, brandId: string): Promise<Record<st
   if (!row) throw notFound('Brand', brandId);
   return row;
 }
+
+export async function getBrand(db: Knex, brandId: string): Promise<BrandView> {
+  return toBrandView(await requireBrand(db, brandId));
+}

@@ -125,3 +125,18 @@ export async function updateDevice(
     return toDeviceView(row, deps.clock.now());
   });
 }
+
+/**
+ * Revokes a device: the hub refuses its next connection, pull and push (realtime/auth.ts and
+ * ensureStillAllowed), and an unused pairing code stops working. Revoking twice changes nothing.
+ */
+export async function revokeDevice(db: Knex, deps: CatalogDeps, deviceId: string): Promise<DeviceView> {
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    const row = await trx('devices').where({ id: deviceId }).first();
+    if (!row) throw notFound('Device', deviceId);
+    const patch = { revoked: true, pairing_code: null };
+    await trx('devices').where({ id: deviceId }).update(patch);
+    return toDeviceView({ ...row, ...patch }, now);
+  });
+}

@@ -125,6 +125,27 @@ export const CreateBranchInput = z.strictObject({
 });
 export type CreateBranchInput = z.input<typeof CreateBranchInput>;
 
+const pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
+
+/** A branch role belongs to one branch; a brand-wide role to none. */
+function staffBranchRule(
+  v: { role?: Role | undefined; branchId?: string | null | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (v.role === undefined) return;
+  const needsBranch = BRANCH_ROLES.includes(v.role);
+  if (needsBranch && !v.branchId) {
+    ctx.addIssue({ code: 'custom', path: ['branchId'], message: `a ${v.role} belongs to a branch` });
+  }
+  if (!needsBranch && v.branchId) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['branchId'],
+      message: `a ${v.role} is brand-wide and has no branch`,
+    });
+  }
+}
+
 export const CreateStaffInput = z
   .strictObject({
     role: Role,
@@ -138,22 +159,30 @@ export const CreateStaffInput = z
       .toUpperCase(),
     displayName: name(50),
     /** Sign-in PIN, 4–8 digits. Write-only: stored as a salted hash and never returned. */
-    pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
+    pin,
   })
-  .superRefine((v, ctx) => {
-    const needsBranch = BRANCH_ROLES.includes(v.role);
-    if (needsBranch && !v.branchId) {
-      ctx.addIssue({ code: 'custom', path: ['branchId'], message: `a ${v.role} belongs to a branch` });
-    }
-    if (!needsBranch && v.branchId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['branchId'],
-        message: `a ${v.role} is brand-wide and has no branch`,
-      });
-    }
-  });
+  .superRefine(staffBranchRule);
 export type CreateStaffInput = z.input<typeof CreateStaffInput>;
+
+/** Changes to a staff member; `active: false` deactivates (no sign-in on any console). */
+export const UpdateStaffInput = z
+  .strictObject({
+    role: Role.optional(),
+    branchId: id.nullable().optional(),
+    displayName: name(50).optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: 'give at least one field to change',
+  });
+
+/** The role and branch as they will be stored, checked together. */
+export const StaffRoleBranch = z.object({ role: Role, branchId: id.nullable() }).superRefine(staffBranchRule);
+
+export const ResetPinInput = z.strictObject({ pin });
+
+/** A new name for a branch. */
+export const UpdateBranchInput = z.strictObject({ name: name(50) });
 
 export const CreateDeviceInput = z.strictObject({
   branchId: id,

@@ -8,7 +8,14 @@ import { branchScope, recordChange, type Scope } from '../db/changes';
 import { toStaffRow } from '../db/rows';
 import { requireBrand } from './brands';
 import { requireBranch } from './branches';
-import { CreateStaffInput, type StaffView } from './schemas';
+import { BRANCH_ROLES } from '../../domain/roles';
+import {
+  CreateStaffInput,
+  ResetPinInput,
+  StaffRoleBranch,
+  UpdateStaffInput,
+  type StaffView,
+} from './schemas';
 import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from './support';
 
 export function toStaffView(row: Record<string, unknown>, now?: Date): StaffView {
@@ -88,4 +95,71 @@ export async function requireStaff(
   const row = await db('staff').where({ id: staffId, brand_id: brandId }).first();
   if (!row) throw notFound('Staff', staffId);
   return row;
+}
+
+/**
+ * Changes a staff member's name, role, branch or active flag. The row is re-recorded for the old
+ * and the new scope alike: a console of the branch they left then holds the row with the new
+ * branch (or active = false) and refuses their PIN, also offline.
+ */
+export async function updateStaff(
+  db: Knex,
+  deps: CatalogDeps,
+  staffId: string,
+  input: unknown,
+): Promise<StaffView> {
+  const data = parseInput(UpdateStaffInput, input);
+  return writeStaff(db, deps, staffId, async (trx, row) => {
+    const role = data.role ?? (row.role as CreateStaffInput['role']);
+    const branchId =
+      data.branchId !== undefined ? data.branchId : BRANCH_ROLES.includes(role) ? row.branch_id : null;
+    parseInput(StaffRoleBranch, { role, branchId });
+    if (branchId) await requireBranch(trx, String(row.brand_id), String(branchId));
+    return {
+      role,
+      branch_id: branchId ?? null,
+      ...(data.displayName !== undefined ? { display_name: data.displayName } : {}),
+      ...(data.active !== undefined ? { active: data.active } : {}),
+    };
+  });
+}
+
+/** Sets a new PIN (write-only, like at creation): consoles get the new hash with the next sync. */
+export async function resetStaffPin(
+  db: Knex,
+  deps: CatalogDeps,
+  staffId: string,
+  input: unknown,
+): Promise<StaffView> {
+  const { pin } = parseInput(ResetPinInput, input);
+  const pinHash = hashSecret(pin);
+  return writeStaff(db, deps, staffId, async () => ({ pin_hash: pinHash }));
+}
+
+async function writeStaff(
+  db: Knex,
+  deps: CatalogDeps,
+  staffId: string,
+  patchOf: (trx: Knex.Transaction, row: Record<string, unknown>) => Promise<Record<string, unknown>>,
+): Promise<StaffView> {
+  const now = deps.clock.now();
+  return inTransaction(db, async (trx) => {
+    const row = await trx('staff').where({ id: staffId }).first();
+    if (!row) throw notFound('Staff', staffId);
+    const patch = await patchOf(trx, row);
+    const next = { ...row, ...patch };
+    await trx('staff').where({ id: staffId }).update(patch);
+    const oldBranch = (row.branch_id as string | null) ?? null;
+    const newBranch = (next.branch_id as string | null) ?? null;
+    await recordChange(trx, {
+      brandId: String(row.brand_id),
+      scopes: [...staffScopes(oldBranch), ...staffScopes(newBranch)],
+      entity: 'staff',
+      id: staffId,
+      op: 'upsert',
+      data: toStaffRow(next),
+      at: now,
+    });
+    return toStaffView(next);
+  });
 }

@@ -10,7 +10,10 @@ import { requireBrand } from '../catalog/brands';
 import { recordBrandRow } from '../binding/brandRow';
 import { inTransaction, notFound, parseInput } from '../catalog/support';
 import { WhatsappTemplateRef } from '../../protocol';
-import { toChannel } from './store';
+import { seal, SECRET_COLUMNS } from './secretBox';
+import { BUTTON_KINDS, buttonProblems } from '../../domain/templateButtons';
+
+const SEALED = new Set<string>(SECRET_COLUMNS);
 
 const secret = (what: string) =>
   z
@@ -73,6 +76,23 @@ const WhatsappFields = {
           .trim()
           .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'e.g. zh_HK, en_US'),
         preview: z.string().trim().min(1).max(1024),
+        buttons: z
+          .array(
+            z.strictObject({
+              kind: z.enum(BUTTON_KINDS),
+              text: z.string().trim().min(1).max(25),
+            }),
+          )
+          .max(20)
+          .superRefine((buttons, ctx) => {
+            for (const problem of buttonProblems(buttons))
+              ctx.addIssue({ code: 'custom', message: problem.message });
+          })
+          .optional()
+          .meta({
+            description:
+              'The template buttons (seed 002 limits: 10 in all; 10 quick replies, 2 websites, 1 phone, 1 order)',
+          }),
       }),
     )
     .max(100)
@@ -115,6 +135,10 @@ export const UpdateChannelInput = z
     message: 'give at least one field to change',
   });
 
+const AdminTemplate = WhatsappTemplateRef.extend({
+  buttons: z.array(z.object({ kind: z.enum(BUTTON_KINDS), text: z.string() })).optional(),
+});
+
 export const ChannelView = z.object({
   id: z.string(),
   brandId: z.string(),
@@ -126,7 +150,7 @@ export const ChannelView = z.object({
   phoneNumberId: z.string().nullable(),
   displayNumber: z.string().nullable(),
   businessAccountId: z.string().nullable(),
-  templates: z.array(WhatsappTemplateRef),
+  templates: z.array(AdminTemplate),
   hasChannelSecret: z.boolean(),
   hasAppSecret: z.boolean(),
   hasVerifyToken: z.boolean(),
@@ -163,9 +187,15 @@ export const toChannelView = (r: Row): ChannelView => ({
   updatedAt: String(r.updated_at),
 });
 
+/** The stored templates with their buttons (consoles get them without: protocol WhatsappTemplateRef). */
 function templatesOf(r: Row): ChannelView['templates'] {
-  const channel = toChannel(r);
-  return channel.kind === 'whatsapp' ? channel.templates : [];
+  if (r.kind !== 'whatsapp' || typeof r.wa_templates !== 'string') return [];
+  try {
+    const parsed = z.array(AdminTemplate).safeParse(JSON.parse(r.wa_templates));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 const COLUMNS: Record<string, Record<string, string>> = {
@@ -199,7 +229,12 @@ function columnsOf(kind: string, data: Record<string, unknown>): Row {
         issues: [{ path: field, message: `not a field of a ${kind} channel` }],
       });
     }
-    out[column] = Array.isArray(value) ? JSON.stringify(value) : value;
+    // Secrets are stored sealed (secretBox.ts): the database never holds them in plain text.
+    out[column] = SEALED.has(column)
+      ? seal(String(value))
+      : Array.isArray(value)
+        ? JSON.stringify(value)
+        : value;
   }
   return out;
 }
@@ -249,4 +284,10 @@ export async function updateChannel(
     await recordBrandRow(trx, String(existing.brand_id), deps.clock.now());
     return toChannelView({ ...existing, ...update });
   });
+}
+
+export async function getChannel(db: Knex, channelId: string): Promise<ChannelView> {
+  const row: Row | undefined = await db('channels').where({ id: channelId }).first();
+  if (!row) throw notFound('Channel', channelId);
+  return toChannelView(row);
 }

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { WhatsappTemplateRef } from '../../protocol';
+import { open } from './secretBox';
 
 type Row = Record<string, unknown>;
 
@@ -51,8 +52,8 @@ export function toChannel(row: Row): Channel {
       name: s(row.name),
       channelId: sn(row.line_channel_id),
       destination: sn(row.line_destination),
-      channelSecret: s(row.line_channel_secret),
-      accessToken: s(row.line_access_token),
+      channelSecret: open(s(row.line_channel_secret)),
+      accessToken: open(s(row.line_access_token)),
       basicId: sn(row.line_basic_id),
     };
   }
@@ -64,9 +65,9 @@ export function toChannel(row: Row): Channel {
     phoneNumberId: s(row.wa_phone_number_id),
     displayNumber: sn(row.wa_display_number),
     businessAccountId: sn(row.wa_business_account_id),
-    appSecret: s(row.wa_app_secret),
-    verifyToken: s(row.wa_verify_token),
-    accessToken: s(row.wa_access_token),
+    appSecret: open(s(row.wa_app_secret)),
+    verifyToken: open(s(row.wa_verify_token)),
+    accessToken: open(s(row.wa_access_token)),
     templates: parseTemplates(row.wa_templates),
   };
 }

@@ -35,6 +35,7 @@ import {
   type DemoBranchCode,
 } from './data';
 import { demoCustomers } from './people';
+import { ensureDemoAccounts } from './seedAccounts';
 import { ensureDemoChannels } from './seedChannels';
 import { seededPrng, type Prng } from './prng';
 
@@ -44,6 +45,8 @@ export interface DemoSummary {
   /** Unused one-time pairing codes, re-issued on every start so the demo can always enroll. */
   pairingCodes: { branchCode: string; code: string }[];
   staff: { staffCode: string; pin: string; role: string; displayName: string; branchCode: string | null }[];
+  /** Back-office sign-ins (email / password). */
+  accounts: { email: string; password: string; role: string }[];
 }
 
 type Row = Record<string, unknown>;
@@ -64,6 +67,7 @@ export async function seedDemo(db: Knex, opts: { clock: Clock; ids: IdGenerator 
       brandId,
       branches: branches.map((b) => ({ id: String(b.id), code: String(b.code), name: String(b.name) })),
       pairingCodes: await ensurePairingCodes(trx, deps, brandId, branches),
+      accounts: await ensureDemoAccounts(trx, deps, brandId, branches),
       staff: DEMO_STAFF.map(({ staffCode, pin, role, displayName, branchCode }) => ({
         staffCode,
         pin,

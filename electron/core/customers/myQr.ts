@@ -6,20 +6,15 @@
 import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { BrandRow } from '../../../backend-sync/protocol';
+import { lineOaMessageUrl, whatsAppClickToChatUrl } from '../../../backend-sync/domain/bindingLinks';
 import type { MyQrInfo, SessionStaff } from '../api/contract';
+
+export { lineOaMessageUrl, whatsAppClickToChatUrl };
 
 export const DEFAULT_BINDING_PREFIX = '聯絡專員';
 
 export const bindingMessage = (prefix: string, staffCode: string, suffix: string): string =>
   `${prefix}${staffCode}${suffix}`;
-
-/** https://line.me/R/oaMessage/{basic id}/?{message}: the text is percent-encoded UTF-8. */
-export const lineOaMessageUrl = (basicId: string, message: string): string =>
-  `https://line.me/R/oaMessage/${encodeURIComponent(basicId).replace(/^%40/, '@')}/?${encodeURIComponent(message)}`;
-
-/** https://wa.me/{number}?text={message}: the number in international format, digits only. */
-export const whatsAppClickToChatUrl = (phoneNumber: string, message: string): string =>
-  `https://wa.me/${phoneNumber.replace(/\D/g, '')}?text=${encodeURIComponent(message)}`;
 
 export async function myQrInfo(db: Knex, staff: SessionStaff | null): Promise<MyQrInfo> {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to see your QR codes.');

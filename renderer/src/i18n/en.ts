@@ -85,6 +85,8 @@ const en: Messages = {
     queued: 'Queued {count}',
     conflicts: 'Conflicts {count}',
     rejected: 'Rejected {count}',
+    revoked:
+      'An admin revoked this device: it can no longer sync. Unsynced redemptions can still be exported from History.',
   },
   ledger: {
     open: 'Sync ledger',

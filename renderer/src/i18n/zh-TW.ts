@@ -83,6 +83,7 @@ const zhTW = {
     queued: '待上傳 {count}',
     conflicts: '衝突 {count}',
     rejected: '被拒絕 {count}',
+    revoked: '此裝置已被管理員撤銷，無法再同步；未同步的核銷仍可在核銷紀錄匯出。',
   },
   ledger: {
     open: '同步紀錄',

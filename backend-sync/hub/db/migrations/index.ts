@@ -11,6 +11,8 @@ import * as m005 from './005_customer_lists';
 import * as m006 from './006_changes_brand_seq';
 import * as m007 from './007_outbound_attempts';
 import * as m008 from './008_pin_lockouts';
+import * as m010 from './010_admin_accounts';
+import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +24,8 @@ const migrations: Record<string, Knex.Migration> = {
   '006_changes_brand_seq': m006,
   '007_outbound_attempts': m007,
   '008_pin_lockouts': m008,
+  '010_admin_accounts': m010,
+  '011_audit_log': m011,
   '021_update_settings': m021,
 };
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { toChannel } from '../../channels/store';
 import { testDbKinds } from '../../testing/databases';
 import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testSupport';
 
@@ -60,7 +61,8 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     expect(updated.body).toMatchObject({ name: 'Renamed', hasAccessToken: true });
     expect(JSON.stringify(updated.body)).not.toMatch(/new-token/);
     const stored = await h.t.db('channels').where({ id: created.body.id }).first();
-    expect(stored.line_access_token).toBe('new-token');
+    expect(stored.line_access_token).toMatch(/^enc:v1:/);
+    expect(toChannel(stored)).toMatchObject({ accessToken: 'new-token', channelSecret: 'very-secret-value' });
 
     const wrongField = await api('PATCH', `/channels/${String(created.body.id)}`, { appSecret: 'x' });
     expect(wrongField.status).toBe(400);
@@ -87,6 +89,35 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
       const res = await api('PATCH', `/channels/${TEST_WA.id}`, { templates: [bad] });
       expect(res.status).toBe(400);
     }
+  });
+
+  it('refuses template buttons WhatsApp would refuse (seed 002), one issue per broken rule, and keeps the list', async () => {
+    h = await startChannelHub(kind);
+    const buttons = [
+      ...['官網', '門市', '活動'].map((text) => ({ kind: 'url', text })),
+      { kind: 'phone', text: '撥打' },
+      { kind: 'phone', text: '客服' },
+    ];
+    const bad = await api('PATCH', `/channels/${TEST_WA.id}`, {
+      templates: [{ name: 'spring_sale', language: 'zh_HK', preview: '春季優惠', buttons }],
+    });
+    expect(bad.status).toBe(400);
+    const issues = (bad.body.error as { details: { issues: { path: string; message: string }[] } }).details
+      .issues;
+    expect(issues).toEqual([
+      { path: 'templates.0.buttons', message: 'at most 2 website buttons (3 given)' },
+      { path: 'templates.0.buttons', message: 'at most 1 phone-call buttons (2 given)' },
+    ]);
+    expect((await api('GET', `/brands/${h.fixture.brandId}/channels`)).body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: TEST_WA.id, templates: [] })]),
+    );
+    const ok = await api('PATCH', `/channels/${TEST_WA.id}`, {
+      templates: [
+        { name: 'spring_sale', language: 'zh_HK', preview: '春季優惠', buttons: buttons.slice(1, 4) },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    expect((ok.body.templates as { buttons: unknown[] }[])[0]!.buttons).toHaveLength(3);
   });
 
   it('reads and replaces binding settings with branch overrides', async () => {

@@ -200,7 +200,8 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     const doc = JSON.parse(res.body);
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie' });
 
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`),
@@ -212,7 +213,8 @@ describe.each(testDbKinds())('admin API on %s', (kind) => {
     );
 
     const createStaff = doc.paths['/api/admin/brands/{brandId}/staff'].post;
-    expect(createStaff.security).toEqual([{ bearerAuth: [] }]);
+    expect(createStaff.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
+    expect(createStaff['x-roles']).toEqual(['admin', 'supervisor']);
     expect(createStaff.requestBody.content['application/json'].schema.properties.pin).toBeDefined();
     expect(
       createStaff.responses['201'].content['application/json'].schema.properties.pinHash,

@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import { EnrollRequest, EnrollResponse, IdentifyRequest, IdentifyResponse } from '../../../protocol';
+import { SignInInput } from '../../accounts/sessions';
+import { SESSION_COOKIE } from './cookie';
 import type { AdminRoute } from './routes';
+import { SessionView } from './sessionView';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const ADMIN_PREFIX = '/api/admin';
@@ -41,7 +44,12 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
     name: 'ValidationFailed',
     description: 'VALIDATION_FAILED: the input is not valid (details.issues)',
   },
-  401: { name: 'Unauthorized', description: 'UNAUTHORIZED: missing or wrong bearer token' },
+  401: { name: 'Unauthorized', description: 'UNAUTHORIZED: no valid session cookie or bearer token' },
+  403: {
+    name: 'Forbidden',
+    description:
+      "FORBIDDEN: the caller's role may not do this, or the object is another brand's; CSRF_INVALID: a session write without its x-csrf-token",
+  },
   404: { name: 'NotFound', description: 'NOT_FOUND: an id in the path or body does not exist' },
   409: { name: 'AlreadyExists', description: 'ALREADY_EXISTS: a unique value (code, staff code…) is taken' },
 };
@@ -67,16 +75,21 @@ function operation(route: AdminRoute): Json {
   const responses: Json = {
     [route.status]: {
       description: route.status === 201 ? 'Created' : 'OK',
-      content: json(jsonSchema(route.response, 'output')),
+      content:
+        route.produces === 'text/csv'
+          ? { 'text/csv': { schema: { type: 'string' } } }
+          : json(jsonSchema(route.response, 'output')),
     },
     401: errorRef(401),
+    403: errorRef(403),
   };
   for (const status of route.errors) responses[status] = errorRef(status);
   return {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+    'x-roles': route.roles,
     ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: json(jsonSchema(route.body, 'input')) } }
@@ -131,6 +144,41 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[]): Json {
       },
     },
   };
+  paths[`${ADMIN_PREFIX}/session`] = {
+    post: {
+      operationId: 'signIn',
+      summary: 'Sign in to the back office: sets the session cookie, answers the CSRF token',
+      tags: ['accounts'],
+      security: [],
+      requestBody: { required: true, content: json(jsonSchema(SignInInput, 'input')) },
+      responses: {
+        200: { description: 'Signed in', content: json(jsonSchema(SessionView, 'output')) },
+        400: errorRef(400),
+        401: { description: 'SIGNIN_FAILED', content: json({ $ref: '#/components/schemas/ErrorBody' }) },
+        429: {
+          description: 'SIGNIN_LOCKED: too many wrong passwords (details.lockedUntil)',
+          content: json({ $ref: '#/components/schemas/ErrorBody' }),
+        },
+      },
+    },
+    get: {
+      operationId: 'getSession',
+      summary: 'Who is signed in (and the CSRF token for writes)',
+      tags: ['accounts'],
+      security: [{ sessionCookie: [] }],
+      responses: {
+        200: { description: 'Signed in', content: json(jsonSchema(SessionView, 'output')) },
+        401: errorRef(401),
+      },
+    },
+    delete: {
+      operationId: 'signOut',
+      summary: 'Sign out (needs x-csrf-token)',
+      tags: ['accounts'],
+      security: [{ sessionCookie: [] }],
+      responses: { 204: { description: 'Signed out' }, 403: errorRef(403) },
+    },
+  };
   paths['/healthz'] = {
     get: {
       operationId: 'health',
@@ -163,13 +211,25 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[]): Json {
       title: 'OMO Store Console hub',
       version: '1.0.0',
       description:
-        'Admin REST API of the hub (bearer token) plus device enrollment and health. Errors: ' +
+        'Admin REST API of the hub (bearer token or back-office session; x-roles lists the roles a route admits) plus device enrollment and health. Errors: ' +
         '{ "error": { "code", "message", "details"? } }. PINs and verification codes are write-only.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The hub operator's token (HUB_ADMIN_TOKEN) or a brand's API token (omo_…)",
+        },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'The back office session; writes also need the x-csrf-token header',
+        },
+      },
       schemas: { ErrorBody: jsonSchema(ErrorBodySchema, 'output') },
       responses,
     },

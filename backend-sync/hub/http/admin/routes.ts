@@ -6,7 +6,21 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { CatalogDeps } from '../../catalog/support';
-import { createBrand, listBrands } from '../../catalog/brands';
+import {
+  ADMIN_ONLY,
+  CS_MANAGERS,
+  CUSTOMER_SERVICE,
+  DEVICE_READERS,
+  EVERY_ROLE,
+  HEAD_OFFICE,
+  MANAGERS,
+  OPERATOR_ONLY,
+  type AdminRole,
+  type Principal,
+} from '../../accounts/roles';
+import { accountRoutes } from './accounts';
+import { catalogEditRoutes } from './catalogEdits';
+import { createBrand, getBrand, listBrands } from '../../catalog/brands';
 import { BrandTillSettingsInput, updateBrandTillSettings } from '../../catalog/brandSettings';
 import { createBranch, listBranches } from '../../catalog/branches';
 import { createClaim, listClaims } from '../../catalog/claims';
@@ -40,6 +54,9 @@ import {
 export interface RouteContext {
   db: Knex;
   catalog: CatalogDeps;
+  principal: Principal;
+  /** Starts sending queued channel messages (after the write commits). */
+  kickOutbound: () => void;
   params: Record<string, string>;
   query: unknown;
   body: unknown;
@@ -53,25 +70,45 @@ export interface RouteOutcome {
 
 export interface AdminRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  /** The roles that may call it (the operator token may call anything). */
+  roles: readonly AdminRole[];
+  /** What the audit log calls the object a write changes. */
+  entity: string;
+  /** A list a sales manager may read: only items whose field equals their branch. */
+  branchField?: 'branchId' | 'id';
+  /** A write's object before the write, for the audit log. */
+  before?(ctx: RouteContext): Promise<unknown>;
+  /** CSV answers (the route's result is the CSV text). */
+  produces?: 'text/csv';
   /** Relative to /api/admin, in fastify syntax (`:brandId`). */
   path: string;
   operationId: string;
   summary: string;
   tag:
-    'brands' | 'branches' | 'staff' | 'devices' | 'coupons' | 'claims' | 'customers' | 'channels' | 'binding';
+    | 'brands'
+    | 'branches'
+    | 'staff'
+    | 'devices'
+    | 'coupons'
+    | 'claims'
+    | 'customers'
+    | 'channels'
+    | 'binding'
+    | 'accounts'
+    | 'audit';
   query?: z.ZodObject;
   body?: z.ZodType;
   status: 200 | 201;
   response: z.ZodType;
-  /** Error statuses besides 401 (every route may answer 401). */
+  /** Error statuses besides 401 and 403 (every route may answer those). */
   errors: readonly (400 | 404 | 409)[];
   run(ctx: RouteContext): Promise<RouteOutcome>;
 }
 
-const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
+export const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
 
 /** A write's outcome: the created object, and its brand to poke. */
-const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({
+export const wrote = <T extends { brandId: string }>(result: T): RouteOutcome => ({
   result,
   changedBrandId: result.brandId,
 });
@@ -81,6 +118,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands',
     operationId: 'createBrand',
+    roles: OPERATOR_ONLY,
+    entity: 'brand',
     summary: 'Create a brand',
     tag: 'brands',
     body: CreateBrandInput,
@@ -96,17 +135,28 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands',
     operationId: 'listBrands',
+    roles: EVERY_ROLE,
+    entity: 'brand',
     summary: 'List brands',
     tag: 'brands',
     status: 200,
     response: listOf(BrandView),
     errors: [],
-    run: async (ctx) => ({ result: { items: await listBrands(ctx.db) } }),
+    run: async (ctx) => ({
+      result: {
+        items: (await listBrands(ctx.db)).filter(
+          (brand) => ctx.principal.kind === 'operator' || brand.id === ctx.principal.brandId,
+        ),
+      },
+    }),
   },
   {
     method: 'PATCH',
     path: '/brands/:brandId/settings',
     operationId: 'updateBrandSettings',
+    before: (ctx) => getBrand(ctx.db, p(ctx, 'brandId')),
+    roles: MANAGERS,
+    entity: 'brand',
     summary:
       "Change a brand's till settings (verification lock, offline redemption limit, update rollout and window)",
     tag: 'brands',
@@ -123,6 +173,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/branches',
     operationId: 'createBranch',
+    roles: MANAGERS,
+    entity: 'branch',
     summary: 'Create a branch (分店)',
     tag: 'branches',
     body: CreateBranchInput,
@@ -135,6 +187,9 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/branches',
     operationId: 'listBranches',
+    roles: EVERY_ROLE,
+    entity: 'branch',
+    branchField: 'id',
     summary: "List a brand's branches",
     tag: 'branches',
     status: 200,
@@ -146,6 +201,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/staff',
     operationId: 'createStaff',
+    roles: MANAGERS,
+    entity: 'staff',
     summary: 'Create a staff member (the PIN is write-only)',
     tag: 'staff',
     body: CreateStaffInput,
@@ -158,6 +215,9 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/staff',
     operationId: 'listStaff',
+    roles: EVERY_ROLE,
+    entity: 'staff',
+    branchField: 'branchId',
     summary: "List a brand's staff",
     tag: 'staff',
     status: 200,
@@ -169,6 +229,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/devices',
     operationId: 'createDevice',
+    roles: ADMIN_ONLY,
+    entity: 'device',
     summary: 'Create a device with a one-time pairing code (returned only here)',
     tag: 'devices',
     body: CreateDeviceInput,
@@ -181,6 +243,9 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/devices',
     operationId: 'listDevices',
+    roles: DEVICE_READERS,
+    entity: 'device',
+    branchField: 'branchId',
     summary: "List a brand's devices and whether their pairing codes are still usable",
     tag: 'devices',
     status: 200,
@@ -192,6 +257,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'PATCH',
     path: '/brands/:brandId/devices/:deviceId',
     operationId: 'updateDevice',
+    roles: MANAGERS,
+    entity: 'device',
     summary: "Change a device's settings (its update channel: stable or beta)",
     tag: 'devices',
     body: UpdateDeviceInput,
@@ -207,6 +274,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/coupons',
     operationId: 'createCoupon',
+    roles: CS_MANAGERS,
+    entity: 'coupon',
     summary: 'Create a coupon (the verification code is write-only)',
     tag: 'coupons',
     body: CreateCouponInput,
@@ -219,6 +288,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/coupons',
     operationId: 'listCoupons',
+    roles: HEAD_OFFICE,
+    entity: 'coupon',
     summary: "List a brand's coupons",
     tag: 'coupons',
     status: 200,
@@ -230,6 +301,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/coupons/:couponId/publish',
     operationId: 'publishCoupon',
+    roles: CS_MANAGERS,
+    entity: 'coupon',
     summary: 'Publish a draft coupon (publishing a published coupon changes nothing)',
     tag: 'coupons',
     status: 200,
@@ -241,6 +314,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/coupons/:couponId/claims',
     operationId: 'createClaim',
+    roles: CUSTOMER_SERVICE,
+    entity: 'claim',
     summary: 'Issue the coupon to a customer (or to nobody yet) with a given or generated code',
     tag: 'claims',
     body: CreateClaimInput,
@@ -253,6 +328,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/coupons/:couponId/claims',
     operationId: 'listClaims',
+    roles: HEAD_OFFICE,
+    entity: 'claim',
     summary: "List a coupon's claims, oldest first, a page at a time",
     tag: 'claims',
     query: Paging,
@@ -265,6 +342,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/brands/:brandId/customers',
     operationId: 'createCustomer',
+    roles: CUSTOMER_SERVICE,
+    entity: 'customer',
     summary: 'Create a LINE or WhatsApp customer, optionally bound to an associate',
     tag: 'customers',
     body: CreateCustomerInput,
@@ -277,6 +356,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     method: 'GET',
     path: '/brands/:brandId/customers',
     operationId: 'listCustomers',
+    roles: CUSTOMER_SERVICE,
+    entity: 'customer',
     summary: "List a brand's customers, a page at a time",
     tag: 'customers',
     query: ListCustomersQuery,
@@ -286,4 +367,6 @@ export const adminRoutes: readonly AdminRoute[] = [
     run: async (ctx) => ({ result: await listCustomers(ctx.db, p(ctx, 'brandId'), ctx.query) }),
   },
   ...channelRoutes,
+  ...catalogEditRoutes,
+  ...accountRoutes,
 ];
