@@ -159,7 +159,7 @@ describe('binding customers over LINE and WhatsApp', () => {
   });
 
   it('shows a customer who binds over WhatsApp within 1 s, with the number in international format', async () => {
-    const phone = `8529${String(Date.now()).slice(-7)}`;
+    const phone = `85291${String(Date.now()).slice(-6)}`; // 91xx xxxx: every number formats as +852 9123 4567
     const name = `WhatsApp 顧客 ${phone.slice(-4)}`;
     const saidAt = Date.now();
     await say({

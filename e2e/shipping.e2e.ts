@@ -41,7 +41,7 @@ describe('shipping: reloads and diagnostics', () => {
   const see = (locator: Locator, timeout = 15_000) => locator.waitFor({ state: 'visible', timeout });
   const status = () => page.getByRole('status', { name: '同步狀態' });
   const queuedBanner = (n: number) =>
-    page.getByRole('alert').filter({ hasText: new RegExp(`離線中 — 已離線 .*，${n} 筆資料待同步`) });
+    page.getByRole('alert').filter({ hasText: new RegExp(`離線中 — 已離線 .*，${n} 筆兌換待同步`) });
   const nav = (name: string) => page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name });
   const shot = (name: string) =>
     page.screenshot({
