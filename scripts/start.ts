@@ -32,6 +32,11 @@ function startInBrowser(): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  // A Linux machine without a display (a server, a CI runner) has nowhere to open a window.
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.log('No display on this machine (DISPLAY is unset): serving the console to a browser instead.');
+    return startInBrowser();
+  }
   const electron = await ensureElectron();
   if (!electron.ok) {
     console.log(describe(electron));

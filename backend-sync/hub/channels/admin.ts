@@ -23,6 +23,20 @@ const secret = (what: string) =>
     .max(1000)
     .meta({ description: `${what} (write-only)` });
 
+/**
+ * Signing secrets and the verify token live in varchar(255) columns once sealed (about 60
+ * characters plus a third on top of the value), so they are kept to what the platforms issue:
+ * printable ASCII, at most 128 characters (LINE's channel secret and Meta's app secret are 32).
+ */
+const signingSecret = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .meta({ description: `${what} (write-only)` });
+
 const LineFields = {
   name: z.string().trim().min(1).max(100),
   channelId: z
@@ -104,14 +118,14 @@ export const CreateChannelInput = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('line'),
     ...LineFields,
-    channelSecret: secret('Channel secret (signs webhooks)'),
+    channelSecret: signingSecret('Channel secret (signs webhooks)'),
     accessToken: secret('Channel access token'),
   }),
   z.strictObject({
     kind: z.literal('whatsapp'),
     ...WhatsappFields,
-    appSecret: secret('Meta app secret (signs webhooks)'),
-    verifyToken: secret('Webhook verify token'),
+    appSecret: signingSecret('Meta app secret (signs webhooks)'),
+    verifyToken: signingSecret('Webhook verify token'),
     accessToken: secret('Access token'),
   }),
 ]);
@@ -126,9 +140,9 @@ export const UpdateChannelInput = z
     displayNumber: WhatsappFields.displayNumber.optional(),
     businessAccountId: WhatsappFields.businessAccountId,
     templates: WhatsappFields.templates,
-    channelSecret: secret('Channel secret').optional(),
-    appSecret: secret('App secret').optional(),
-    verifyToken: secret('Verify token').optional(),
+    channelSecret: signingSecret('Channel secret').optional(),
+    appSecret: signingSecret('App secret').optional(),
+    verifyToken: signingSecret('Verify token').optional(),
     accessToken: secret('Access token').optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), {

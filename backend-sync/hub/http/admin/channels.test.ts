@@ -74,6 +74,30 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
     expect(await h.t.db('channels')).toHaveLength(3);
   });
 
+  it('takes a verify token as long as its column holds once sealed, and refuses a longer or non-ASCII one', async () => {
+    h = await startChannelHub(kind);
+    const create = (verifyToken: string) =>
+      api('POST', `/brands/${h!.fixture.brandId}/channels`, {
+        kind: 'whatsapp',
+        name: 'Second WhatsApp',
+        phoneNumberId: '109000000000099',
+        displayNumber: '85230009999',
+        appSecret: 'a'.repeat(32),
+        verifyToken,
+        accessToken: 'wa-token',
+      });
+    const longest = await create('v'.repeat(128));
+    expect(longest.status).toBe(201);
+    const stored = await h.t.db('channels').where({ id: longest.body.id }).first();
+    expect(toChannel(stored)).toMatchObject({ verifyToken: 'v'.repeat(128) });
+    for (const refused of ['v'.repeat(129), '驗證'.repeat(20), 'has space']) {
+      const answer = await create(refused);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body)).toMatch(/verifyToken/);
+    }
+    expect(await h.t.db('channels')).toHaveLength(3);
+  });
+
   it("keeps a WhatsApp channel's approved templates, which consoles get with the brand row", async () => {
     h = await startChannelHub(kind);
     const templates = [{ name: 'spring_sale', language: 'zh_HK', preview: '春季優惠' }];
