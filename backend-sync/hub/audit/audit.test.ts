@@ -1,6 +1,7 @@
 /** The audit log: a row per admin write with who, what, before and after; nothing for a refusal. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
+import { auditCsv, listAudit, recordAudit } from './index';
 import { startAdminHarness, type AdminHarness } from '../http/admin/testSupport';
 
 describe.each(testDbKinds())('audit log on %s', (kind) => {
@@ -66,7 +67,7 @@ describe.each(testDbKinds())('audit log on %s', (kind) => {
     const lines = csv.raw
       .replace(/^\ufeff/, '')
       .trim()
-      .split('\n');
+      .split('\r\n');
     expect(lines[0]).toBe('id,at,actorKind,actorLabel,action,entity,entityId,before,after');
     expect(lines).toHaveLength(4);
     // Another brand's rows never show.
@@ -85,5 +86,35 @@ describe.each(testDbKinds())('audit log on %s', (kind) => {
     const ok = await h.call('POST', `/brands/${h.brand.id}/branches`, admin, { name: '高雄店', code: 'KHH' });
     expect(ok.status).toBe(201);
     expect(await count()).toBe(before + 1);
+  });
+
+  it('filters by part of the actor, any case, with % and _ as themselves, and exports names that cannot run in Excel', async () => {
+    h = await startAdminHarness(kind);
+    const at = new Date('2026-03-10T03:00:00Z');
+    for (const label of [
+      'first_last@a.test',
+      'firstXlast@a.test',
+      'Ops 100% <ops@a.test>',
+      '=HYPERLINK("http://x")',
+    ]) {
+      await recordAudit(h.db, {
+        brandId: h.brand.id,
+        actor: { kind: 'api_token', id: null, label },
+        action: 'test',
+        entity: 'brand',
+        entityId: h.brand.id,
+        before: null,
+        after: null,
+        at,
+      });
+    }
+    const actors = async (actor: string) =>
+      (await listAudit(h!.db, h!.brand.id, { actor })).items.map((row) => row.actorLabel);
+    expect(await actors('first_last')).toEqual(['first_last@a.test']);
+    expect(await actors('FIRST')).toEqual(['firstXlast@a.test', 'first_last@a.test']);
+    expect(await actors('100%')).toEqual(['Ops 100% <ops@a.test>']);
+    const csv = auditCsv((await listAudit(h.db, h.brand.id, { action: 'test' })).items);
+    expect(csv).toContain(`'=HYPERLINK(""http://x"")`);
+    expect(csv).not.toMatch(/,=HYPERLINK/);
   });
 });

@@ -1,26 +1,21 @@
-import { stringify } from 'csv-stringify/sync';
+import { writeCsv, type CsvColumn } from '../../domain/csv';
 import type { AuditRowView } from './list';
 
-const COLUMNS = [
-  'id',
-  'at',
-  'actorKind',
-  'actorLabel',
-  'action',
-  'entity',
-  'entityId',
-  'before',
-  'after',
-] as const;
+const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
 
-/** CSV with a BOM so Excel opens the Chinese text as UTF-8; before/after as JSON text. */
+const COLUMNS: readonly CsvColumn<AuditRowView>[] = [
+  { header: 'id', value: (r) => String(r.id) },
+  { header: 'at', value: (r) => r.at },
+  { header: 'actorKind', value: (r) => r.actorKind },
+  { header: 'actorLabel', value: (r) => r.actorLabel },
+  { header: 'action', value: (r) => r.action },
+  { header: 'entity', value: (r) => r.entity },
+  { header: 'entityId', kind: 'identifier', value: (r) => (r.entityId === null ? '' : String(r.entityId)) },
+  { header: 'before', value: (r) => json(r.before) },
+  { header: 'after', value: (r) => json(r.after) },
+];
+
+/** The audit log for Excel through the one CSV writer: BOM, formulas defused, ids kept as text. */
 export function auditCsv(rows: readonly AuditRowView[]): string {
-  const records = rows.map((r) =>
-    COLUMNS.map((c) => {
-      const v = r[c];
-      if (c === 'before' || c === 'after') return v === null ? '' : JSON.stringify(v);
-      return v === null ? '' : String(v);
-    }),
-  );
-  return '\ufeff' + stringify([COLUMNS as unknown as string[], ...records]);
+  return writeCsv(COLUMNS, rows);
 }

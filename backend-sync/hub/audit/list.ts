@@ -57,7 +57,12 @@ export async function listAudit(db: Knex, brandId: string, input: unknown): Prom
   if (q.before) query.andWhere('id', '<', q.before);
   if (q.action) query.andWhere({ action: q.action });
   if (q.entity) query.andWhere({ entity: q.entity });
-  if (q.actor) query.andWhere('actor_label', 'like', `%${q.actor.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (q.actor) {
+    // Part of the name or email, any case; % and _ match themselves (SQLite's LIKE has no escape
+    // character unless told, PostgreSQL's is case-sensitive: both are told the same).
+    const pattern = `%${q.actor.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    query.andWhereRaw("lower(actor_label) LIKE ? ESCAPE '\\'", [pattern]);
+  }
   if (q.from) query.andWhere('at', '>=', new Date(q.from).toISOString());
   if (q.to) query.andWhere('at', '<', new Date(q.to).toISOString());
   const rows = await query.orderBy('id', 'desc').limit(q.limit + 1);

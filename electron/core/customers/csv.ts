@@ -1,6 +1,6 @@
 /** The customer list being viewed, as CSV for Excel (csv/index.ts: the one writer of every export). */
 import type { BoundCustomer, Locale } from '../api/contract';
-import { csvTime, writeCsv, type CsvColumn } from '../csv';
+import { csvTime, writeCsv, type CsvColumn } from '../../../backend-sync/domain/csv';
 
 const HEADERS: Record<Locale, string[]> = {
   'zh-TW': ['姓名', '管道', '電話', '綁定分店', '綁定人員', '綁定時間'],

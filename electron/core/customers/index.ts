@@ -12,7 +12,7 @@ import { addByPhone, addRequests } from './add';
 import { brandCustomerSettings } from './brand';
 import { recentBroadcasts, sendBroadcast } from './broadcast';
 import { customersCsv } from './csv';
-import { exportFilename } from '../csv';
+import { exportFilename } from '../../../backend-sync/domain/csv';
 import { customerDetail } from './detail';
 import { listsOf, requireSignedIn, streamOf } from './lists';
 import { myQrInfo } from './myQr';

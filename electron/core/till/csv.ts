@@ -1,6 +1,6 @@
 /** History as CSV for Excel (csv/index.ts: BOM, formulas defused, codes kept as text), headers in the console's language, times in the brand's zone. */
 import type { Locale, RedemptionView } from '../api/contract';
-import { csvTime, exportFilename, writeCsv, type CsvColumn } from '../csv';
+import { csvTime, exportFilename, writeCsv, type CsvColumn } from '../../../backend-sync/domain/csv';
 
 const STATES: Record<Locale, Record<RedemptionView['syncState'], string>> = {
   'zh-TW': { queued: '待同步', synced: '已同步', conflict: '衝突', rejected: '已拒絕' },

@@ -4,7 +4,7 @@
  */
 import { parse } from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { BOM, defuseFormula, exportFilename, keepAsText, writeCsv, type CsvColumn } from './index';
+import { BOM, defuseFormula, exportFilename, keepAsText, writeCsv, type CsvColumn } from './csv';
 
 interface Row {
   name: string;

@@ -1,6 +1,6 @@
 /**
- * The one CSV writer of every console export (till history, customer lists), made for Excel,
- * which is what a shop opens them with:
+ * The one CSV writer of every export — the console's (till history, customer lists) and the back
+ * office's (audit log) — made for Excel, which is what a shop and a head office open them with:
  *  - UTF-8 with a byte-order mark (without it Excel reads the local ANSI code page and Chinese
  *    turns into mojibake), CRLF line ends, RFC 4180 quoting (csv-stringify);
  *  - free text (names, coupon and branch names) cannot run as a formula: a cell starting with
