@@ -10,6 +10,7 @@ import * as m004 from './004_claim_staff_name';
 import * as m005 from './005_customer_lists';
 import * as m006 from './006_changes_brand_seq';
 import * as m021 from './021_update_settings';
+import * as m022 from './022_english_locale';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_customer_lists': m005,
   '006_changes_brand_seq': m006,
   '021_update_settings': m021,
+  '022_english_locale': m022,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
