@@ -50,11 +50,16 @@ export interface EnrollInput {
 export function createEnrollment(deps: EnrollmentDeps) {
   let inFlight = false;
 
-  /** The brand's zone: the pulled brand row's, else what enrollment answered. */
-  async function brandTimeZone(fallback: string | undefined): Promise<string | null> {
+  /** The pulled brand row's zone (else what enrollment answered) and English dates' locale. */
+  async function brandDisplay(
+    fallbackZone: string | undefined,
+  ): Promise<{ timeZone: string | null; englishLocale: string | null }> {
     const row = (await deps.db('brand').first('data')) as { data: string } | undefined;
-    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown }).timeZone : undefined;
-    return typeof pulled === 'string' ? pulled : (fallback ?? null);
+    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown; englishLocale?: unknown }) : {};
+    return {
+      timeZone: typeof pulled.timeZone === 'string' ? pulled.timeZone : (fallbackZone ?? null),
+      englishLocale: typeof pulled.englishLocale === 'string' ? pulled.englishLocale : null,
+    };
   }
 
   async function info(): Promise<EnrollmentInfo> {
@@ -69,7 +74,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
       branchName: meta.branchName ?? null,
       // After leaving, the hub it left is the likeliest one to enroll with again.
       suggestedHubUrl: enrolled ? deps.suggestedHubUrl : (meta.hubUrl ?? deps.suggestedHubUrl),
-      timeZone: await brandTimeZone(meta.brandTimeZone),
+      ...(await brandDisplay(meta.brandTimeZone)),
     };
   }
 

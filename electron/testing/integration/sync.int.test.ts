@@ -279,6 +279,29 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
     });
   });
 
+  it("gives the screens the brand's English date locale: en-HK until the back office sets another", async () => {
+    const h = await hub();
+    const c = await consoleApp();
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: h.fixture.devices.a1.pairingCode,
+      deviceName: 'Till',
+    });
+    await c.waitForStatus(drained, 'first sync');
+    expect(await c.call('enrollment.get')).toMatchObject({ timeZone: 'Asia/Taipei', englishLocale: 'en-HK' });
+
+    const res = await fetch(`${h.url}/api/admin/brands/${h.fixture.brandId}/settings`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ englishLocale: 'en-US' }),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(
+      async () => (await c.call('enrollment.get')).englishLocale === 'en-US',
+      'the new locale to arrive',
+    );
+  });
+
   it('shows the refusal code when the hub revokes the device', async () => {
     const h = await hub();
     const c = await consoleApp();
@@ -310,7 +333,11 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
       branchId: 'branch-o',
       pairingCode: 'OTHR-0001',
     });
-    await c.call('enrollment.enroll', { hubUrl: h.url, pairingCode: devices.a1.pairingCode, deviceName: 'Till' });
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: devices.a1.pairingCode,
+      deviceName: 'Till',
+    });
     await c.waitForStatus(drained, 'first sync');
     await h.stop();
     await c.waitForStatus((s) => s.connection === 'offline', 'offline');
@@ -336,7 +363,11 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
     });
 
     // A code of its own brand takes it back, and the queued sign-in reaches the hub once.
-    await c.call('enrollment.enroll', { hubUrl: h.url, pairingCode: devices.a2.pairingCode, deviceName: 'Till' });
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: devices.a2.pairingCode,
+      deviceName: 'Till',
+    });
     await c.waitForStatus(drained, 'the queue to drain after enrolling again');
     const signIns = await h.t.db('mutations').where({ device_id: devices.a2.id, kind: 'staff.signin' });
     expect(signIns).toHaveLength(1);

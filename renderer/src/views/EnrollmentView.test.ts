@@ -59,6 +59,7 @@ function render(firstSync: SyncStatus['firstSync'], lastSyncAt: string | null = 
     branchName: '台北信義店',
     suggestedHubUrl: null,
     timeZone: 'Asia/Taipei',
+    englishLocale: 'en-HK',
   };
   const sync = useSyncStore();
   sync.status = {
