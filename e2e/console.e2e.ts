@@ -2,7 +2,8 @@
  * The console in a browser, for real: start:web + a hub child process + Debian's Chromium.
  * Enroll with a demo pairing code, sign in, see "online"; stop the hub and see "offline" within
  * 5 s; sign in again while offline (queues a staff.signin mutation); start the hub on the same
- * port and see "online" and the queue drain. Also: a wrong PIN and the language switch.
+ * port and see "online" and the queue drain. Also: a wrong PIN, the language switch, and English
+ * dates in the locale the brand sets in the back office.
  *
  * Screenshots go to e2e/.artifacts/screenshots, or to $E2E_SCREENSHOTS (docs/screenshots to
  * refresh the documentation's pictures).
@@ -10,6 +11,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +23,7 @@ import {
   type Child,
   type HubProcess,
   openConsolePage,
+  waitUntil,
 } from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -167,6 +170,65 @@ describe('OMO Store Console in the browser', () => {
     await see(page.getByRole('heading', { name: 'Till' }));
     await see(page.getByText('Scan a coupon barcode'));
     await shot('13-till-en');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("writes English dates in the brand's English locale, set in the back office", async () => {
+    const admin = (route: string, init: RequestInit = {}) =>
+      fetch(`${hub.url}/api/admin${route}`, {
+        ...init,
+        headers: { authorization: 'Bearer demo-admin-token', 'content-type': 'application/json' },
+      });
+    const { items: brands } = (await (await admin('/brands')).json()) as { items: { id: string }[] };
+    const res = await admin(`/brands/${brands[0]!.id}/settings`, {
+      method: 'PATCH',
+      body: JSON.stringify({ englishLocale: 'en-US' }),
+    });
+    expect(res.status).toBe(200);
+    // The till pulls the brand row; the screens read it when they start.
+    const consoleDb = path.join(dataDir, 'web', 'console', 'console.sqlite');
+    await waitUntil(
+      'the brand row with en-US at the till',
+      async () => {
+        const db = new Database(consoleDb, { readonly: true, fileMustExist: true });
+        try {
+          const row = db.prepare('SELECT data FROM brand').get() as { data: string } | undefined;
+          return row?.data.includes('"englishLocale":"en-US"') ?? false;
+        } finally {
+          db.close();
+        }
+      },
+      30_000,
+    );
+    const hubDb = new Database(path.join(dataDir, 'hub', 'hub.sqlite'), {
+      readonly: true,
+      fileMustExist: true,
+    });
+    const { redeemed_at } = hubDb
+      .prepare("SELECT redeemed_at FROM claims WHERE code = 'TRY-REDEEMED'")
+      .get() as {
+      redeemed_at: string;
+    };
+    hubDb.close();
+    const monthFirst = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Asia/Taipei',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(redeemed_at));
+
+    await page.reload();
+    await see(page.getByRole('heading', { name: 'Till' }), 30_000);
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'History' }).click();
+    await page.getByText('This branch', { exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'TRY-REDEEMED' });
+    await see(row.getByText(monthFirst, { exact: true }), 30_000);
+    await shot('14-history-en-US');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await shot('14-history-en-US-1024');
     expect(pageErrors).toEqual([]);
   });
 });

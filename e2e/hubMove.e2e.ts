@@ -2,7 +2,8 @@
  * A till whose hub moves, for real: start:web restarted with the same data keeps its embedded
  * hub's port (the console stays online); a hub process restarted on another port is followed from
  * Settings once it proves it is the hub that enrolled the device (a stranger's hub is refused);
- * a device that leaves and enrolls again keeps what it redeemed offline. The redemptions queued
+ * a device that leaves and enrolls again keeps what it redeemed offline (and is told in words why
+ * another brand's pairing code is refused while it waits). The redemptions queued
  * offline reach the hub exactly once, checked in the hub's own database. The device name typed at
  * enrollment is the one the hub records and the history shows.
  *
@@ -33,6 +34,23 @@ const screenshotDir = process.env.E2E_SCREENSHOTS
   : path.join(artifactsDir, 'screenshots');
 
 const MANAGER = { staffCode: 'M001', pin: '5678' };
+
+/** A pairing code of a brand other than the demo's, made through the hub's admin API. */
+async function otherBrandPairingCode(hubUrl: string): Promise<string> {
+  const admin = async (route: string, body: unknown) => {
+    const res = await fetch(`${hubUrl}/api/admin${route}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, route).toBe(201);
+    return (await res.json()) as { id: string; pairingCode?: string };
+  };
+  const brand = await admin('/brands', { name: '別家咖啡 Other Coffee' });
+  const branch = await admin(`/brands/${brand.id}/branches`, { name: '別家一店', code: 'OTH' });
+  const device = await admin(`/brands/${brand.id}/devices`, { branchId: branch.id, name: 'Other till' });
+  return device.pairingCode!;
+}
 
 /** The hub's own record of a claim's redemptions (SQLite file of the hub process). */
 function hubRedemptions(hubDir: string, code: string): { device_id: string; device_name: string }[] {
@@ -211,6 +229,17 @@ describe('a till whose hub moves', () => {
 
       hub = await startHub(movedPort, hubDir);
       children.push(hub);
+      // Another brand's code is refused in words while the redemption waits, and stays usable.
+      await page.getByLabel('配對碼').fill(await otherBrandPairingCode(hub.url));
+      await page.getByRole('button', { name: '註冊裝置' }).click();
+      await see(
+        page
+          .getByRole('alert')
+          .getByText(
+            '此裝置還有 1 筆「OMO 示範品牌」的資料尚未上傳，不能註冊到其他品牌。請改用原品牌的配對碼。',
+          ),
+      );
+      await shot('other-brand');
       await page.getByLabel('配對碼').fill('DEMO-TPE3');
       await page.getByRole('button', { name: '註冊裝置' }).click();
       await see(page.getByRole('heading', { name: '員工登入' }), 90_000);

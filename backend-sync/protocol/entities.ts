@@ -81,6 +81,11 @@ export const BrandRow = z.object({
    */
   conversationUrls: z.object({ line: z.string().nullable(), whatsapp: z.string().nullable() }).optional(),
   updates: BrandUpdateSettings.optional(),
+  /**
+   * The locale of English screens' dates (en-HK day first, en-US month first, …); zh-TW screens
+   * stay zh-TW. Optional: older hubs send none and the console uses en-HK.
+   */
+  englishLocale: z.string().optional(),
 });
 export type BrandRow = z.infer<typeof BrandRow>;
 export type BrandChannels = NonNullable<BrandRow['channels']>;

@@ -39,6 +39,12 @@ export const EnrollRequest = z.object({
     .transform((s) => s.toUpperCase()),
   deviceName: z.string().trim().min(1).max(100),
   protocolVersion: z.number().int(),
+  /**
+   * Enroll only if the pairing code is of this brand: a console that left its brand with changes
+   * still unsent sends it, so a code of another brand is refused (ENROLL_OTHER_BRAND) before it
+   * is used up. Older hubs ignore it (the console then checks the answer's brand itself).
+   */
+  onlyBrandId: z.string().min(1).max(100).optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 

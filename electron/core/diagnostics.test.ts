@@ -69,6 +69,7 @@ describe('saveDiagnostics', () => {
         branchName: 'Taipei 101',
         suggestedHubUrl: null,
         timeZone: 'Asia/Taipei',
+        englishLocale: 'en-HK',
       }),
       syncStatus: async () => status,
     });

@@ -48,6 +48,7 @@ describe('console core (not enrolled)', () => {
         branchName: null,
         suggestedHubUrl: 'http://127.0.0.1:4100',
         timeZone: null,
+        englishLocale: null,
       },
     });
     expect(await core.dispatch('sync.status', undefined)).toMatchObject({

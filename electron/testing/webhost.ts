@@ -45,6 +45,7 @@ export function fakeCore(): Pick<ConsoleCore, 'dispatch' | 'onEvent'> & {
       branchName: null,
       suggestedHubUrl: 'http://127.0.0.1:4100',
       timeZone: null,
+      englishLocale: null,
     }),
     'enrollment.enroll': async () => {
       throw new AppError(ErrorCode.PAIRING_CODE_INVALID, 'Unknown pairing code');

@@ -17,6 +17,7 @@ const enrolled: EnrollmentInfo = {
   branchName: 'Branch',
   suggestedHubUrl: null,
   timeZone: null,
+  englishLocale: null,
 };
 const synced: SyncStatus = {
   connection: 'online',

@@ -51,7 +51,25 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       phoneRegion: 'HK',
       conversationUrls: { line: null, whatsapp: null },
       updates: { rolloutPercent: 100, window: { start: '03:00', end: '05:00' } },
+      // A brand made before it was a setting: English dates day first.
+      englishLocale: 'en-HK',
     });
+  });
+
+  it("sets the locale of English screens' dates, and every device of the brand pulls it", async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const b1 = await connectFixtureDevice(h, f.devices.b1.id);
+    const { cursor } = await pullAll(b1);
+
+    const res = await patch(f.brandId, { englishLocale: 'en-us' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ englishLocale: 'en-US', phoneRegion: 'HK' });
+    expect(await brandRowOf()).toMatchObject({ english_locale: 'en-US' });
+    const { changes } = await pullAll(b1, cursor);
+    expect(changes.map((c) => [c.entity, (c as { data: BrandRow }).data.englishLocale])).toEqual([
+      ['brand', 'en-US'],
+    ]);
   });
 
   it("sets how tills update (rollout, window, a device's channel) and the devices pull it", async () => {
@@ -145,6 +163,11 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       { verifyMaxAttempts: 5, colour: 'red' },
       { verifyMaxAttempts: 5, verifyLockSeconds: 10 }, // one bad value spoils the whole change
       { phoneRegion: 'XX' },
+      { englishLocale: 'fr-FR' },
+      { englishLocale: 'en' },
+      { englishLocale: 'en-XX' },
+      { englishLocale: 'en-GB-oxendict' },
+      { englishLocale: 'zh-TW' },
       { conversationUrls: { line: 'http://chat.example.com/{userId}' } },
       { conversationUrls: { line: 'https://chat.example.com/no-placeholder' } },
       { conversationUrls: { line: 'javascript:alert(1)//{userId}' } },
@@ -179,6 +202,7 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
     expect(op?.operationId).toBe('updateBrandSettings');
     expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404']);
     expect(JSON.stringify(op?.requestBody)).toContain('verifyLockSeconds');
+    expect(JSON.stringify(op?.requestBody)).toContain('englishLocale');
     // The other admin operations are still there.
     expect(doc.paths['/api/admin/brands']?.post?.operationId).toBe('createBrand');
   });

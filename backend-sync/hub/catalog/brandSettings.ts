@@ -1,10 +1,10 @@
 /**
  * A brand's console settings: wrong verification codes before a coupon locks on a device, how long
  * it stays locked, how long a device may redeem while offline, the region for phone numbers typed
- * without a country code, the conversation links of the customer screen, and how tills take app
- * updates (staged rollout percentage, update window). They are brand columns
- * replicated in the `brand` row, so a change is recorded (scope 'brand'); tills apply it at their
- * next pull. Served as PATCH /api/admin/brands/:brandId/settings (http/admin/routes.ts).
+ * without a country code, the locale of English screens' dates, the conversation links of the
+ * customer screen, and how tills take app updates (staged rollout percentage, update window). They
+ * are brand columns replicated in the `brand` row, so a change is recorded (scope 'brand'); tills
+ * apply it at their next pull. Served as PATCH /api/admin/brands/:brandId/settings (http/admin/routes.ts).
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ export const BrandTillSettingsInput = z
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message:
-      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, conversationUrls, updates',
+      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, englishLocale, conversationUrls, updates',
   });
 export type BrandTillSettingsInput = z.input<typeof BrandTillSettingsInput>;
 
@@ -29,6 +29,7 @@ const COLUMNS = {
   verifyLockSeconds: 'verify_lock_seconds',
   offlineRedeemLimitHours: 'offline_redeem_limit_hours',
   phoneRegion: 'phone_region',
+  englishLocale: 'english_locale',
 } as const;
 
 /** Validates everything before touching the database, so bad input writes nothing. */

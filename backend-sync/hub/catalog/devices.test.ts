@@ -39,8 +39,9 @@ describe.each(testDbKinds())('devices on %s', (kind) => {
     });
     deps.clock.advance(2 * 86_400_000);
     const listed = await listDevices(t.db, deps, brand.id);
+    // An enrolled device is known by the name typed at enrollment (issue #16 point 3).
     expect(listed.map((d) => [d.name, d.state])).toEqual([
-      ['收銀機 1', 'enrolled'],
+      ['till', 'enrolled'],
       ['收銀機 2', 'expired'],
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/token|pairingCode/i);

@@ -81,6 +81,16 @@ export const BrandTillSettingsFields = {
       description:
         'Where consoles open a customer conversation, per channel: an https URL with {userId} and/or {phone}; null removes it',
     }),
+  englishLocale: z
+    .string()
+    .trim()
+    .regex(/^en-[A-Za-z]{2}$/, 'must be English with a region, such as en-HK, en-GB or en-US')
+    .transform((tag) => `en-${tag.slice(3).toUpperCase()}`)
+    .refine((tag) => isSupportedCountry(tag.slice(3)), 'not a region libphonenumber knows (e.g. HK, GB, US)')
+    .meta({
+      description:
+        'Locale of dates on English screens: en-HK (default, day first), en-GB, en-US (month first), …; zh-TW screens stay zh-TW',
+    }),
   updates: z
     .strictObject({
       rolloutPercent: z.number().int().min(0).max(100).optional(),

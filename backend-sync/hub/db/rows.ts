@@ -16,6 +16,9 @@ import type {
 
 type Db = Record<string, unknown>;
 
+/** English dates day first, as a Hong Kong / Taiwan brand writes them (migration 022's default). */
+export const DEFAULT_ENGLISH_LOCALE = 'en-HK';
+
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -41,6 +44,7 @@ export const toBrandRow = (r: Db): BrandRow => ({
       end: r.update_window_end == null ? '05:00' : str(r.update_window_end),
     },
   },
+  englishLocale: r.english_locale == null ? DEFAULT_ENGLISH_LOCALE : str(r.english_locale),
 });
 
 export const toBranchRow = (r: Db): BranchRow => ({

@@ -108,7 +108,11 @@ function uniquePhone(prng: Prng, make: (p: Prng) => string, used: Set<string>): 
 const hex = (prng: Prng, length: number): string =>
   Array.from({ length }, () => '0123456789abcdef'[prng.int(16)]).join('');
 
-/** `count` customers, alternating LINE and WhatsApp, each bound to one of `associateIds` in turn. */
+/**
+ * `count` customers, alternating LINE and WhatsApp, bound to `associateIds` in turn. Each round
+ * starts one associate further on: with an even number of associates a plain turn would give
+ * each of them one channel only (the demo's TPE staff only LINE customers, TXG's only WhatsApp).
+ */
 export function demoCustomers(
   prng: Prng,
   count: number,
@@ -133,7 +137,7 @@ export function demoCustomers(
       // LINE does not share phone numbers; some customers gave theirs anyway.
       phone: line && i % 4 === 0 ? null : phone,
       avatarUrl: null,
-      boundStaffId: associateIds[i % associateIds.length]!,
+      boundStaffId: associateIds[(i + Math.floor(i / associateIds.length)) % associateIds.length]!,
     };
   });
 }

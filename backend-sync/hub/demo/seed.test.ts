@@ -54,6 +54,34 @@ describe.each(testDbKinds())('demo seed on %s', (kind) => {
     expect(phones.every((p: string) => /^\+(8869\d{8}|852[569]\d{7})$/.test(p))).toBe(true);
   });
 
+  it('gives every associate customers on LINE and on WhatsApp, about 33 each (docs/demo.md)', async () => {
+    t = await openTestDb(kind);
+    await seedDemo(t.db, { clock: manualClock(SEEDED_AT), ids: uuidV7 });
+    const rows = (await t
+      .db('customers as c')
+      .join('staff as s', 's.id', 'c.bound_staff_id')
+      .whereNotIn('c.phone', ['+886912345678', '+85291234567', '+85261234567']) // the known three
+      .orWhereNull('c.phone')
+      .groupBy('s.staff_code', 'c.channel')
+      .select('s.staff_code as staff', 'c.channel as channel')
+      .count({ n: '*' })) as { staff: string; channel: string; n: number | string }[];
+    const counts = Object.fromEntries(rows.map((r) => [`${r.staff} ${r.channel}`, Number(r.n)]));
+    expect(counts).toEqual({
+      'S001 line': 17,
+      'S001 whatsapp': 16,
+      'S003 line': 16,
+      'S003 whatsapp': 17,
+      'S002 line': 17,
+      'S002 whatsapp': 16,
+      'S004 line': 17,
+      'S004 whatsapp': 17,
+      'M001 line': 17,
+      'M001 whatsapp': 17,
+      'M002 line': 16,
+      'M002 whatsapp': 17,
+    });
+  });
+
   it('makes codes whose till verdicts are the ones docs/demo.md promises', async () => {
     t = await openTestDb(kind);
     const summary = await seedDemo(t.db, { clock: manualClock(SEEDED_AT), ids: uuidV7 });

@@ -16,8 +16,8 @@ import { createCustomersBulk } from '../catalog/customers';
 import { createDevice } from '../catalog/devices';
 import { createStaff } from '../catalog/staff';
 import type { CatalogDeps } from '../catalog/support';
-import { couponScopes } from '../db/changes';
-import { claimForDevices, toClaimRow } from '../db/rows';
+import { branchScope, couponScopes } from '../db/changes';
+import { claimForDevices, toClaimRow, toRedemptionRow } from '../db/rows';
 import {
   DEMO_BINDING_STAFF,
   DEMO_BRANCHES,
@@ -165,7 +165,9 @@ function demoCodes(
 
 /**
  * Marks one claim redeemed, as a till of the branch would have, so "already redeemed" can be
- * tried. The till is a seed-only device without credentials: it can never connect.
+ * tried. The till is a seed-only device without credentials: it can never connect. Recorded as
+ * redemption.create records a redemption: the redemption row and its change to the branch (its
+ * tills' history lists it), then the claim's change to every till.
  */
 async function redeemOne(
   trx: Knex.Transaction,
@@ -201,7 +203,7 @@ async function redeemOne(
     redemption_id: redemptionId,
   };
   await trx('claims').where({ id: claim.id }).update(redeemed);
-  await trx('redemptions').insert({
+  const redemption = {
     id: redemptionId,
     claim_id: claim.id,
     coupon_id: claim.coupon_id,
@@ -212,6 +214,19 @@ async function redeemOne(
     device_time: redeemedAt,
     received_at: redeemedAt,
     status: 'applied',
+  };
+  await trx('redemptions').insert(redemption);
+  await recordChange(trx, {
+    brandId,
+    scopes: [branchScope(branchId)],
+    entity: 'redemption',
+    id: redemptionId,
+    op: 'upsert',
+    data: toRedemptionRow(
+      { ...redemption, winner_id: null, resolution: null, resolved_by: null, resolved_at: null },
+      brandId,
+    ),
+    at: now,
   });
   const customer: Row | undefined = claim.customer_id
     ? await trx('customers').where({ id: claim.customer_id }).first()

@@ -85,6 +85,13 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
         reason: 'expired',
       });
     }
+    if (input.onlyBrandId !== undefined && String(row.brand_id) !== input.onlyBrandId) {
+      // Checked before the code is used up: it stays good for a device of its own brand.
+      throw new AppError(
+        ErrorCode.ENROLL_OTHER_BRAND,
+        'This pairing code is of another brand than the one this device still has unsent changes for.',
+      );
+    }
     const updated = await trx('devices')
       .where({ id: row.id, pairing_code: pairingCode })
       .update({

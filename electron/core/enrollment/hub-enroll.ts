@@ -23,6 +23,8 @@ export interface HubEnrollInput {
   hubUrl: string;
   pairingCode: string;
   deviceName: string;
+  /** Refuse a pairing code of another brand (EnrollRequest.onlyBrandId). */
+  onlyBrandId?: string;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
 }
@@ -41,6 +43,7 @@ export async function requestEnrollment(input: HubEnrollInput): Promise<EnrollRe
     pairingCode: input.pairingCode.trim().toUpperCase(),
     deviceName: input.deviceName.trim(),
     protocolVersion: PROTOCOL_VERSION,
+    ...(input.onlyBrandId ? { onlyBrandId: input.onlyBrandId } : {}),
   };
   const url = normaliseHubUrl(input.hubUrl) + ENROLL_PATH;
   let response: Response;

@@ -35,6 +35,12 @@ export interface EnrollmentDeps {
   enrollTimeoutMs?: number;
 }
 
+interface UnsentOfBrand {
+  brandId: string;
+  brandName: string | null;
+  queued: number;
+}
+
 export interface EnrollInput {
   hubUrl: string;
   pairingCode: string;
@@ -44,11 +50,16 @@ export interface EnrollInput {
 export function createEnrollment(deps: EnrollmentDeps) {
   let inFlight = false;
 
-  /** The brand's zone: the pulled brand row's, else what enrollment answered. */
-  async function brandTimeZone(fallback: string | undefined): Promise<string | null> {
+  /** The pulled brand row's zone (else what enrollment answered) and English dates' locale. */
+  async function brandDisplay(
+    fallbackZone: string | undefined,
+  ): Promise<{ timeZone: string | null; englishLocale: string | null }> {
     const row = (await deps.db('brand').first('data')) as { data: string } | undefined;
-    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown }).timeZone : undefined;
-    return typeof pulled === 'string' ? pulled : (fallback ?? null);
+    const pulled = row ? (JSON.parse(row.data) as { timeZone?: unknown; englishLocale?: unknown }) : {};
+    return {
+      timeZone: typeof pulled.timeZone === 'string' ? pulled.timeZone : (fallbackZone ?? null),
+      englishLocale: typeof pulled.englishLocale === 'string' ? pulled.englishLocale : null,
+    };
   }
 
   async function info(): Promise<EnrollmentInfo> {
@@ -63,7 +74,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
       branchName: meta.branchName ?? null,
       // After leaving, the hub it left is the likeliest one to enroll with again.
       suggestedHubUrl: enrolled ? deps.suggestedHubUrl : (meta.hubUrl ?? deps.suggestedHubUrl),
-      timeZone: await brandTimeZone(meta.brandTimeZone),
+      ...(await brandDisplay(meta.brandTimeZone)),
     };
   }
 
@@ -89,13 +100,20 @@ export function createEnrollment(deps: EnrollmentDeps) {
     inFlight = true;
     try {
       const hubUrl = normaliseHubUrl(input.hubUrl);
+      const held = await unsentOfBrand();
       const answer = await requestEnrollment({
         hubUrl,
         pairingCode: input.pairingCode,
         deviceName: input.deviceName,
+        ...(held ? { onlyBrandId: held.brandId } : {}),
         ...(deps.enrollTimeoutMs ? { timeoutMs: deps.enrollTimeoutMs } : {}),
+      }).catch((err: unknown) => {
+        throw held && err instanceof AppError && err.code === ErrorCode.ENROLL_OTHER_BRAND
+          ? otherBrandRefusal(held)
+          : err;
       });
-      await refuseOtherBrandWhileQueued(answer.brand.id, answer.brand.name);
+      // A hub older than onlyBrandId enrolls anyway; the changes still must not go to that brand.
+      if (held && answer.brand.id !== held.brandId) throw otherBrandRefusal(held);
       await writeTransaction(deps.db, (trx) =>
         setMeta(trx, {
           hubUrl,
@@ -128,18 +146,22 @@ export function createEnrollment(deps: EnrollmentDeps) {
 
   /**
    * Changes written here belong to the brand this device was enrolled in; a device that left it
-   * may enroll elsewhere only once nothing of it waits unsent (the code is used up by then, but
-   * the queued redemptions are not lost to a brand that would reject them).
+   * may enroll elsewhere only once nothing of it waits unsent, so the queued redemptions are not
+   * lost to a brand that would reject them. The hub refuses another brand's code before using it
+   * up (EnrollRequest.onlyBrandId).
    */
-  async function refuseOtherBrandWhileQueued(brandId: string, brandName: string): Promise<void> {
+  async function unsentOfBrand(): Promise<UnsentOfBrand | null> {
     const meta = await getAllMeta(deps.db);
-    if (!meta.brandId || meta.brandId === brandId) return;
+    if (!meta.brandId) return null;
     const { queued } = await countByStatus(deps.db);
-    if (queued === 0) return;
-    throw new AppError(
+    return queued === 0 ? null : { brandId: meta.brandId, brandName: meta.brandName ?? null, queued };
+  }
+
+  function otherBrandRefusal(held: UnsentOfBrand): AppError {
+    return new AppError(
       ErrorCode.ENROLL_OTHER_BRAND,
-      `This device still holds ${queued} unsent change(s) of ${meta.brandName ?? meta.brandId}; it cannot join ${brandName} before they are sent.`,
-      { queued, brandName: meta.brandName ?? null },
+      `This device still holds ${held.queued} unsent change(s) of ${held.brandName ?? held.brandId}; it cannot enroll in another brand before they are sent.`,
+      { queued: held.queued, brandName: held.brandName ?? held.brandId },
     );
   }
 

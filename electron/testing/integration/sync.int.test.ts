@@ -10,7 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { ErrorCode } from '../../../backend-sync/domain/errors';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
-import { FIXTURE_TIME, insertStaff } from '../../../backend-sync/hub/testing/fixtures';
+import {
+  FIXTURE_TIME,
+  insertBranch,
+  insertBrand,
+  insertDevice,
+  insertStaff,
+} from '../../../backend-sync/hub/testing/fixtures';
 import type { SyncStatus } from '../../core/api/contract';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 import { enqueue } from '../../core/outbox';
@@ -273,6 +279,29 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
     });
   });
 
+  it("gives the screens the brand's English date locale: en-HK until the back office sets another", async () => {
+    const h = await hub();
+    const c = await consoleApp();
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: h.fixture.devices.a1.pairingCode,
+      deviceName: 'Till',
+    });
+    await c.waitForStatus(drained, 'first sync');
+    expect(await c.call('enrollment.get')).toMatchObject({ timeZone: 'Asia/Taipei', englishLocale: 'en-HK' });
+
+    const res = await fetch(`${h.url}/api/admin/brands/${h.fixture.brandId}/settings`, {
+      method: 'PATCH',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ englishLocale: 'en-US' }),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(
+      async () => (await c.call('enrollment.get')).englishLocale === 'en-US',
+      'the new locale to arrive',
+    );
+  });
+
   it('shows the refusal code when the hub revokes the device', async () => {
     const h = await hub();
     const c = await consoleApp();
@@ -289,6 +318,59 @@ describe.each(testDbKinds())('console core against the real hub (%s)', (kind) =>
       'the revocation to show',
     );
     expect(refused.offlineSince).not.toBeNull();
+  });
+
+  it('refuses to re-enroll into another brand while changes wait unsent, leaving that code usable', async () => {
+    const h = await hub();
+    const c = await consoleApp();
+    const { devices, staff } = h.fixture;
+    const clock = manualClock(FIXTURE_TIME);
+    await insertBrand(h.t.db, clock, { id: 'brand-other', name: 'Other Coffee' });
+    await insertBranch(h.t.db, clock, { id: 'branch-o', brandId: 'brand-other', name: 'Other O', code: 'O' });
+    const otherTill = await insertDevice(h.t.db, clock, {
+      id: 'device-o1',
+      brandId: 'brand-other',
+      branchId: 'branch-o',
+      pairingCode: 'OTHR-0001',
+    });
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: devices.a1.pairingCode,
+      deviceName: 'Till',
+    });
+    await c.waitForStatus(drained, 'first sync');
+    await h.stop();
+    await c.waitForStatus((s) => s.connection === 'offline', 'offline');
+    // An offline sign-in is a change the hub has not seen yet.
+    await c.call('session.signIn', { staffCode: staff.managerA.staffCode, pin: staff.managerA.pin });
+    await c.waitForStatus((s) => s.queued === 1, 'the sign-in queued');
+    await c.call('enrollment.leave');
+    await h.start();
+
+    await expect(
+      c.call('enrollment.enroll', { hubUrl: h.url, pairingCode: otherTill.pairingCode, deviceName: 'Till' }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.ENROLL_OTHER_BRAND,
+      details: { queued: 1, brandName: 'Fixture Tea' },
+    });
+    // Nothing written on either side: still not enrolled, the change still queued, and the other
+    // brand's code still good for a till of that brand.
+    expect(await c.call('enrollment.get')).toMatchObject({ enrolled: false, brandName: 'Fixture Tea' });
+    expect(await c.call('sync.status')).toMatchObject({ queued: 1 });
+    expect(await h.t.db('devices').where({ id: otherTill.id }).first()).toMatchObject({
+      pairing_code: otherTill.pairingCode,
+      token_hash: null,
+    });
+
+    // A code of its own brand takes it back, and the queued sign-in reaches the hub once.
+    await c.call('enrollment.enroll', {
+      hubUrl: h.url,
+      pairingCode: devices.a2.pairingCode,
+      deviceName: 'Till',
+    });
+    await c.waitForStatus(drained, 'the queue to drain after enrolling again');
+    const signIns = await h.t.db('mutations').where({ device_id: devices.a2.id, kind: 'staff.signin' });
+    expect(signIns).toHaveLength(1);
   });
 
   it('keeps a rejected mutation aside without blocking the ones behind it, and drains a long queue in batches', async () => {

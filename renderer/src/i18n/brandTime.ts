@@ -1,10 +1,20 @@
 /**
  * Times on screen are the brand's: its time zone (not the PC's — a till's clock may be set to
- * anything, and the CSVs and receipts use the brand's), and for English a day-first locale
- * (en-HK) rather than the US order, for a Taiwan / Hong Kong brand. The zone comes with the
- * enrollment (stores/enrollment.ts sets it); the status bar names it.
+ * anything, and the CSVs and receipts use the brand's), and for English the brand's English
+ * locale (en-HK day first by default, en-US month first, …; set in the back office) rather than
+ * the PC's. zh-TW screens stay zh-TW. Both come with the enrollment and the brand row
+ * (stores/enrollment.ts sets them); the status bar names the zone.
  */
 let zone: string | undefined;
+
+/** What a brand that has not said otherwise uses: day-first English, as in Hong Kong. */
+export const DEFAULT_ENGLISH_LOCALE = 'en-HK';
+let englishLocale = DEFAULT_ENGLISH_LOCALE;
+
+/** The brand's locale for English dates; anything but English with a region keeps en-HK. */
+export function setBrandEnglishLocale(tag: string | null | undefined): void {
+  englishLocale = tag && isEnglishLocale(tag) ? tag : DEFAULT_ENGLISH_LOCALE;
+}
 
 export function setBrandTimeZone(timeZone: string | null | undefined): void {
   zone = timeZone && isTimeZone(timeZone) ? timeZone : undefined;
@@ -13,8 +23,17 @@ export function setBrandTimeZone(timeZone: string | null | undefined): void {
 /** The brand's IANA zone, or undefined (the PC's) before the device knows its brand. */
 export const brandTimeZone = (): string | undefined => zone;
 
-/** The Intl locale for dates in the interface language: zh-TW, or day-first English. */
-export const dateLocale = (uiLocale: string): string => (uiLocale === 'en' ? 'en-HK' : uiLocale);
+/** The Intl locale for dates in the interface language: zh-TW, or the brand's English. */
+export const dateLocale = (uiLocale: string): string => (uiLocale === 'en' ? englishLocale : uiLocale);
+
+function isEnglishLocale(tag: string): boolean {
+  if (!/^en-[A-Z]{2}$/.test(tag)) return false;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {

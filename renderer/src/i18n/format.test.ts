@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../api/client';
 import en from './en';
 import { errorText, formatDuration, formatTime } from './format';
-import { setBrandTimeZone, timeZoneLabel } from './brandTime';
+import { setBrandEnglishLocale, setBrandTimeZone, timeZoneLabel } from './brandTime';
 import { formatDateTime } from '../components/till/words';
 import zhTW from './zh-TW';
 import { i18n } from './index';
@@ -77,7 +77,10 @@ describe('renderer words', () => {
   });
 
   describe("in the brand's time zone and locale, whatever the PC's", () => {
-    afterEach(() => setBrandTimeZone(null));
+    afterEach(() => {
+      setBrandTimeZone(null);
+      setBrandEnglishLocale(null);
+    });
 
     it('shows a Taipei brand its own time, and says which zone', () => {
       setBrandTimeZone('Asia/Taipei');
@@ -89,6 +92,21 @@ describe('renderer words', () => {
     it('writes English dates day first (en-HK), not in US order', () => {
       setBrandTimeZone('Asia/Hong_Kong');
       expect(formatDateTime('en', '2026-03-05T14:07:00Z').replace(/\s/g, ' ')).toBe('05/03/2026, 22:07');
+    });
+
+    it("writes English dates in the brand's English locale; zh-TW stays zh-TW", () => {
+      setBrandTimeZone('Asia/Taipei');
+      const at = '2026-03-05T14:07:00Z';
+      setBrandEnglishLocale('en-US');
+      expect(formatDateTime('en', at).replace(/\s/g, ' ')).toBe('03/05/2026, 22:07');
+      expect(formatDateTime('zh-TW', at).replace(/\s/g, ' ')).toBe('2026/03/05 22:07');
+      setBrandEnglishLocale('en-GB');
+      expect(formatDateTime('en', at).replace(/\s/g, ' ')).toBe('05/03/2026, 22:07');
+      // Not English with a region: the day-first default.
+      for (const tag of ['fr-FR', 'en', 'en-US-u-hc-h12', '']) {
+        setBrandEnglishLocale(tag);
+        expect(formatDateTime('en', at).replace(/\s/g, ' '), tag).toBe('05/03/2026, 22:07');
+      }
     });
 
     it('ignores a zone that is not one', () => {

@@ -1,7 +1,7 @@
 /** This device's enrollment (hub, branch, device name) and the app facts shown in Settings. */
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import { setBrandTimeZone } from '../i18n/brandTime';
+import { setBrandEnglishLocale, setBrandTimeZone } from '../i18n/brandTime';
 import type {
   ConsoleInput,
   ConsoleOutput,
@@ -17,10 +17,14 @@ export const useEnrollmentStore = defineStore('enrollment', () => {
   const api = useApi();
   const info = ref<EnrollmentInfo | null>(null);
   const appInfo = ref<ConsoleOutput<'app.info'> | null>(null);
-  // Every time on screen follows the brand's zone from the moment it is known.
+  // Every time on screen follows the brand's zone and English locale from the moment they are known.
   watch(
     () => info.value?.timeZone,
     (tz) => setBrandTimeZone(tz),
+  );
+  watch(
+    () => info.value?.englishLocale,
+    (tag) => setBrandEnglishLocale(tag),
   );
 
   async function refresh() {

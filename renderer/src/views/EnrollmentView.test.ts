@@ -12,12 +12,19 @@ import type { SyncStatus } from '../../../electron/core/api/contract';
 import en from '../i18n/en';
 import zhTW from '../i18n/zh-TW';
 
+/** What the core answers: null to everything unless a test says otherwise. */
+let answer: (method: string) => Promise<unknown> = async () => null;
+
 vi.mock('vue-router', () => ({ useRouter: () => ({ replace: async () => {} }) }));
 vi.mock('../api', async () => {
   const client = await import('../api/client');
   return {
     ApiCallError: client.ApiCallError,
-    useApi: () => ({ call: async () => null, on: () => () => {}, onConnection: () => () => {} }),
+    useApi: () => ({
+      call: (method: string) => answer(method),
+      on: () => () => {},
+      onConnection: () => () => {},
+    }),
   };
 });
 
@@ -25,9 +32,14 @@ const { default: EnrollmentView } = await import('./EnrollmentView.vue');
 const { useEnrollmentStore } = await import('../stores/enrollment');
 const { useSyncStore } = await import('../stores/sync');
 
+const { ApiCallError } = await import('../api/client');
+
 const NOW = Date.parse('2026-03-01T02:00:40.000Z');
 let wrapper: VueWrapper | null = null;
-afterEach(() => wrapper?.unmount());
+afterEach(() => {
+  wrapper?.unmount();
+  answer = async () => null;
+});
 
 function render(firstSync: SyncStatus['firstSync'], lastSyncAt: string | null = null) {
   const pinia = createPinia();
@@ -47,6 +59,7 @@ function render(firstSync: SyncStatus['firstSync'], lastSyncAt: string | null = 
     branchName: '台北信義店',
     suggestedHubUrl: null,
     timeZone: 'Asia/Taipei',
+    englishLocale: 'en-HK',
   };
   const sync = useSyncStore();
   sync.status = {
@@ -83,5 +96,40 @@ describe('first sync progress', () => {
     render({ received: 0, total: 0, pages: 0, startedAt: '2026-03-01T02:00:39.000Z' });
     expect(wrapper!.get('[data-testid="first-sync-text"]').text()).toBe('正在準備首次同步…');
     expect(wrapper!.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('0');
+  });
+});
+
+describe('enrolling again after leaving (Settings → leave and enroll again)', () => {
+  /** The form as a device that left its brand with one change unsent sees it, in `locale`. */
+  async function refusedIn(locale: 'zh-TW' | 'en'): Promise<string> {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const i18n = createI18n({ legacy: false, locale, fallbackLocale: 'en', messages: { 'zh-TW': zhTW, en } });
+    answer = async (method) => {
+      if (method !== 'enrollment.enroll') return null;
+      throw new ApiCallError({
+        code: 'ENROLL_OTHER_BRAND',
+        message: 'x',
+        details: { queued: 1, brandName: 'OMO 示範品牌' },
+      });
+    };
+    wrapper = mount(EnrollmentView, { global: { plugins: [pinia, i18n] } });
+    const inputs = wrapper.findAll('input');
+    await inputs[0]!.setValue('http://hub');
+    await inputs[1]!.setValue('OTHR-0001');
+    await wrapper.get('form').trigger('submit');
+    await vi.waitFor(() => expect(wrapper!.find('[role="alert"]').exists()).toBe(true));
+    return wrapper.get('[role="alert"]').text();
+  }
+
+  it('says in words why a pairing code of another brand is refused, in both languages', async () => {
+    expect(await refusedIn('zh-TW')).toBe(
+      '此裝置還有 1 筆「OMO 示範品牌」的資料尚未上傳，不能註冊到其他品牌。請改用原品牌的配對碼。',
+    );
+    wrapper!.unmount();
+    wrapper = null;
+    expect(await refusedIn('en')).toBe(
+      'This device still holds 1 unsent change(s) of OMO 示範品牌; it cannot enroll in another brand. Use a pairing code of that brand.',
+    );
   });
 });

@@ -14,6 +14,7 @@ import * as m008 from './008_pin_lockouts';
 import * as m010 from './010_admin_accounts';
 import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
+import * as m022 from './022_english_locale';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_admin_accounts': m010,
   '011_audit_log': m011,
   '021_update_settings': m021,
+  '022_english_locale': m022,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

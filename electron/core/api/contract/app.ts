@@ -18,6 +18,8 @@ export const EnrollmentInfo = z.object({
   suggestedHubUrl: z.string().nullable(),
   /** The brand's IANA time zone: every time on screen is shown in it (null before enrollment). */
   timeZone: z.string().nullable(),
+  /** The brand's locale for dates on English screens (en-HK, en-US, …); null until its row arrives. */
+  englishLocale: z.string().nullable(),
 });
 export type EnrollmentInfo = z.infer<typeof EnrollmentInfo>;
 

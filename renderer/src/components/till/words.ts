@@ -46,8 +46,10 @@ const KNOWN_PROBLEMS = new Set([
   'CLAIM_TOKEN_MALFORMED',
 ]);
 
-/** Date and minute, e.g. "2026/11/30 23:59" (zh-TW) or "11/30/2026, 23:59" (en). */
-/** A date and time in the brand's zone and the interface language (i18n/brandTime.ts). */
+/**
+ * A date and time in the brand's zone and the interface language (i18n/brandTime.ts), e.g.
+ * "2026/11/30 23:59" (zh-TW), "30/11/2026, 23:59" (English, en-HK) or "11/30/2026, 23:59" (en-US).
+ */
 export function formatDateTime(locale: string, at: string | Date): string {
   const date = typeof at === 'string' ? new Date(at) : at;
   return new Intl.DateTimeFormat(dateLocale(locale), {
