@@ -372,6 +372,9 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
       .catch((err: unknown) => log.error({ err }, 'outbound drain failed'))
       .finally(() => {
         draining = null;
+        // A kick that came after the drain last looked (while it scheduled its recheck, or between
+        // its end and here) found it still draining and only set `again`: drain once more for it.
+        if (again) kick();
       });
   };
 

@@ -34,6 +34,7 @@ const NOT_BUNDLED = [
   'tedious',
   'sqlite3',
   'pino-pretty',
+  '@node-rs/argon2', // a native .node binary, like better-sqlite3
   'bufferutil',
   'utf-8-validate',
 ];
