@@ -8,6 +8,7 @@
  * Staff and branch writes re-record the replicated row, so consoles learn of them on their next
  * pull (a deactivated person's PIN stops working there, also offline).
  */
+import { AppError, ErrorCode } from '../../../domain/errors';
 import { EVERY_ROLE, ADMIN_ONLY, MANAGERS } from '../../accounts/roles';
 import { getBrand } from '../../catalog/brands';
 import { updateBranch } from '../../catalog/branches';
@@ -26,11 +27,15 @@ import { toBranchView } from '../../catalog/branches';
 import type { AdminRoute, RouteContext } from './routes';
 
 const p = (ctx: RouteContext, name: string): string => ctx.params[name] ?? '';
-const rowOf = async (ctx: RouteContext, table: string, param: string) =>
-  (await ctx
+/** The row a route is about, for its audit's "before"; an unknown id is a 404 like the route's own. */
+const rowOf = async (ctx: RouteContext, table: string, param: string): Promise<Record<string, unknown>> => {
+  const row = (await ctx
     .db(table)
     .where({ id: p(ctx, param) })
-    .first()) as Record<string, unknown>;
+    .first()) as Record<string, unknown> | undefined;
+  if (!row) throw new AppError(ErrorCode.NOT_FOUND, `No such ${table.replace(/s$/, '')}: ${p(ctx, param)}.`);
+  return row;
+};
 
 export const catalogEditRoutes: readonly AdminRoute[] = [
   {
