@@ -22,17 +22,20 @@ export interface CreateAdminArgs {
   password: string;
 }
 
+/** `npm run hub -- create-admin …`'s options (the docs test holds the documents to them). */
+export const CREATE_ADMIN_OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  brand: { type: 'string' },
+  'brand-name': { type: 'string' },
+  data: { type: 'string', default: './var/hub' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseCreateAdminArgs(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      brand: { type: 'string' },
-      'brand-name': { type: 'string' },
-      data: { type: 'string', default: './var/hub' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: CREATE_ADMIN_OPTIONS,
     strict: true,
   });
   if (values.help) throw new Error(CREATE_ADMIN_USAGE);
