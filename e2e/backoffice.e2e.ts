@@ -185,7 +185,7 @@ describe('the back office', () => {
     await admin.getByTestId('close-code').click();
     await see(admin.getByRole('row').filter({ hasText: '高雄櫃台 1' }).getByText('待配對'));
 
-    await enrollDevice(consolePage, web.url, pairingCode);
+    await enrollDevice(consolePage, web.url, pairingCode, '高雄櫃台 1');
     await signIn(consolePage, STAFF);
     await go('devices');
     await see(admin.getByRole('row').filter({ hasText: '高雄櫃台 1' }).getByText('已配對'));

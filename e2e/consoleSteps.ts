@@ -9,10 +9,17 @@ const see = (page: Page, name: string, timeout: number) =>
   page.getByRole('heading', { name }).waitFor({ state: 'visible', timeout });
 
 /** From the enrollment screen at `url` to the sign-in screen (the first sync can take a while). */
-export async function enrollDevice(page: Page, url: string, pairingCode: string): Promise<void> {
+export async function enrollDevice(
+  page: Page,
+  url: string,
+  pairingCode: string,
+  deviceName?: string,
+): Promise<void> {
   await page.goto(url);
   await see(page, '註冊此裝置', 30_000);
   await page.getByLabel('配對碼').fill(pairingCode);
+  // The hub names the device as typed here (over the name the back office gave its code).
+  if (deviceName) await page.getByLabel('裝置名稱').fill(deviceName);
   await page.getByRole('button', { name: '註冊裝置' }).click();
   await see(page, '員工登入', 90_000);
 }
