@@ -39,6 +39,8 @@ export interface Staff {
   staffCode: string;
   displayName: string;
   active: boolean;
+  /** Set while wrong PINs keep the person from signing in on any till (the hub's lockout). */
+  signInLockedUntil?: string | null;
   createdAt: string;
 }
 export interface Device {

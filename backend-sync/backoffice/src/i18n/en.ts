@@ -85,6 +85,7 @@ const en: Messages = {
     displayName: 'Name',
     pin: 'PIN (4–8 digits)',
     active: 'Active',
+    lockedUntil: 'Too many wrong PINs: sign-in locked until {time}',
     inactive: 'Deactivated',
     deactivate: 'Deactivate',
     reactivate: 'Reactivate',

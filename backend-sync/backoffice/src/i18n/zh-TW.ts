@@ -84,6 +84,7 @@ const zhTW = {
     displayName: '姓名',
     pin: 'PIN（4–8 位數字）',
     active: '啟用中',
+    lockedUntil: 'PIN 錯誤過多，登入鎖定至 {time}',
     inactive: '已停用',
     deactivate: '停用',
     reactivate: '重新啟用',
