@@ -45,6 +45,42 @@ export interface SignedIn {
 
 const signInFailed = () => new AppError(ErrorCode.SIGNIN_FAILED, 'The email or password is not right.');
 
+function assertNotLocked(row: Record<string, unknown>, now: Date): void {
+  if (row.locked_until && Date.parse(String(row.locked_until)) > now.getTime())
+    throw new AppError(ErrorCode.SIGNIN_LOCKED, 'Too many wrong passwords: try again later.', {
+      lockedUntil: String(row.locked_until),
+    });
+}
+
+/** The account's row inside a transaction, row-locked on PostgreSQL until it commits. */
+async function lockedRow(trx: Knex.Transaction, userId: string): Promise<Record<string, unknown>> {
+  const query = trx('admin_users').where({ id: userId });
+  return (await (trx.client.config.client === 'pg' ? query.forUpdate() : query).first()) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * One more wrong password, counted in the database (a second hub process sees the same count)
+ * and atomically: parallel guesses each add one, and the lock follows the count they reach.
+ */
+async function countFailure(db: Knex, userId: string, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await lockedRow(trx, userId);
+    await trx('admin_users')
+      .where({ id: userId })
+      .update({ failed_signins: trx.raw('failed_signins + 1') });
+    const row = await lockedRow(trx, userId);
+    const lockMs = lockMsAfter(Number(row.failed_signins));
+    if (!lockMs) return;
+    const until = new Date(now.getTime() + lockMs).toISOString();
+    // Never shorten a lock a parallel guess has already set further out.
+    if (row.locked_until && Date.parse(String(row.locked_until)) >= Date.parse(until)) return;
+    await trx('admin_users').where({ id: userId }).update({ locked_until: until });
+  });
+}
+
 export async function signIn(db: Knex, clock: Clock, input: unknown): Promise<SignedIn> {
   const { email, password } = parseInput(SignInInput, input);
   const now = clock.now();
@@ -53,28 +89,18 @@ export async function signIn(db: Knex, clock: Clock, input: unknown): Promise<Si
     await passwordMatches(password, await decoyHash());
     throw signInFailed();
   }
-  if (row.locked_until && Date.parse(String(row.locked_until)) > now.getTime()) {
-    throw new AppError(ErrorCode.SIGNIN_LOCKED, 'Too many wrong passwords: try again later.', {
-      lockedUntil: String(row.locked_until),
-    });
-  }
+  assertNotLocked(row, now);
   const active = row.active === true || row.active === 1;
   if (!(await passwordMatches(password, String(row.password_hash))) || !active) {
-    // Counted in the database, not in memory: a second hub process sees the same count.
-    const failures = Number(row.failed_signins) + 1;
-    const lockMs = lockMsAfter(failures);
-    await db('admin_users')
-      .where({ id: row.id })
-      .update({
-        failed_signins: failures,
-        locked_until: lockMs ? new Date(now.getTime() + lockMs).toISOString() : null,
-      });
+    await countFailure(db, String(row.id), now);
     throw signInFailed();
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ABSOLUTE_MS).toISOString();
   await db.transaction(async (trx) => {
+    // A parallel wrong guess may have locked the account while this password was being checked.
+    assertNotLocked(await lockedRow(trx, String(row.id)), now);
     await trx('admin_users').where({ id: row.id }).update({ failed_signins: 0, locked_until: null });
     await trx('admin_sessions').insert({
       id: sessionId(token),
