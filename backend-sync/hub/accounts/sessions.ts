@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { printableText } from '../../protocol';
 import { parseInput } from '../catalog/support';
 import { decoyHash, passwordMatches } from './passwords';
 import { AdminRole, type Principal } from './roles';
@@ -24,7 +25,7 @@ const MAX_LOCK_MS = 3_600_000;
 const TOUCH_MS = 60_000;
 
 export const SignInInput = z.strictObject({
-  email: z.string().trim().toLowerCase().min(1).max(200),
+  email: printableText(200).toLowerCase(),
   password: z.string().min(1).max(200),
 });
 

@@ -85,6 +85,15 @@ describe.each(testDbKinds())('back-office sessions on %s', (kind) => {
     expect((await h.signIn('admin@a.test')).res.status).toBe(200);
   });
 
+  it('refuses an email with NUL or control characters with 400 VALIDATION_FAILED', async () => {
+    h = await startAdminHarness(kind);
+    for (const email of ['admin\u0000@a.test', 'admin\u0007@a.test']) {
+      const res = await h.signIn(email);
+      expect(res.res.status).toBe(400);
+      expect(res.res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('refuses a deactivated account and ends its sessions at once', async () => {
     h = await startAdminHarness(kind);
     const admin = (await h.signIn('admin@a.test')).caller;
