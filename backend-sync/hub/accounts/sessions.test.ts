@@ -27,6 +27,10 @@ describe.each(testDbKinds())('back-office sign-in lockout on %s', (kind) => {
     const row = await t.db('admin_users').where({ email: 'boss@example.com' }).first();
     expect(Number(row.failed_signins)).toBe(20);
     expect(row.locked_until).not.toBeNull();
+    // One lock, one audit row, however many guesses raced into it.
+    expect(await t.db('audit_log').where({ action: 'accountLocked' })).toMatchObject([
+      { brand_id: row.brand_id, actor_kind: 'system', entity: 'account', entity_id: row.id },
+    ]);
     await expect(signIn(t.db, clock, { email: 'boss@example.com', password: PASSWORD })).rejects.toMatchObject({
       code: 'SIGNIN_LOCKED',
     });

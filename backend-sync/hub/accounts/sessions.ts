@@ -2,7 +2,8 @@
  * Back-office sign-in: email + password → a session whose random token lives only in the
  * browser's cookie (the row keeps its SHA-256) and a CSRF token the page sends back on every
  * write. Sessions end on sign-out, after IDLE_MS without a request, or ABSOLUTE_MS after sign-in.
- * Repeated wrong passwords lock the account for a time that doubles with each further failure.
+ * Repeated wrong passwords lock the account for a time that doubles with each further failure;
+ * each lock writes an audit row (`accountLocked`) in the transaction that sets it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { printableText } from '../../protocol';
+import { recordAudit } from '../audit';
 import { parseInput } from '../catalog/support';
 import { decoyHash, passwordMatches } from './passwords';
 import { AdminRole, type Principal } from './roles';
@@ -73,12 +75,25 @@ async function countFailure(db: Knex, userId: string, now: Date): Promise<void> 
       .where({ id: userId })
       .update({ failed_signins: trx.raw('failed_signins + 1') });
     const row = await lockedRow(trx, userId);
-    const lockMs = lockMsAfter(Number(row.failed_signins));
+    const failures = Number(row.failed_signins);
+    const lockMs = lockMsAfter(failures);
     if (!lockMs) return;
     const until = new Date(now.getTime() + lockMs).toISOString();
+    const lockedAlready = row.locked_until != null && Date.parse(String(row.locked_until)) > now.getTime();
     // Never shorten a lock a parallel guess has already set further out.
-    if (row.locked_until && Date.parse(String(row.locked_until)) >= Date.parse(until)) return;
+    if (lockedAlready && Date.parse(String(row.locked_until)) >= Date.parse(until)) return;
     await trx('admin_users').where({ id: userId }).update({ locked_until: until });
+    // One audit row per lock (guesses that only lengthen a running lock add none).
+    if (!lockedAlready)
+      await recordAudit(trx, {
+        brandId: String(row.brand_id),
+        actor: { kind: 'system', id: null, label: 'sign-in-lockout' },
+        action: 'accountLocked',
+        entity: 'account',
+        entityId: userId,
+        after: { email: String(row.email), lockedUntil: until, failures },
+        at: now,
+      });
   });
 }
 

@@ -4,7 +4,8 @@
  *   GET    /api/admin/session   who is signed in (the page's start) → the same, or 401
  *   DELETE /api/admin/session   sign out (needs the CSRF token like every write)
  * Sign-in attempts are limited per client IP and in flight (signInThrottle.ts): each runs argon2.
- * Sign-in and sign-out are audited (the lockout's rows come from accounts/sessions.ts callers).
+ * Sign-in and sign-out are audited here; an account's lock is audited where it is set
+ * (accounts/sessions.ts), a staff member's PIN lock in realtime/pinGuard.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
