@@ -20,7 +20,10 @@ describe('hub request logging', () => {
       },
     });
     app = Fastify({ loggerInstance: createHubLogger('info', { destination }) }) as unknown as FastifyInstance;
-    app.get('/webhooks/whatsapp', async (request) => (request.query as Record<string, string>)['hub.challenge']);
+    app.get(
+      '/webhooks/whatsapp',
+      async (request) => (request.query as Record<string, string>)['hub.challenge'],
+    );
     const res = await app.inject({
       method: 'GET',
       url: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wa-verify-secret-123&hub.challenge=42',
@@ -29,7 +32,11 @@ describe('hub request logging', () => {
     expect(res.body).toBe('42');
     const logged = lines.map((line) => JSON.parse(line) as { req?: Record<string, unknown> });
     const incoming = logged.find((line) => line.req);
-    expect(incoming?.req).toMatchObject({ method: 'GET', url: '/webhooks/whatsapp', host: 'hub.example.com' });
+    expect(incoming?.req).toMatchObject({
+      method: 'GET',
+      url: '/webhooks/whatsapp',
+      host: 'hub.example.com',
+    });
     expect(incoming?.req).toHaveProperty('remoteAddress');
     expect(lines.join('')).not.toContain('wa-verify-secret-123');
   });

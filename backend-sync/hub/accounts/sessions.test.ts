@@ -17,7 +17,12 @@ describe.each(testDbKinds())('back-office sign-in lockout on %s', (kind) => {
   it('counts every one of 20 parallel wrong passwords and locks the account', async () => {
     t = await openTestDb(kind);
     const clock = manualClock('2026-03-01T00:00:00Z');
-    await createAdmin(t.db, { email: 'boss@example.com', name: '王老闆', brandName: '新品牌', password: PASSWORD });
+    await createAdmin(t.db, {
+      email: 'boss@example.com',
+      name: '王老闆',
+      brandName: '新品牌',
+      password: PASSWORD,
+    });
     const guesses = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         signIn(t!.db, clock, { email: 'boss@example.com', password: `wrong password ${i}` }),
@@ -31,7 +36,9 @@ describe.each(testDbKinds())('back-office sign-in lockout on %s', (kind) => {
     expect(await t.db('audit_log').where({ action: 'accountLocked' })).toMatchObject([
       { brand_id: row.brand_id, actor_kind: 'system', entity: 'account', entity_id: row.id },
     ]);
-    await expect(signIn(t.db, clock, { email: 'boss@example.com', password: PASSWORD })).rejects.toMatchObject({
+    await expect(
+      signIn(t.db, clock, { email: 'boss@example.com', password: PASSWORD }),
+    ).rejects.toMatchObject({
       code: 'SIGNIN_LOCKED',
     });
   });

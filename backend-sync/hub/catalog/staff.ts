@@ -161,10 +161,11 @@ async function writeStaff(
     // The till replaces its staff row with this one: it must carry the lock as it stands, or an
     // edit would tell every till the member is unlocked.
     const lock = (await trx('pin_failures').where({ staff_id: staffId }).first()) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     const lockedUntil =
-      lock?.locked_until != null && String(lock.locked_until) > now.toISOString() ? String(lock.locked_until) : null;
+      lock?.locked_until != null && String(lock.locked_until) > now.toISOString()
+        ? String(lock.locked_until)
+        : null;
     const oldBranch = (row.branch_id as string | null) ?? null;
     const newBranch = (next.branch_id as string | null) ?? null;
     await recordChange(trx, {
