@@ -6,7 +6,7 @@
  * replicated rows are in entities.ts and the mutations in mutations.ts (re-exported here).
  */
 import { z } from 'zod';
-import { isoDateTime } from './base';
+import { isoDateTime, printableText, WireId } from './base';
 import { Change } from './entities';
 
 export * from './base';
@@ -37,7 +37,7 @@ export const EnrollRequest = z.object({
     .min(4)
     .max(64)
     .transform((s) => s.toUpperCase()),
-  deviceName: z.string().trim().min(1).max(100),
+  deviceName: printableText(100),
   protocolVersion: z.number().int(),
   /**
    * Enroll only if the pairing code is of this brand: a console that left its brand with changes
@@ -65,7 +65,7 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 // so a till cannot be pointed at a stranger's hub (and never shows one its token).
 
 export const IdentifyRequest = z.object({
-  deviceId: z.string().min(1).max(100),
+  deviceId: WireId,
   /** Random, chosen by the console for this one check (base64url). */
   nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
 });

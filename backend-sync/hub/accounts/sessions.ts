@@ -2,13 +2,16 @@
  * Back-office sign-in: email + password → a session whose random token lives only in the
  * browser's cookie (the row keeps its SHA-256) and a CSRF token the page sends back on every
  * write. Sessions end on sign-out, after IDLE_MS without a request, or ABSOLUTE_MS after sign-in.
- * Repeated wrong passwords lock the account for a time that doubles with each further failure.
+ * Repeated wrong passwords lock the account for a time that doubles with each further failure;
+ * each lock writes an audit row (`accountLocked`) in the transaction that sets it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { printableText } from '../../protocol';
+import { recordAudit } from '../audit';
 import { parseInput } from '../catalog/support';
 import { decoyHash, passwordMatches } from './passwords';
 import { AdminRole, type Principal } from './roles';
@@ -24,7 +27,7 @@ const MAX_LOCK_MS = 3_600_000;
 const TOUCH_MS = 60_000;
 
 export const SignInInput = z.strictObject({
-  email: z.string().trim().toLowerCase().min(1).max(200),
+  email: printableText(200).toLowerCase(),
   password: z.string().min(1).max(200),
 });
 
@@ -45,6 +48,55 @@ export interface SignedIn {
 
 const signInFailed = () => new AppError(ErrorCode.SIGNIN_FAILED, 'The email or password is not right.');
 
+function assertNotLocked(row: Record<string, unknown>, now: Date): void {
+  if (row.locked_until && Date.parse(String(row.locked_until)) > now.getTime())
+    throw new AppError(ErrorCode.SIGNIN_LOCKED, 'Too many wrong passwords: try again later.', {
+      lockedUntil: String(row.locked_until),
+    });
+}
+
+/** The account's row inside a transaction, row-locked on PostgreSQL until it commits. */
+async function lockedRow(trx: Knex.Transaction, userId: string): Promise<Record<string, unknown>> {
+  const query = trx('admin_users').where({ id: userId });
+  return (await (trx.client.config.client === 'pg' ? query.forUpdate() : query).first()) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * One more wrong password, counted in the database (a second hub process sees the same count)
+ * and atomically: parallel guesses each add one, and the lock follows the count they reach.
+ */
+async function countFailure(db: Knex, userId: string, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await lockedRow(trx, userId);
+    await trx('admin_users')
+      .where({ id: userId })
+      .update({ failed_signins: trx.raw('failed_signins + 1') });
+    const row = await lockedRow(trx, userId);
+    const failures = Number(row.failed_signins);
+    const lockMs = lockMsAfter(failures);
+    if (!lockMs) return;
+    const until = new Date(now.getTime() + lockMs).toISOString();
+    const lockedAlready = row.locked_until != null && Date.parse(String(row.locked_until)) > now.getTime();
+    // Never shorten a lock a parallel guess has already set further out.
+    if (lockedAlready && Date.parse(String(row.locked_until)) >= Date.parse(until)) return;
+    await trx('admin_users').where({ id: userId }).update({ locked_until: until });
+    // One audit row per lock (guesses that only lengthen a running lock add none).
+    if (!lockedAlready)
+      await recordAudit(trx, {
+        brandId: String(row.brand_id),
+        actor: { kind: 'system', id: null, label: 'sign-in-lockout' },
+        action: 'accountLocked',
+        entity: 'account',
+        entityId: userId,
+        after: { email: String(row.email), lockedUntil: until, failures },
+        at: now,
+      });
+  });
+}
+
 export async function signIn(db: Knex, clock: Clock, input: unknown): Promise<SignedIn> {
   const { email, password } = parseInput(SignInInput, input);
   const now = clock.now();
@@ -53,28 +105,18 @@ export async function signIn(db: Knex, clock: Clock, input: unknown): Promise<Si
     await passwordMatches(password, await decoyHash());
     throw signInFailed();
   }
-  if (row.locked_until && Date.parse(String(row.locked_until)) > now.getTime()) {
-    throw new AppError(ErrorCode.SIGNIN_LOCKED, 'Too many wrong passwords: try again later.', {
-      lockedUntil: String(row.locked_until),
-    });
-  }
+  assertNotLocked(row, now);
   const active = row.active === true || row.active === 1;
   if (!(await passwordMatches(password, String(row.password_hash))) || !active) {
-    // Counted in the database, not in memory: a second hub process sees the same count.
-    const failures = Number(row.failed_signins) + 1;
-    const lockMs = lockMsAfter(failures);
-    await db('admin_users')
-      .where({ id: row.id })
-      .update({
-        failed_signins: failures,
-        locked_until: lockMs ? new Date(now.getTime() + lockMs).toISOString() : null,
-      });
+    await countFailure(db, String(row.id), now);
     throw signInFailed();
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ABSOLUTE_MS).toISOString();
   await db.transaction(async (trx) => {
+    // A parallel wrong guess may have locked the account while this password was being checked.
+    assertNotLocked(await lockedRow(trx, String(row.id)), now);
     await trx('admin_users').where({ id: row.id }).update({ failed_signins: 0, locked_until: null });
     await trx('admin_sessions').insert({
       id: sessionId(token),

@@ -3,7 +3,8 @@ import { verifySecret } from '../../domain/secrets';
 import { openTestDb, testDbKinds, type TestDb } from '../testing/databases';
 import { createBrand } from './brands';
 import { createBranch } from './branches';
-import { createStaff, listStaff } from './staff';
+import { createPinGuard, PIN_FAILURES_BEFORE_LOCK } from '../realtime/pinGuard';
+import { createStaff, listStaff, resetStaffPin, updateStaff } from './staff';
 import { brandWithBranches, changesOf, countRows, rejectsWith, testDeps } from './testSupport';
 
 describe.each(testDbKinds())('staff on %s', (kind) => {
@@ -40,6 +41,43 @@ describe.each(testDbKinds())('staff on %s', (kind) => {
     expect(adminChange).toMatchObject({ scope: 'brand', op: 'upsert' });
     expect((adminChange!.data as { pinHash: string }).pinHash).toMatch(/^scrypt\$/);
     expect((await changesOf(t.db, associate.id)).map((c) => c.scope)).toEqual([`branch:${tpe.id}`]);
+  });
+
+  it('keeps a PIN lock on the tills through an edit, and lifts it when a manager resets the PIN', async () => {
+    t = await openTestDb(kind);
+    const deps = testDeps();
+    const { brand, tpe } = await brandWithBranches(t.db, deps);
+    const member = await createStaff(t.db, deps, brand.id, {
+      role: 'sales_associate',
+      branchId: tpe.id,
+      staffCode: 'S001',
+      displayName: '林小美',
+      pin: '567890',
+    });
+    const guard = createPinGuard();
+    const row = await t.db('staff').where({ id: member.id }).first();
+    let lockedUntil: string | null = null;
+    for (let i = 0; i < PIN_FAILURES_BEFORE_LOCK; i++)
+      lockedUntil = await guard.failed(t.db, row, 'device-1', deps.clock.now());
+    expect(lockedUntil).not.toBeNull();
+    const lastPublished = async () =>
+      ((await changesOf(t!.db, member.id)).at(-1)!.data as { signInLockedUntil?: string | null })
+        .signInLockedUntil;
+
+    await updateStaff(t.db, deps, member.id, { displayName: '林小美 (店長)' });
+    expect(await lastPublished()).toBe(lockedUntil);
+    await expect(guard.assertNotLocked(t.db, member.id, deps.clock.now())).rejects.toMatchObject({
+      code: 'SIGNIN_LOCKED',
+    });
+
+    await resetStaffPin(t.db, deps, member.id, { pin: '246810' });
+    expect(await lastPublished()).toBeNull();
+    await expect(guard.assertNotLocked(t.db, member.id, deps.clock.now())).resolves.toBeUndefined();
+    expect(await t.db('pin_failures').where({ staff_id: member.id }).first()).toMatchObject({
+      failures: 0,
+      locked_until: null,
+      lock_count: 0,
+    });
   });
 
   it('refuses bad staff and writes nothing', async () => {

@@ -124,7 +124,11 @@ export async function updateStaff(
   });
 }
 
-/** Sets a new PIN (write-only, like at creation): consoles get the new hash with the next sync. */
+/**
+ * Sets a new PIN (write-only, like at creation): consoles get the new hash with the next sync. A
+ * manager resetting the PIN also lifts a PIN lock (realtime/pinGuard.ts) and its back-off, here
+ * and on every till.
+ */
 export async function resetStaffPin(
   db: Knex,
   deps: CatalogDeps,
@@ -133,7 +137,7 @@ export async function resetStaffPin(
 ): Promise<StaffView> {
   const { pin } = parseInput(ResetPinInput, input);
   const pinHash = hashSecret(pin);
-  return writeStaff(db, deps, staffId, async () => ({ pin_hash: pinHash }));
+  return writeStaff(db, deps, staffId, async () => ({ pin_hash: pinHash }), { clearPinLock: true });
 }
 
 async function writeStaff(
@@ -141,6 +145,7 @@ async function writeStaff(
   deps: CatalogDeps,
   staffId: string,
   patchOf: (trx: Knex.Transaction, row: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  options: { clearPinLock?: boolean } = {},
 ): Promise<StaffView> {
   const now = deps.clock.now();
   return inTransaction(db, async (trx) => {
@@ -149,6 +154,18 @@ async function writeStaff(
     const patch = await patchOf(trx, row);
     const next = { ...row, ...patch };
     await trx('staff').where({ id: staffId }).update(patch);
+    if (options.clearPinLock)
+      await trx('pin_failures')
+        .where({ staff_id: staffId })
+        .update({ failures: 0, locked_until: null, lock_count: 0 });
+    // The till replaces its staff row with this one: it must carry the lock as it stands, or an
+    // edit would tell every till the member is unlocked.
+    const lock = (await trx('pin_failures').where({ staff_id: staffId }).first()) as
+      Record<string, unknown> | undefined;
+    const lockedUntil =
+      lock?.locked_until != null && String(lock.locked_until) > now.toISOString()
+        ? String(lock.locked_until)
+        : null;
     const oldBranch = (row.branch_id as string | null) ?? null;
     const newBranch = (next.branch_id as string | null) ?? null;
     await recordChange(trx, {
@@ -157,7 +174,7 @@ async function writeStaff(
       entity: 'staff',
       id: staffId,
       op: 'upsert',
-      data: toStaffRow(next),
+      data: { ...toStaffRow(next), signInLockedUntil: lockedUntil },
       at: now,
     });
     return toStaffView(next);

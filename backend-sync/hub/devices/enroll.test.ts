@@ -92,6 +92,8 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
       { pairingCode: h.fixture.devices.a1.pairingCode },
       '{"not json',
       { ...request('PAIR-A1'), deviceName: '' },
+      { ...request(h.fixture.devices.a1.pairingCode), deviceName: 'Counter\u0000PC' },
+      { ...request(h.fixture.devices.a1.pairingCode), deviceName: 'Counter\u001bPC' },
     ]) {
       const res = await enroll(body);
       expect(res.status).toBe(400);

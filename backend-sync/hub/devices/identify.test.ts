@@ -60,4 +60,13 @@ describe.each(testDbKinds())('device identity proof on %s', (kind) => {
       400,
     );
   });
+
+  it('refuses a device id with NUL, control characters or spaces with 400 VALIDATION_FAILED', async () => {
+    h = await startTestHub(kind);
+    for (const deviceId of ['dev\u0000ice', 'dev\nice', 'dev ice', 'x'.repeat(101)]) {
+      const res = await post(IDENTIFY_PATH, { deviceId, nonce });
+      expect(res.status).toBe(400);
+      expect((res.body.error as { code: string }).code).toBe('VALIDATION_FAILED');
+    }
+  });
 });

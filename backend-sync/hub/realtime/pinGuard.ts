@@ -10,10 +10,13 @@
  *   a lock learns nothing. A right PIN (outside a lock) clears the streak. The count is in
  *   `pin_failures`; every lock is kept in `pin_lockouts` (who, from which device, when, until)
  *   and replicated in the member's staff row (`signInLockedUntil`), so every till of the branch
- *   refuses the sign-in with SIGNIN_LOCKED as well, and the admin API lists it.
+ *   refuses the sign-in with SIGNIN_LOCKED as well, and the admin API lists it. Each lock also
+ *   writes an audit row (`staffPinLocked`) in the same transaction. A manager's PIN reset
+ *   (catalog/staff.ts) lifts the lock.
  */
 import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { recordAudit } from '../audit';
 import { branchScope, recordChange } from '../db/changes';
 import { toStaffRow } from '../db/rows';
 
@@ -100,8 +103,16 @@ export function createPinGuard(): PinGuard {
           locked_until: lockedUntil,
           failures,
         });
-        // The back office's audit log (built separately) gets its row here, in this transaction,
-        // once that module exists: { kind: 'staff.pin_locked', staffId, deviceId, lockedUntil }.
+        // The back office's audit log, committed with the lock itself.
+        await recordAudit(trx, {
+          brandId: String(staff.brand_id),
+          actor: { kind: 'system', id: null, label: 'pin-lockout' },
+          action: 'staffPinLocked',
+          entity: 'staff',
+          entityId: staffId,
+          after: { deviceId, lockedUntil, failures },
+          at: now,
+        });
         await recordChange(trx, {
           brandId: String(staff.brand_id),
           scopes: [staff.branch_id ? branchScope(String(staff.branch_id)) : 'brand'],

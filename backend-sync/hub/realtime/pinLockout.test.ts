@@ -49,6 +49,10 @@ describe.each(testDbKinds())('PIN lockout at the hub on %s', (kind) => {
     expect(await h.t.db('pin_lockouts')).toMatchObject([
       { staff_id: who.id, device_id: 'device-a1', locked_until: until, failures: 5 },
     ]);
+    // And in the audit log: one row for the lock.
+    expect(await h.t.db('audit_log').where({ action: 'staffPinLocked' })).toMatchObject([
+      { brand_id: h.fixture.brandId, actor_kind: 'system', entity: 'staff', entity_id: who.id },
+    ]);
     // The back office sees it in the staff list.
     const listed = await fetch(`${h.hub.url}/api/admin/brands/${h.fixture.brandId}/staff`, {
       headers: { authorization: 'Bearer test-admin-token' },

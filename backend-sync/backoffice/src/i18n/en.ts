@@ -217,6 +217,7 @@ const en: Messages = {
     CSRF_INVALID: 'This page is out of date: reload it.',
     SIGNIN_FAILED: 'The email or password is not right.',
     SIGNIN_LOCKED: 'Too many wrong passwords: the account is locked for a while.',
+    RATE_LIMITED: 'Too many sign-in attempts: wait a minute and try again.',
     HUB_UNREACHABLE: 'The hub cannot be reached.',
     INTERNAL: 'The hub had a problem: try again later.',
   },

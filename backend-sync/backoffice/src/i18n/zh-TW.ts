@@ -214,6 +214,7 @@ const zhTW = {
     CSRF_INVALID: '頁面已過期，請重新整理。',
     SIGNIN_FAILED: '電子郵件或密碼不正確。',
     SIGNIN_LOCKED: '錯誤次數過多，帳號暫時鎖定。',
+    RATE_LIMITED: '登入嘗試過於頻繁，請稍候一分鐘再試。',
     HUB_UNREACHABLE: '無法連線到中樞。',
     INTERNAL: '中樞發生錯誤，請稍後再試。',
   },

@@ -24,6 +24,7 @@ import { brandOfParams } from './brandOf';
 import { ADMIN_PREFIX, buildOpenApiDocument, OPENAPI_PATH } from './openapi';
 import { adminRoutes, type AdminRoute, type RouteContext } from './routes';
 import { registerSessionRoutes } from './session';
+import type { SignInThrottle } from './signInThrottle';
 
 export interface AdminDeps {
   db: Knex;
@@ -35,6 +36,8 @@ export interface AdminDeps {
   notifyChanges: (brandId: string) => void;
   /** Starts the channel sender (bound late: channels are registered after the admin routes). */
   kickOutbound?: () => void;
+  /** Limits sign-in attempts (default: per-IP and concurrency limits on `clock`). */
+  signInThrottle?: SignInThrottle;
 }
 
 export function actorOf(p: Principal): AuditActor {

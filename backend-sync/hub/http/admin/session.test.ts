@@ -74,6 +74,26 @@ describe.each(testDbKinds())('back-office sessions on %s', (kind) => {
     expect(unknown.res.body.error.code).toBe('SIGNIN_FAILED');
   });
 
+  it('answers 429 RATE_LIMITED with a retry time to an 11th sign-in attempt from one address in a minute', async () => {
+    h = await startAdminHarness(kind);
+    for (let i = 0; i < 10; i++) expect((await h.signIn(`nobody${i}@a.test`)).res.status).toBe(401);
+    const limited = await h.signIn('admin@a.test');
+    expect(limited.res.status).toBe(429);
+    expect(limited.res.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: 60_000 } });
+    expect(limited.res.headers['retry-after']).toBe('60');
+    h.clock.advance(60_001);
+    expect((await h.signIn('admin@a.test')).res.status).toBe(200);
+  });
+
+  it('refuses an email with NUL or control characters with 400 VALIDATION_FAILED', async () => {
+    h = await startAdminHarness(kind);
+    for (const email of ['admin\u0000@a.test', 'admin\u0007@a.test']) {
+      const res = await h.signIn(email);
+      expect(res.res.status).toBe(400);
+      expect(res.res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('refuses a deactivated account and ends its sessions at once', async () => {
     h = await startAdminHarness(kind);
     const admin = (await h.signIn('admin@a.test')).caller;
