@@ -138,10 +138,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       channels,
       close: () => {
         closing ??= (async () => {
-          await channels.close();
           await realtime.settle();
           await closeSockets(started.io);
+          // HTTP before the channels: a webhook still in flight (a platform's status retry) is
+          // answered by a working inbox, so closing never waits on a request nothing will finish.
           await started.app.close();
+          await channels.close();
           await db.destroy();
           logger.info('hub stopped');
         })();
