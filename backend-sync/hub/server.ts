@@ -64,6 +64,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       loggerInstance: logger,
       bodyLimit: 1024 * 1024,
       frameworkErrors,
+      // Closing must not wait on a request nothing will finish (a webhook held by a platform's
+      // retry while the channels shut down): every socket is closed; platforms retry webhooks.
+      forceCloseConnections: true,
     }) as unknown as FastifyInstance;
     app = server;
     installErrorHandler(server);
