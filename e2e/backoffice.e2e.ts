@@ -23,14 +23,13 @@ import { lineSignature } from '../backend-sync/hub/webhooks/signature';
 import { enrollDevice, signIn } from './consoleSteps';
 import {
   artifactsDir,
+  type Child,
   freePort,
-  httpOk,
   openConsolePage,
   projectRoot,
-  startTsProcess,
+  startChild,
   startWeb,
   waitUntil,
-  type Child,
 } from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -52,23 +51,6 @@ const SCREENS = [
   'accounts',
   'audit',
 ];
-
-async function startChild(
-  name: string,
-  script: string,
-  args: string[],
-  ready: string,
-  env: NodeJS.ProcessEnv = {},
-) {
-  const child = startTsProcess(name, script, args, env);
-  try {
-    await waitUntil(`${name} ${ready}`, httpOk(ready), 60_000, child.exited);
-  } catch (err) {
-    await child.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${child.output()}`, { cause: err });
-  }
-  return child;
-}
 
 describe('the back office', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omo-e2e-backoffice-'));

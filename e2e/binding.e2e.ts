@@ -22,16 +22,15 @@ import {
 import { enrollDevice, signIn } from './consoleSteps';
 import {
   artifactsDir,
-  freePort,
-  httpOk,
-  parseDemoBanner,
-  projectRoot,
-  startTsProcess,
-  startWeb,
-  waitUntil,
   type Child,
   type DemoLogins,
+  freePort,
   openConsolePage,
+  parseDemoBanner,
+  projectRoot,
+  startChild,
+  startWeb,
+  waitUntil,
 } from './processes';
 
 const screenshotDir = process.env.E2E_SCREENSHOTS
@@ -39,23 +38,6 @@ const screenshotDir = process.env.E2E_SCREENSHOTS
   : path.join(artifactsDir, 'screenshots');
 
 const ASSOCIATE = { staffCode: 'S001', name: '林小美' };
-
-async function startChild(
-  name: string,
-  script: string,
-  args: string[],
-  ready: string,
-  env: NodeJS.ProcessEnv = {},
-) {
-  const child = startTsProcess(name, script, args, env);
-  try {
-    await waitUntil(`${name} ${ready}`, httpOk(ready), 60_000, child.exited);
-  } catch (err) {
-    await child.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${child.output()}`, { cause: err });
-  }
-  return child;
-}
 
 describe('binding customers over LINE and WhatsApp', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omo-e2e-binding-'));

@@ -195,3 +195,21 @@ export async function openConsolePage(
   });
   return { browser, page, pageErrors };
 }
+
+/** A tsx script as a child process, once `ready` answers; its output is in the error if it never does. */
+export async function startChild(
+  name: string,
+  script: string,
+  args: string[],
+  ready: string,
+  env: NodeJS.ProcessEnv = {},
+) {
+  const child = startTsProcess(name, script, args, env);
+  try {
+    await waitUntil(`${name} ${ready}`, httpOk(ready), 60_000, child.exited);
+  } catch (err) {
+    await child.stop('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${child.output()}`, { cause: err });
+  }
+  return child;
+}
