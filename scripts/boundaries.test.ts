@@ -68,7 +68,7 @@ const wrong: [string, string, string][] = [
   [
     'the domain imports the core',
     'backend-sync/domain/fixture.ts',
-    "import { createTill } from '../../electron/core/till';",
+    "import { createTill } from '../../electron/core/till/handlers';",
   ],
   [
     'the protocol imports the domain',
