@@ -3,7 +3,7 @@
  * emulator) and the channel emulator as child processes, the console in Chromium.
  *
  * - search my list by partial name and by phone in three formats; SQL and HTML match literally;
- * - add a WhatsApp number bound to another associate under each cell of SPEC §2.2's table
+ * - add a WhatsApp number bound to another associate under each cell of the add-by-number table
  *   (binding mode fixed / free × transfer allowed or not), switched through the admin API;
  * - broadcast on LINE and on WhatsApp reaches exactly the associate's bound customers of that
  *   channel in the emulator's record, once each, and the console shows the counts;

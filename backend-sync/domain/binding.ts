@@ -48,7 +48,7 @@ export function parseBindingMessage(
   return STAFF_CODE.test(code) ? code.toUpperCase() : null;
 }
 
-/** The message an associate's QR code pre-fills (SPEC §2.3). */
+/** The message an associate's QR code pre-fills. */
 export function bindingMessage(staffCode: string, settings: { prefix: string; suffix: string }): string {
   return `${settings.prefix}${staffCode}${settings.suffix}`;
 }
@@ -139,7 +139,7 @@ export function replyFor(outcome: BindingOutcome, replies: BindingReplies): Repl
 const varsOf = (a: Associate) => ({ staffName: a.displayName, branchName: a.branchName });
 
 // ---------------------------------------------------------------------------------------------
-// Adding a customer by WhatsApp number on a console (SPEC §2.2)
+// Adding a customer by WhatsApp number on a console
 
 export type PhoneAddDecision =
   /** New, unbound, or already this associate's: bind (or keep). */
@@ -152,7 +152,7 @@ export type PhoneAddDecision =
   | { kind: 'take_over' };
 
 /**
- * SPEC's table (binding mode × transfer allowed): in both modes a number bound to another
+ * The add-by-number table (binding mode × transfer allowed): in both modes a number bound to another
  * associate is refused when transfers are off, and bound after a confirmation when they are on.
  * The mode is an input so the table stays visible here; today it does not change the answer.
  */

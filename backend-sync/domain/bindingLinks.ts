@@ -1,5 +1,5 @@
 /**
- * A staff member's binding links (SPEC §2.3): the binding message (domain/binding.ts) in the LINE
+ * A staff member's binding links: the binding message (domain/binding.ts) in the LINE
  * official account's oaMessage link and WhatsApp's click-to-chat link. Shared by the console's My
  * QR and the back office's staff card, so both print the same QR.
  */

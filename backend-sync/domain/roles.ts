@@ -1,4 +1,4 @@
-/** Who may do what (SPEC §1). The hub enforces; the console only hides what the hub would refuse. */
+/** Who may do what. The hub enforces; the console only hides what the hub would refuse. */
 import { Role } from '../protocol';
 
 /** Every role, in the protocol's order (its schema is the one list). */

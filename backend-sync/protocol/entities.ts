@@ -52,7 +52,7 @@ export const BrandRow = z.object({
   /** Redemption is refused when the device has been offline longer than this. */
   offlineRedeemLimitHours: z.number().int().positive(),
   /**
-   * What a console needs to draw an associate's binding QR codes (SPEC §2.3): the brand's channel
+   * What a console needs to draw an associate's binding QR codes: the brand's channel
    * handles (never secrets or tokens) and the binding message's prefix and suffix. Optional so a
    * hub without channels configured, and older hubs, still replicate brands.
    */
@@ -76,7 +76,7 @@ export const BrandRow = z.object({
   /** ISO 3166 region for phone numbers typed without a country code (default HK: +852). */
   phoneRegion: z.string().length(2).optional(),
   /**
-   * Where a console opens a customer's conversation (SPEC §2.2 details), per channel: a URL with
+   * Where a console opens a customer's conversation (customer details), per channel: a URL with
    * {userId} (the channel's user id) and {phone} (E.164 digits); null when the brand has none.
    */
   conversationUrls: z.object({ line: z.string().nullable(), whatsapp: z.string().nullable() }).optional(),

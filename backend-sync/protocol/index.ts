@@ -1,5 +1,5 @@
 /**
- * Sync protocol v1: the wire contract between a console and the hub (SPEC §4).
+ * Sync protocol v1: the wire contract between a console and the hub.
  * Zod schemas are the single source; TypeScript types are inferred from them and both ends
  * validate what they receive. Nothing else lives here. Prose description: docs/protocol.md.
  * This file: versions, event names, enrollment, the handshake, pull, poke and sessions; the
@@ -149,7 +149,7 @@ export const AckError = z.object({
 export type AckError = z.infer<typeof AckError>;
 
 // ---------------------------------------------------------------------------------------------
-// session:open — a staff member signed in on the device (SPEC §1: the hub enforces who sees what)
+// session:open — a staff member signed in on the device (the hub enforces who sees what)
 
 export const SessionOpenRequest = z.union([
   /** First time (the PIN the staff typed at sign-in; the hub checks it against its own hash). */

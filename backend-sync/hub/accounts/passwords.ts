@@ -5,7 +5,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { z } from 'zod';
 
-/** 12+ characters: a passphrase, not a PIN (SPEC asks nothing shorter for head-office accounts). */
+/** 12+ characters: a passphrase, not a PIN (head-office accounts get nothing shorter). */
 export const Password = z
   .string()
   .min(12, 'must be at least 12 characters')

@@ -1,10 +1,10 @@
 /**
- * Who may use the back office, and for what (SPEC §1). Every admin route names the roles it
+ * Who may use the back office, and for what. Every admin route names the roles it
  * admits (http/admin/routes.ts); the back office only hides what the hub would refuse.
  */
 import { z } from 'zod';
 
-/** The SPEC §1 roles that sign in to the back office. Sales associates work on consoles only. */
+/** The roles that sign in to the back office. Sales associates work on consoles only. */
 export const AdminRole = z.enum(['admin', 'supervisor', 'cs_manager', 'cs_agent', 'sales_manager']);
 export type AdminRole = z.infer<typeof AdminRole>;
 export const ADMIN_ROLES: readonly AdminRole[] = AdminRole.options;

@@ -1,6 +1,6 @@
 /**
  * The replicated brand row carries the brand's channel handles and binding prefix/suffix (never a
- * secret), so a console can draw an associate's binding QR codes offline (SPEC §2.3). Whoever
+ * secret), so a console can draw an associate's binding QR codes offline. Whoever
  * changes a channel, the binding settings or the brand itself records the brand row through here.
  */
 import type { Knex } from 'knex';

@@ -1,5 +1,5 @@
 /**
- * A brand's OMO binding settings (SPEC §3.2): mode, the message's prefix and suffix, the success,
+ * A brand's OMO binding settings: mode, the message's prefix and suffix, the success,
  * repeat and default (unknown staff code) replies, and per-branch success overrides. A brand that
  * never saved any gets the documented defaults.
  */
@@ -76,7 +76,7 @@ export const DEFAULT_UNKNOWN: Reply = {
 export interface BindingSettings {
   brandId: string;
   mode: BindingMode;
-  /** Add by phone (SPEC §2.2): may an associate take over another associate's customer? */
+  /** Add by phone: may an associate take over another associate's customer? */
   allowTransfer: boolean;
   prefix: string;
   suffix: string;

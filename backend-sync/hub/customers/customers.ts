@@ -25,7 +25,7 @@ import { z } from 'zod';
 
 type Row = Record<string, unknown>;
 
-/** Roles with their own bound-customer list (SPEC §1). */
+/** Roles with their own bound-customer list. */
 const BINDABLE_ROLES: readonly Role[] = ['sales_associate', 'sales_manager'];
 
 export const toCustomerView = (row: Row): CustomerView => ({

@@ -1,5 +1,5 @@
 /**
- * Who receives a customer (SPEC §1: the hub decides what each device and role may receive).
+ * Who receives a customer (the hub decides what each device and role may receive).
  * A bound customer replicates to two lists only: their associate's own ('staff:<id>', pulled by
  * that associate's session) and their branch's team list ('team:<branchId>', pulled by the branch's
  * sales managers). Unbound customers reach no console. When a customer moves, the lists they left

@@ -44,7 +44,7 @@ export const DEMO_WHATSAPP_CHANNEL = {
   ],
 } as const;
 
-/** Binding settings of the demo brand (the defaults of SPEC §3.2, spelled out). */
+/** Binding settings of the demo brand (the product defaults, spelled out). */
 export const DEMO_BINDING_SETTINGS = {
   mode: 'fixed' as const,
   prefix: '聯絡專員',

@@ -230,7 +230,7 @@ export const DEMO_KNOWN_CUSTOMERS = [
   },
 ];
 
-/** Where the demo console opens a conversation (SPEC §2.2 details). */
+/** Where the demo console opens a conversation (customer details). */
 export const DEMO_CONVERSATION_URLS = {
   line: 'https://chat.line.biz/2000000001/chat/{userId}',
   whatsapp: 'https://wa.me/{phone}',

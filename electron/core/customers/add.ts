@@ -1,5 +1,5 @@
 /**
- * Adding a customer by WhatsApp number (SPEC §2.2). The number is checked here first (E.164 in the
+ * Adding a customer by WhatsApp number. The number is checked here first (E.164 in the
  * brand's region, default +852) so a typo is answered at once, even offline; the request is then
  * queued as a `customer.add` mutation and the hub decides (new, refused, needs confirmation,
  * taken over). The outbox entry and its answer are the request's record, so a request made offline

@@ -1,5 +1,5 @@
 /**
- * Broadcasting to my list (SPEC §2.4): one channel per broadcast. Checked here against the brand's
+ * Broadcasting to my list: one channel per broadcast. Checked here against the brand's
  * channels and approved templates (so a mistake is answered at once, even offline), queued as a
  * `broadcast.send` mutation, sent by the hub. Its progress comes back as the replicated broadcast
  * row (sent / failed counts); until then the outbox entry says queued or refused.

@@ -1,5 +1,5 @@
 /**
- * One customer's details (SPEC §2.2): binding history (carried on the replicated customer row),
+ * One customer's details: binding history (carried on the replicated customer row),
  * the customer's coupons (claims, which every device of the brand holds) and the link to the
  * conversation when the brand has a URL template for the channel.
  */

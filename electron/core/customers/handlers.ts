@@ -1,5 +1,5 @@
 /**
- * Customers feature (SPEC §2.2–2.4): its part of the ConsoleApi handler table — my list and the
+ * Customers feature: its part of the ConsoleApi handler table — my list and the
  * team list (search, detail, CSV), adding a customer by WhatsApp number, broadcasting to my list,
  * and the binding QR codes. Reads come from the local store (offline too); writes are queued.
  */

@@ -1,5 +1,5 @@
 /**
- * Which customer lists a signed-in staff member has (SPEC §1, §2.2) and the local stream each is
+ * Which customer lists a signed-in staff member has and the local stream each is
  * stored under. The hub sends a list only to that staff member's session; these rules only pick
  * which of the lists on this device the screen may show.
  */

@@ -1,5 +1,5 @@
 /**
- * The associate's binding QR codes (SPEC §2.3): message = prefix + staff code + suffix, encoded
+ * The associate's binding QR codes: message = prefix + staff code + suffix, encoded
  * into the LINE official account's oaMessage link and the WhatsApp click-to-chat link. The brand's
  * channel handles and the prefix/suffix come with the replicated brand row.
  */

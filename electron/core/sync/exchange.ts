@@ -1,4 +1,3 @@
-// streams: done
 /**
  * The two halves of a sync round, independent of the socket: `pullAll` fetches pages until the
  * hub has nothing more and stores each page with its cursor in one transaction; `pushAll` sends

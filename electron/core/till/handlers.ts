@@ -1,5 +1,5 @@
 /**
- * The till feature (SPEC §2.1): its part of the ConsoleApi handler table (scan, redeem, history,
+ * The till feature: its part of the ConsoleApi handler table (scan, redeem, history,
  * CSV export, needs attention) and the hooks it plugs into the sync engine.
  */
 import type { Knex } from 'knex';

@@ -2,7 +2,7 @@
  * Redeem a claim. One write transaction re-reads the claim and coupon, re-judges them, checks the
  * verification code, and writes the redemption, the claim mirror's redeemed fields and the
  * `redemption.create` outbox entry together. Only after that commit does the caller hear
- * "redeemed" (SPEC §2.1, durability). A wrong verification code is itself committed (the failure
+ * "redeemed" (durability). A wrong verification code is itself committed (the failure
  * row and its `verification.failure` mutation) before the error is returned.
  */
 import type { Knex } from 'knex';

@@ -1,5 +1,5 @@
 /**
- * SPEC §2.1 "Conflicts", the harder order (the same-branch case is in till/till.int.test.ts):
+ * Redemption conflicts, the harder order (the same-branch case is in till/till.int.test.ts):
  * tills of two DIFFERENT branches redeem one brand-wide claim while the hub is down, and the
  * EARLIER redemption reaches the hub SECOND. The hub first applies the later one (the claim was
  * free), then gives the claim to the earlier one and turns the first into a conflict; the

@@ -1,5 +1,5 @@
 /**
- * SPEC §5: "No redemption the console confirmed is ever lost: not to power loss, kill -9 …
+ * "No redemption the console confirmed is ever lost: not to power loss, kill -9 …
  * Each mutation takes effect at the hub exactly once."
  *
  * ≥ 100 short console lives killed with SIGKILL, each a child process (worker.ts) on an enrolled

@@ -1,5 +1,5 @@
 /**
- * SPEC §5, the hub's side: a confirmed redemption survives a hub restart and a dropped
+ * Durability, the hub's side: a confirmed redemption survives a hub restart and a dropped
  * connection, and takes effect at the hub exactly once.
  *
  * - The hub (its own process) is SIGKILLed in the middle of a push, after committing it (a push is

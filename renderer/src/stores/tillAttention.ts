@@ -8,7 +8,7 @@ import type { RedemptionView, SessionStaff } from '../../../electron/core/consol
 import { useApi } from '../api';
 import { useSessionStore } from './session';
 
-/** Who may acknowledge or void a conflict (SPEC §1); the hub decides anyway. */
+/** Who may acknowledge or void a conflict; the hub decides anyway. */
 export const RESOLVING_ROLES: readonly SessionStaff['role'][] = ['sales_manager', 'supervisor', 'admin'];
 
 export const useTillAttentionStore = defineStore('tillAttention', () => {

@@ -1,5 +1,5 @@
 /**
- * Bound-customer lists (SPEC §2.2, §2.4 broadcast):
+ * Bound-customer lists (and broadcasts):
  * - customers replicate to the associate's session ('staff:<id>') and the branch's team list
  *   ('team:<branchId>'), no longer to every device of the branch: earlier customer change rows
  *   are replaced by rows in the new scopes;

@@ -1,5 +1,5 @@
 /**
- * Back-office accounts (issue 18): one person per row with a SPEC §1 role in one brand, their
+ * Back-office accounts (issue 18): one person per row with a role in one brand, their
  * signed-in sessions, and per-brand bearer tokens for machine-to-machine calls. Session and token
  * rows hold only a SHA-256 of the secret the client holds, so a database copy cannot sign anyone in.
  */

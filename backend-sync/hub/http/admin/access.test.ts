@@ -125,7 +125,7 @@ describe.each(testDbKinds())('admin API access on %s', (kind) => {
         expect(res.status, `${route.method} ${route.path} from brand B`).toBe(403);
       }
     }
-    // Spot checks of the table itself (SPEC §1): only admins enroll devices or edit channels.
+    // Spot checks of the table itself: only admins enroll devices or edit channels.
     expect(refused).toContain('supervisor POST /api/admin/brands/{brandId}/devices');
     expect(refused).toContain('cs_agent PUT /api/admin/brands/{brandId}/binding-settings');
     expect(refused).toContain('sales_manager GET /api/admin/brands/{brandId}/audit');

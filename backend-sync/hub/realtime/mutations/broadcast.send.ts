@@ -1,5 +1,5 @@
 /**
- * broadcast.send: an associate's broadcast to their bound customers on ONE channel (SPEC §2.4).
+ * broadcast.send: an associate's broadcast to their bound customers on ONE channel.
  * Inside the mutation's savepoint: the broadcast row (id = the mutation id), one recipient row per
  * customer (primary key broadcast + customer) and one queued outbound message each. The mutation
  * id is stored once and a retried push is answered `duplicate`, so a retried request never queues

@@ -1,6 +1,6 @@
 /**
  * conflict.resolve: a manager acknowledges or voids a redemption that lost its claim to an
- * earlier one (SPEC §1: sales manager, supervisor, admin; a sales manager only for conflicts that
+ * earlier one (sales manager, supervisor, admin; a sales manager only for conflicts that
  * involve their own branch).
  *
  * Only a redemption in status `conflict` can be resolved. The winner cannot be voided here:

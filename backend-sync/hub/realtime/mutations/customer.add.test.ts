@@ -1,5 +1,5 @@
 /**
- * customer.add at the hub: every cell of SPEC §2.2's table (binding mode fixed / free × transfer
+ * customer.add at the hub: every cell of the add-by-number table (binding mode fixed / free × transfer
  * allowed or not) for a number bound to another associate, plus new, own and invalid numbers, and
  * the lists that see the result.
  */

@@ -1,5 +1,5 @@
 /**
- * customer.add: an associate adds a customer by WhatsApp number (SPEC §2.2), possibly queued on
+ * customer.add: an associate adds a customer by WhatsApp number, possibly queued on
  * the console while offline. The number is checked again here (E.164, the brand's region), then:
  * a new or unbound number is bound to the associate; a number bound to someone else follows
  * decidePhoneAdd (refused when transfers are off; needs the associate's confirmation, then taken

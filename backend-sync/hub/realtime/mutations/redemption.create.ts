@@ -165,7 +165,7 @@ function takeClaim(ctx: ApplyContext, entry: ClaimEntry, holder: Holder, redempt
 }
 
 /**
- * "Tag on redeem" (SPEC §3.3): the customer gets the coupon's redeem tag when the claim is first
+ * "Tag on redeem": the customer gets the coupon's redeem tag when the claim is first
  * redeemed. The hub has no customer-tags table yet, so this event is the record. A claim issued to
  * nobody has no one to tag.
  */

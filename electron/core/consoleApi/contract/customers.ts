@@ -1,5 +1,5 @@
 /**
- * Bound customers (SPEC §2.2) and the binding QR codes (SPEC §2.3): my list and the team list,
+ * Bound customers and the binding QR codes: my list and the team list,
  * a customer's detail, adding a customer by phone number, broadcasts, and what the customers and
  * my-QR screens need to know about the brand. Channels and roles are the sync protocol's.
  */
@@ -72,7 +72,7 @@ export const CustomerDetail = BoundCustomer.extend({
 });
 export type CustomerDetail = z.infer<typeof CustomerDetail>;
 
-/** Add a customer by WhatsApp number (SPEC §2.2); answered by the hub, queued while offline. */
+/** Add a customer by WhatsApp number; answered by the hub, queued while offline. */
 export const CustomerAddState = z.enum(['queued', 'added', 'needs_confirmation', 'refused', 'failed']);
 export const CustomerAddRequest = z.object({
   /** The outbox mutation id. */

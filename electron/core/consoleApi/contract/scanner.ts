@@ -1,5 +1,5 @@
 /**
- * The till's scanner settings and state (SPEC §2.1): the keyboard-wedge timing that tells a scan
+ * The till's scanner settings and state: the keyboard-wedge timing that tells a scan
  * from typing, the HID POS reader the core reads directly, and what that reader is doing now.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Till (SPEC §2.1): scan → verdict → redeem, history, needs attention. A scan is judged into one
+ * Till: scan → verdict → redeem, history, needs attention. A scan is judged into one
  * verdict with everything the till screen shows for it; a redemption is shown the same way in the
  * history, the needs-attention list and the verdict's follow-up, whichever device made it.
  */

@@ -1,5 +1,5 @@
 /**
- * The till's local tables (SPEC §2.1).
+ * The till's local tables.
  *
  * - `coupons.fixed_code`: a fixed code (固定序號) is looked up on every scan that matches no
  *   claim, so it gets a column and an index instead of a scan over the coupons' JSON.

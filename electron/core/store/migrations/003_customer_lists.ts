@@ -1,5 +1,5 @@
 /**
- * Bound-customer lists (SPEC §2.2, §2.4).
+ * Bound-customer lists.
  *
  * - `customer_list`: the customers of each list this device has pulled, one row per (stream,
  *   customer): 'staff:<id>' is that associate's own list, 'team:<branchId>' the branch's team list
