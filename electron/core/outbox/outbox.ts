@@ -1,6 +1,7 @@
 /**
  * The outbox: every mutation this device makes, written in the SAME transaction as its local
- * effect (enqueue takes the caller's `trx`, there is no other way in), pushed to the hub in `seq`
+ * effect (`enqueueOn` takes the connection inside the caller's transaction, `enqueue` the caller's knex
+ * `trx`; there is no other way in), pushed to the hub in `seq`
  * order, and marked with the hub's answer. socket.io's own buffer lives in memory and dies with
  * the process; this table is the record.
  *
@@ -12,6 +13,7 @@
  * entry at or below it has its answer), not through an index on status that every insert would
  * have to write (migration 006 says why that matters).
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import {
@@ -49,8 +51,7 @@ export interface OutboxEntry {
 
 /**
  * A new mutation: its payload validated against the protocol, stamped with a device-made id and
- * the device time. Every writer of the outbox (enqueue below, the till's prepared redeem path)
- * makes its mutations here. Only the payload is checked: it is what callers pass in, while the id
+ * the device time (for `enqueueOn` below). Only the payload is checked: it is what callers pass in, while the id
  * and time are made here; checking the whole envelope as well measured as a noticeable share of
  * the till's commit path (bench till.redeem_commit_ms).
  */
@@ -77,7 +78,41 @@ export function newMutation<K extends MutationKind>(
   } as Mutation;
 }
 
-/** Adds a mutation inside the caller's transaction; returns it (its id is the one the hub keeps). */
+const insertStatement = preparedPer((conn) =>
+  conn.prepare<[string, string, string | null, string, string, string]>(
+    `INSERT INTO outbox (id, kind, subject, payload, device_time, status, outcome, created_at, answered_at)
+     VALUES (?, ?, ?, ?, ?, 'queued', NULL, ?, NULL)`,
+  ),
+);
+
+/**
+ * The one writer of outbox rows: adds a mutation on `conn`, which must be inside the transaction
+ * that makes the mutation's local effect, so both commit or neither does. Returns the mutation
+ * (its id is the one the hub keeps). Synchronous, for callers that already hold the connection in
+ * a transaction (the till's redemption); everyone else calls `enqueue`.
+ */
+export function enqueueOn<K extends MutationKind>(
+  conn: BetterSqlite3.Database,
+  kind: K,
+  payload: PayloadOf<K>,
+  options: EnqueueOptions,
+): Mutation {
+  if (!conn.inTransaction)
+    throw new Error('the outbox is written only inside the transaction that makes the effect');
+  const mutation = newMutation(kind, payload, options);
+  const at = mutation.deviceTime;
+  insertStatement(conn).run(
+    mutation.id,
+    mutation.kind,
+    options.subject ?? null,
+    JSON.stringify(mutation.payload),
+    at,
+    at,
+  );
+  return mutation;
+}
+
+/** `enqueueOn` for a knex transaction: adds a mutation inside the caller's `trx`. */
 export async function enqueue<K extends MutationKind>(
   trx: Trx,
   kind: K,
@@ -86,20 +121,7 @@ export async function enqueue<K extends MutationKind>(
 ): Promise<Mutation> {
   if (!trx.isTransaction)
     throw new Error('outbox.enqueue must run inside the transaction that makes the effect');
-  const mutation = newMutation(kind, payload, options);
-  const now = mutation.deviceTime;
-  await trx('outbox').insert({
-    id: mutation.id,
-    kind: mutation.kind,
-    subject: options.subject ?? null,
-    payload: JSON.stringify(mutation.payload),
-    device_time: mutation.deviceTime,
-    status: 'queued',
-    outcome: null,
-    created_at: now,
-    answered_at: null,
-  });
-  return mutation;
+  return enqueueOn(await transactionConnection(trx), kind, payload, options);
 }
 
 interface OutboxDbRow {
@@ -186,8 +208,23 @@ const answerStatements = preparedPer((conn) => ({
 }));
 
 /**
+ * What the hub's answer to one mutation means here: the outcome to keep (a duplicate carries the
+ * first answer the hub gave, and that is the one recorded) and the entry's status. The till's own
+ * redemption states follow the same mapping (till/answers.ts).
+ */
+export function answerOf(result: MutationResult): {
+  outcome: MutationOutcome;
+  status: Exclude<OutboxStatus, 'queued'>;
+} {
+  const outcome: MutationOutcome = result.status === 'duplicate' ? result.first : stripId(result);
+  const status =
+    outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
+  return { outcome, status };
+}
+
+/**
  * Records the hub's per-mutation answers (call inside one transaction for a whole push answer).
- * A duplicate carries the first answer the hub gave: we record that one. Answers for ids that
+ * Answers for ids that
  * are not queued here (already answered, or unknown) are ignored. Returns how many rows changed.
  */
 export async function markAnswers(trx: Trx, results: readonly MutationResult[], at: Date): Promise<number> {
@@ -195,9 +232,7 @@ export async function markAnswers(trx: Trx, results: readonly MutationResult[], 
   const answeredAt = at.toISOString();
   let changed = 0;
   for (const result of results) {
-    const outcome: MutationOutcome = result.status === 'duplicate' ? result.first : stripId(result);
-    const status: OutboxStatus =
-      outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
+    const { outcome, status } = answerOf(result);
     changed += sql.mark.run(status, JSON.stringify(outcome), answeredAt, result.id).changes;
   }
   if (changed > 0) sql.advance.run();

@@ -1,7 +1,8 @@
 /**
  * Push answers, applied to the till's rows inside the transaction that stores them (sync hook
  * `answersStored`): an own redemption's state follows its outbox entry (queued → synced ·
- * conflict · rejected, with the winner's who/when from the conflict details), and a
+ * conflict · rejected, mapped by the outbox's `answerOf`, with the winner's who/when from the
+ * conflict details), and a
  * `conflict.resolve` the hub rejected takes back the local resolution, so the conflict shows as
  * open again.
  *
@@ -10,7 +11,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
-import type { MutationOutcome, MutationResult } from '../../../backend-sync/protocol';
+import type { MutationResult } from '../../../backend-sync/protocol';
+import { answerOf } from '../outbox/outbox';
 import { preparedPer } from '../store/prepared';
 import { transactionConnection } from '../store/transaction';
 import { deriveState, type StateInputs } from './state';
@@ -60,12 +62,6 @@ const statements = preparedPer((conn: BetterSqlite3.Database) => {
   };
 });
 
-const outcomeOf = (r: MutationResult): MutationOutcome =>
-  r.status === 'duplicate' ? r.first : (r as MutationOutcome);
-
-const stateOf = (outcome: MutationOutcome): MutationState =>
-  outcome.status === 'applied' ? 'synced' : outcome.status === 'rejected' ? 'rejected' : 'conflict';
-
 /** Applies one push answer's results; true when a row the till shows changed. */
 export async function applyAnswers(
   trx: Knex.Transaction,
@@ -73,17 +69,16 @@ export async function applyAnswers(
 ): Promise<boolean> {
   if (results.length === 0) return false;
   const sql = statements(await transactionConnection(trx));
-  const byId = new Map(results.map((r) => [r.id, outcomeOf(r)]));
+  const byId = new Map(results.map((r) => [r.id, answerOf(r)]));
   let changed = false;
   for (const row of sql.own([...byId.keys()])) {
-    const outcome = byId.get(row.id)!;
-    const mutationState = stateOf(outcome);
+    const { outcome, status: mutationState } = byId.get(row.id)!;
     const state = deriveState({ ...row, mutation_state: mutationState });
     if (outcome.status === 'conflict') sql.setConflict(row.id, winnerFromDetails(outcome.details), state);
     else sql.setState(row.id, mutationState, state);
     changed = true;
   }
-  const rejected = [...byId].filter(([, outcome]) => outcome.status === 'rejected').map(([id]) => id);
+  const rejected = [...byId].filter(([, answer]) => answer.status === 'rejected').map(([id]) => id);
   if (rejected.length === 0) return changed;
   for (const redemptionId of sql.resolvedRedemptions(rejected)) {
     if (!redemptionId) continue;

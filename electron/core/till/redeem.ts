@@ -5,6 +5,7 @@
  * "redeemed" (durability). A wrong verification code is itself committed (the failure
  * row and its `verification.failure` mutation) before the error is returned.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
@@ -12,6 +13,7 @@ import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
 import type { RedemptionView, SessionStaff } from '../consoleApi/contract';
+import { enqueueOn } from '../outbox/outbox';
 import type { Faults } from '../sync/faults';
 import { immediateTransaction } from '../store/transaction';
 import { cachedPlaceNames, cachedRules, requireIdentity } from './cache';
@@ -68,12 +70,13 @@ export async function redeemClaim(
       );
     }
     if (coupon.verificationCodeHash !== null) {
-      const refusal = checkVerificationCode(sql, deps, { coupon, claim, staff, rules, now, input });
+      const refusal = checkVerificationCode(conn, sql, deps, { coupon, claim, staff, rules, now, input });
       if (refusal) return { kind: 'refused', error: refusal };
     }
 
     const at = now.toISOString();
-    const mutation = sql.enqueue(
+    const mutation = enqueueOn(
+      conn,
       'redemption.create',
       { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
       // The redemption's time and the mutation's device time are the same instant.
@@ -132,6 +135,7 @@ export async function redeemClaim(
  * which the caller commits before refusing; right → the failure count starts again.
  */
 function checkVerificationCode(
+  conn: BetterSqlite3.Database,
   sql: RedeemStatements,
   deps: RedeemDeps,
   ctx: {
@@ -165,7 +169,8 @@ function checkVerificationCode(
       ? new Date(now.getTime() + rules.verifyLockSeconds * 1000).toISOString()
       : null;
   sql.setVerifyAttempts(coupon.id, { failures, locked_until: lockedUntil });
-  const mutation = sql.enqueue(
+  const mutation = enqueueOn(
+    conn,
     'verification.failure',
     { couponId: coupon.id, staffId: ctx.staff.id, scannedCode: ctx.input.scannedCode },
     { clock: { now: () => now }, ids: deps.ids, subject: null },

@@ -1,17 +1,14 @@
 /**
  * The redemption's statements, prepared once per SQLite connection and run synchronously inside
  * the redemption's own BEGIN IMMEDIATE … COMMIT (store/transaction.ts immediateTransaction): one
- * read (claim, coupon, offlineSince), the three writes (outbox entry, claim mirror, till
- * row), and the verification-code bookkeeping.
+ * read (claim, coupon, offlineSince), the claim mirror's and till row's writes, and the
+ * verification-code bookkeeping. The outbox entry is written by the outbox (`enqueueOn`).
  *
  * Why not knex for these: knex builds, compiles and re-prepares every statement on every call,
  * and on the commit path a cashier waits for (till.redeem_commit_ms) that cost more than the
  * statements themselves.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
-import type { Mutation } from '../../../backend-sync/protocol';
-import { newMutation, type PayloadOf } from '../outbox/outbox';
 import { preparedPer } from '../store/prepared';
 
 /** One read for everything a redemption needs besides the cached identity, rules and names. */
@@ -37,15 +34,6 @@ export interface RedemptionInsert {
 export interface RedeemStatements {
   /** The claim, its coupon and offlineSince. */
   read(claimId: string): RedeemRead | undefined;
-  /**
-   * An outbox entry: the mutation from outbox/newMutation and exactly the row outbox/enqueue
-   * writes, as one prepared insert. redeem.test.ts compares the two.
-   */
-  enqueue<K extends 'redemption.create' | 'verification.failure'>(
-    kind: K,
-    payload: PayloadOf<K>,
-    options: { clock: Clock; ids: IdGenerator; subject: string | null },
-  ): Mutation;
   markClaimRedeemed(claimId: string, redeemedAt: string, data: string): void;
   insertOwnRedemption(row: RedemptionInsert): void;
   /** Wrong verification codes for a coupon on this device, and the lock (till_verify_attempts). */
@@ -78,10 +66,6 @@ const READ_SQL = `
     LEFT JOIN coupons p ON p.id = c.coupon_id
    WHERE c.id = ?`;
 
-const ENQUEUE_SQL = `
-  INSERT INTO outbox (id, kind, subject, payload, device_time, status, outcome, created_at, answered_at)
-  VALUES (?, ?, ?, ?, ?, 'queued', NULL, ?, NULL)`;
-
 const ATTEMPTS_SQL = 'SELECT failures, locked_until FROM till_verify_attempts WHERE coupon_id = ?';
 const SET_ATTEMPTS_SQL = `
   INSERT INTO till_verify_attempts (coupon_id, failures, locked_until) VALUES (?, ?, ?)
@@ -103,7 +87,6 @@ const INSERT_REDEMPTION_SQL = `
 
 const prepared = preparedPer((conn): RedeemStatements => {
   const read = conn.prepare(READ_SQL);
-  const enqueue = conn.prepare(ENQUEUE_SQL);
   const mark = conn.prepare(MARK_CLAIM_SQL);
   const insert = conn.prepare(INSERT_REDEMPTION_SQL);
   const attempts = conn.prepare(ATTEMPTS_SQL);
@@ -112,11 +95,6 @@ const prepared = preparedPer((conn): RedeemStatements => {
   const insertFailure = conn.prepare(INSERT_FAILURE_SQL);
   return {
     read: (claimId) => read.get(claimId) as RedeemRead | undefined,
-    enqueue(kind, payload, options) {
-      const m = newMutation<typeof kind>(kind, payload, options);
-      enqueue.run(m.id, m.kind, options.subject, JSON.stringify(m.payload), m.deviceTime, m.deviceTime);
-      return m;
-    },
     markClaimRedeemed(claimId, redeemedAt, data) {
       if (mark.run(redeemedAt, data, claimId).changes !== 1) throw new Error(`claim ${claimId} vanished`);
     },
