@@ -20,7 +20,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { ConsoleInput } from '../electron/core/consoleApi/contract';
-import { mulberry32 } from '../electron/testing/faults/prng';
+import { seededPrng } from '../backend-sync/domain/prng';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME } from '../electron/core/store/db';
@@ -47,10 +47,10 @@ const hkLocal = (e164: string): string => `${e164.slice(4, 8)} ${e164.slice(8)}`
 
 /** The seeded query mix (the same every run), each query made from a customer of the list. */
 function searchMix(customers: readonly BenchCustomer[], count: number): Search[] {
-  const prng = mulberry32(5);
+  const prng = seededPrng(5);
   const any = (accept: (c: BenchCustomer) => boolean): BenchCustomer => {
     for (;;) {
-      const c = customers[prng.int(0, customers.length - 1)]!;
+      const c = customers[prng.int(customers.length)]!;
       if (accept(c)) return c;
     }
   };
@@ -60,16 +60,16 @@ function searchMix(customers: readonly BenchCustomer[], count: number): Search[]
   const englishPart = (): string => {
     const name = any((c) => !chinese(c)).row.display_name;
     const starts = [0, ...[...name.matchAll(/ /g)].map((m) => m.index + 1)];
-    const from = starts[prng.int(0, starts.length - 1)]!;
-    const part = name.slice(from, from + prng.int(3, 6)).trimEnd();
-    return prng.int(0, 1) ? part.toLowerCase() : part;
+    const from = starts[prng.int(starts.length)]!;
+    const part = name.slice(from, from + 3 + prng.int(4)).trimEnd();
+    return prng.int(2) ? part.toLowerCase() : part;
   };
   const chinesePart = (): string => {
     const name = any(chinese).row.display_name;
-    return [name.slice(0, 1), name.slice(1), name.slice(0, 2)][prng.int(0, 2)]!;
+    return [name.slice(0, 1), name.slice(1), name.slice(0, 2)][prng.int(3)]!;
   };
-  const page = (pages: number) => PAGE * prng.int(0, pages - 1);
-  const channel = (): 'line' | 'whatsapp' => (prng.int(0, 1) ? 'line' : 'whatsapp');
+  const page = (pages: number) => PAGE * prng.int(pages);
+  const channel = (): 'line' | 'whatsapp' => (prng.int(2) ? 'line' : 'whatsapp');
   const kinds: (() => Search)[] = [
     () => ({ search: chinesePart() }),
     () => ({ search: chinesePart(), offset: page(3) }),
@@ -79,9 +79,9 @@ function searchMix(customers: readonly BenchCustomer[], count: number): Search[]
     () => ({ search: any((c) => c.row.phone !== null).row.phone! }),
     () => ({ search: hkLocal(any(phoneIn('+852')).row.phone!) }),
     () => ({ channel: channel() }),
-    () => ({ channel: channel(), search: prng.int(0, 1) ? chinesePart() : englishPart() }),
+    () => ({ channel: channel(), search: prng.int(2) ? chinesePart() : englishPart() }),
     () => ({ offset: page(40) }),
-    () => ({ search: ['Smyth', '歐陽', 'zz', '0800 000 000'][prng.int(0, 3)]! }),
+    () => ({ search: ['Smyth', '歐陽', 'zz', '0800 000 000'][prng.int(4)]! }),
   ];
   return Array.from({ length: count }, (_, i) => ({
     list: 'team',
@@ -118,8 +118,8 @@ async function searchP99(): Promise<BenchResult> {
       `customers: ${CUSTOMERS.toLocaleString('en')} customers cached in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
     const queries = searchMix(customers, WARMUP + SEARCHES);
-    const prng = mulberry32(9);
-    const lookupIds = queries.map(() => customers[prng.int(0, customers.length - 1)]!.row.id);
+    const prng = seededPrng(9);
+    const lookupIds = queries.map(() => customers[prng.int(customers.length)]!.row.id);
     const bare = bareLookup(dir, lookupIds);
     const core = await createConsoleCore({
       dataDir: dir,

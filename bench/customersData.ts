@@ -7,7 +7,7 @@
  * store as the pull would, the first-sync bench into a hub.
  */
 import { demoCustomers } from '../backend-sync/hub/demo/people';
-import { seededPrng } from '../backend-sync/hub/demo/prng';
+import { seededPrng } from '../backend-sync/domain/prng';
 import type { BindingHistoryRow, CustomerRow } from '../backend-sync/protocol';
 import { toCustomerRow } from '../backend-sync/hub/db/rows';
 

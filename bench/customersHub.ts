@@ -19,7 +19,7 @@ import { couponScopes, type ChangeInput, type Scope } from '../backend-sync/hub/
 import { openHubDb } from '../backend-sync/hub/db';
 import { toClaimRow, toStaffRow } from '../backend-sync/hub/db/rows';
 import { generateClaimCode, generateClaimToken } from '../backend-sync/hub/readableCodes';
-import { seededPrng } from '../backend-sync/hub/demo/prng';
+import { seededPrng } from '../backend-sync/domain/prng';
 import { customerChanges } from '../backend-sync/hub/customers/replication';
 import {
   insertBranch,

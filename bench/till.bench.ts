@@ -24,7 +24,7 @@ import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
 import { noFaults } from '../electron/core/sync/faults';
 import { redeemClaim } from '../electron/core/till/redeem';
-import { mulberry32 } from '../electron/testing/faults/prng';
+import { seededPrng } from '../backend-sync/domain/prng';
 import { measureDrain } from './tillDrain';
 import { BENCH_STAFF, BENCH_IDS, claimCode, isRedeemed, seedTillStore } from './tillStore';
 import { p50, type BenchGroup, type BenchResult } from './types';
@@ -42,10 +42,10 @@ export function p99(samples: number[]): number {
 
 /** Random codes: valid, unknown and already-redeemed in equal parts (seeded: same set every run). */
 function scanCodes(count: number): string[] {
-  const prng = mulberry32(42);
+  const prng = seededPrng(42);
   const codes: string[] = [];
   while (codes.length < count) {
-    const i = prng.int(1, CLAIMS);
+    const i = 1 + prng.int(CLAIMS);
     const kind = codes.length % 3;
     if (kind === 0 && !isRedeemed(i)) codes.push(claimCode(i));
     else if (kind === 1) codes.push(`X${String(i).padStart(9, '0')}`);

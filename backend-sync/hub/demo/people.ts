@@ -4,7 +4,7 @@
  */
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import type { CreateCustomerInput } from '../services/schemas';
-import type { Prng } from './prng';
+import type { Prng } from '../../domain/prng';
 
 const TW_SURNAMES = [
   '陳',

@@ -37,7 +37,7 @@ import {
 import { demoCustomers } from './people';
 import { ensureDemoAccounts } from './seedAccounts';
 import { ensureDemoChannels } from './seedChannels';
-import { seededPrng, type Prng } from './prng';
+import { seededPrng, type Prng } from '../../domain/prng';
 
 export interface DemoSummary {
   brandId: string;

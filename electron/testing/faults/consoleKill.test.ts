@@ -18,7 +18,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../../backend-sync/hub/server';
 import type { FaultPoint } from '../../core/sync/faults';
-import { chooseSeed, mulberry32 } from './prng';
+import { seededPrng } from '../../../backend-sync/domain/prng';
+import { chooseSeed } from './seed';
 import { bundleFaultScripts, endOf, startScript, type Bundles } from './processes';
 import { enrolledConsole, peekConsole, seedFaultHubDb, type FaultHubDb } from './setup';
 import type { WorkerPlan } from './worker';
@@ -112,11 +113,11 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
     };
 
     const runTill = async (till: Till, index: number) => {
-      const prng = mulberry32(SEED + index);
+      const prng = seededPrng(SEED + index);
       for (let run = index; run < RUNS; run += TILLS.length) {
         const redeemWhen = prng.pick(['at-once', 'online'] as const);
         const point = prng.pick(POINTS);
-        const hit = prng.int(1, maxHit(point, redeemWhen));
+        const hit = 1 + prng.int(maxHit(point, redeemWhen));
         const claims = hubDb.claims.slice(run * CLAIMS_PER_LIFE, (run + 1) * CLAIMS_PER_LIFE);
         const what = `till ${till.name} run ${run}: redeem ${redeemWhen}, kill at ${point} #${hit}`;
         const { exit, context } = await live(

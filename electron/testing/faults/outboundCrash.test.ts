@@ -17,7 +17,8 @@ import { openTestDb, testDbKinds, type TestDb } from '../../../backend-sync/hub/
 import { seedFixture } from '../../../backend-sync/hub/testing/fixtures';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { bundleScripts, endOf, startScript, type Child } from './processes';
-import { chooseSeed, mulberry32 } from './prng';
+import { seededPrng } from '../../../backend-sync/domain/prng';
+import { chooseSeed } from './seed';
 import type { SenderHubPlan } from './senderHubProcess';
 
 const PER_CHANNEL = 30;
@@ -150,11 +151,11 @@ describe.each(testDbKinds())('outbound sender killed -9 on %s', (kind) => {
         }
       };
 
-      const prng = mulberry32(SEED);
+      const prng = seededPrng(SEED);
       const kills = { 'outbound:before-send': 0, 'outbound:after-send': 0 };
       let lives = 0;
       while (kills['outbound:before-send'] + kills['outbound:after-send'] < KILLS) {
-        const kill = { point: prng.pick(POINTS), hit: prng.int(1, 10) };
+        const kill = { point: prng.pick(POINTS), hit: 1 + prng.int(10) };
         child = startScript(script, plan(kill));
         lives++;
         await child.waitForLine((l) => l.startsWith('LISTENING'), 'the hub to listen', 30_000);

@@ -1,15 +1,16 @@
 /**
- * A small seeded PRNG (mulberry32) so the demo makes the same codes, names and numbers on every
- * machine, and docs/demo.md can list codes that stay true.
+ * The one seeded PRNG (mulberry32): the demo makes the same codes, names and numbers on every
+ * machine (so docs/demo.md can list codes that stay true), and a fault run's plan is reproducible
+ * from the seed it prints. Never for secrets.
  */
-import type { RandomSource } from '../services/common';
 
 export interface Prng {
   /** Uniform in [0, 1). */
   next(): number;
   int(maxExclusive: number): number;
   pick<T>(items: readonly T[]): T;
-  bytes: RandomSource;
+  /** n pseudo-random bytes (the shape of the hub's RandomSource). */
+  bytes(n: number): Uint8Array;
 }
 
 export function seededPrng(seed: number): Prng {
