@@ -20,9 +20,11 @@ export type ParsedScan =
 
 export const claimTokenQr = (token: string): string => `${CLAIM_TOKEN_PREFIX}${token}`;
 
+/** What was scanned, without the scanner's suffix key (Enter or Tab) or a paste's stray spaces. */
+export const trimScan = (raw: string): string => raw.replace(/[\r\n\t]+$/g, '').trim();
+
 export function parseScan(raw: string): ParsedScan {
-  // Scanners end a burst with Enter or Tab; people paste with stray spaces.
-  const input = raw.replace(/[\r\n\t]+$/g, '').trim();
+  const input = trimScan(raw);
   if (input.length === 0) return { kind: 'invalid', problem: 'EMPTY' };
   if (input.length > MAX_SCAN_LENGTH) return { kind: 'invalid', problem: 'TOO_LONG' };
   // eslint-disable-next-line no-control-regex

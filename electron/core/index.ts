@@ -15,7 +15,7 @@ import { createSessions } from './session/sessions';
 import { settingsHandlers } from './settings/handlers';
 import { createSettings } from './settings/settings';
 import { openConsoleDb } from './store/db';
-import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
+import { createSyncEngine, type SyncTuning, type SyncTimers } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { noFaults, type Faults } from './sync/faults';
 import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
@@ -55,7 +55,7 @@ export interface ConsoleCoreOptions {
   logger?: Logger;
   /** Sync timings (back-off, timeouts, page sizes); tests shorten them. */
   sync?: Partial<SyncTuning>;
-  timers?: Timers;
+  timers?: SyncTimers;
   /** How long the enrollment request may take. */
   enrollTimeoutMs?: number;
   /**
@@ -86,7 +86,7 @@ export interface ConsoleCoreOptions {
   logger?: Logger;
   /** Sync timings (back-off, timeouts, page sizes); tests shorten them. */
   sync?: Partial<SyncTuning>;
-  timers?: Timers;
+  timers?: SyncTimers;
   /** How long the enrollment request may take. */
   enrollTimeoutMs?: number;
   /**

@@ -5,11 +5,9 @@
  */
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { ApiResult } from '../core/consoleApi/contract';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../core/consoleApi/contract/ipc';
 import type { ConsoleCore } from '../core';
 import { isTrustedSender } from './policy';
-
-export const INVOKE_CHANNEL = 'omo:invoke';
-export const EVENT_CHANNEL = 'omo:event';
 
 const refuse = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
 

@@ -6,9 +6,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { isConsoleEvent, isConsoleMethod, type ApiResult } from '../core/consoleApi/contract';
-
-const INVOKE_CHANNEL = 'omo:invoke';
-const EVENT_CHANNEL = 'omo:event';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../core/consoleApi/contract/ipc';
 
 const bridge = {
   invoke(method: unknown, input: unknown): Promise<ApiResult<unknown>> {

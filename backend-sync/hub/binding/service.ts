@@ -100,7 +100,7 @@ export interface BindingResult {
   customer: Row;
 }
 
-/** Reads shared by a batch of events (an associate looked up once per batch). */
+/** Reads shared by a batch of webhook events (binding settings, an associate looked up once per batch). */
 export interface Memo {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
 }

@@ -14,7 +14,8 @@ import { loadBindingSettings } from '../binding/settings';
 import { lineApi, toLineMessages, type LineProfile } from '../channels/line';
 import { queueOutbound, REPLY_TOKEN_USABLE_MS } from '../channels/outbound';
 import type { Channel, LineChannel } from '../channels/store';
-import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
+import type { Memo } from '../binding/service';
+import type { ApplyResult, EventHandler, InboxRecord } from './processor';
 
 const platformId = z.string().regex(PLATFORM_ID);
 const word = z.string().max(40);
@@ -118,7 +119,7 @@ async function applyLineEvent(
   record: InboxRecord,
   channel: Channel,
   profile: LineProfile | undefined,
-  memo: BatchMemo,
+  memo: Memo,
 ): Promise<ApplyResult> {
   const event = LineEvent.parse(record.payload);
   const userId = event.source?.type === 'user' ? event.source.userId : undefined;

@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
 import { getChannel, type Channel } from '../channels/store';
+import type { Memo } from '../binding/service';
 
 export const MAX_ATTEMPTS = 5;
 const BATCH = 100;
@@ -32,11 +33,6 @@ export interface ApplyResult {
   queued?: boolean;
 }
 
-/** Shared by the events of one batch: reads that cannot change within it (binding settings). */
-export interface BatchMemo {
-  get<T>(key: string, load: () => Promise<T>): Promise<T>;
-}
-
 export interface EventHandler {
   /**
    * Outside any transaction, before it, for the handler's events of a batch: slow reads such as
@@ -48,11 +44,12 @@ export interface EventHandler {
     record: InboxRecord,
     channel: Channel,
     prepared: unknown,
-    memo: BatchMemo,
+    memo: Memo,
   ): Promise<ApplyResult>;
 }
 
-function batchMemo(): BatchMemo {
+/** Shared by the events of one batch: reads that cannot change within it (binding settings). */
+function batchMemo(): Memo {
   const values = new Map<string, Promise<unknown>>();
   return {
     get: <T>(key: string, load: () => Promise<T>) => {
@@ -188,7 +185,7 @@ async function commitBatch(
   prepared: Map<number, unknown>,
 ): Promise<BatchOutcome> {
   const now = deps.clock.now().toISOString();
-  const apply = async (trx: Knex.Transaction, record: InboxRecord, memo: BatchMemo, out: BatchOutcome) => {
+  const apply = async (trx: Knex.Transaction, record: InboxRecord, memo: Memo, out: BatchOutcome) => {
     const channel = channels.get(record.channelId);
     const result: ApplyResult = channel
       ? await deps.handlers[record.platform].apply(trx, record, channel, prepared.get(record.id), memo)

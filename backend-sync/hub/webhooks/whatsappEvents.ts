@@ -14,7 +14,8 @@ import { applyDeliveryStatus, type DeliveryStatus } from '../channels/statuses';
 import { PLATFORM_ID } from '../http/inputBounds';
 import type { Channel } from '../channels/store';
 import { toWhatsappBodies } from '../channels/whatsapp';
-import type { ApplyResult, BatchMemo, EventHandler, InboxRecord } from './processor';
+import type { Memo } from '../binding/service';
+import type { ApplyResult, EventHandler, InboxRecord } from './processor';
 
 /** Every field that reaches a column is bounded here, at the route (see LineEvent). */
 const platformId = z.string().regex(PLATFORM_ID);
@@ -129,7 +130,7 @@ async function applyMessage(
   deps: WhatsappHandlerDeps,
   record: InboxRecord,
   channel: Channel,
-  memo: BatchMemo,
+  memo: Memo,
 ): Promise<ApplyResult> {
   const { message, contact } = record.payload as WhatsappMessageItem;
   const waId = contact?.wa_id ?? message.from;

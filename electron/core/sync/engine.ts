@@ -37,7 +37,7 @@ import type { Faults } from './faults';
 import type { SyncHooks } from './hooks';
 import { createStatusTracker } from './status';
 
-export interface Timers {
+export interface SyncTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
@@ -80,7 +80,7 @@ export interface SyncEngineDeps {
   logger: Logger;
   publish: (status: SyncStatus) => void;
   tuning?: Partial<SyncTuning>;
-  timers?: Timers;
+  timers?: SyncTimers;
   /** Filled by features after the engine exists (the till needs the engine to nudge it). */
   hooks?: SyncHooks;
   faults?: Faults;
@@ -97,7 +97,7 @@ export interface StaffSessionLink {
   refused(code: string): void;
 }
 
-const realTimers: Timers = {
+const realTimers: SyncTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };

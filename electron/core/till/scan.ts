@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
-import { parseScan } from '../../../backend-sync/domain/scan';
+import { parseScan, trimScan } from '../../../backend-sync/domain/scan';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import { validityWindow } from '../../../backend-sync/domain/validity';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
@@ -29,16 +29,13 @@ export interface ScanDeps {
   clock: Clock;
 }
 
-/** What the cashier scanned, as echoed back: without the scanner's suffix key or stray spaces. */
-export const cleanInput = (raw: string): string => raw.replace(/[\r\n\t]+$/g, '').trim();
-
 export async function judgeScan(deps: ScanDeps, raw: string, origin: ScanOrigin): Promise<TillVerdict> {
   const { db } = deps;
   const now = deps.clock.now();
   const me = await requireIdentity(db);
   const [rules, offline] = await Promise.all([cachedRules(db, me.brandId), offlineSince(db)]);
   const base: TillVerdict = {
-    input: cleanInput(raw).slice(0, 200),
+    input: trimScan(raw).slice(0, 200),
     origin,
     verdict: 'unknown_code',
     problem: null,

@@ -5,13 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installWedgeCapture } from './wedgeCapture';
-import { DEFAULT_WEDGE_SETTINGS, type Timers } from './wedgeDetector';
+import { DEFAULT_WEDGE_SETTINGS, type KeyClock } from './wedgeDetector';
 
-/** Timers driven by the keys' own timestamps, as in wedgeDetector.test.ts. */
+/** A key clock driven by the keys' own timestamps, as in wedgeDetector.test.ts. */
 function clock() {
   let pending: { fn: () => void; at: number } | null = null;
   let now = 0;
-  const timers: Timers = {
+  const timers: KeyClock = {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: () => (pending = null),
     now: () => now,

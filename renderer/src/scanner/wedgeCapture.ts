@@ -6,13 +6,13 @@
  * typed (an `input` event follows, so v-model sees them). A release the detector takes back (the
  * start of a burst the page was too busy to hear in time) is undone in that field.
  */
-import { createWedgeDetector, type Timers, type WedgeSettings } from './wedgeDetector';
+import { createWedgeDetector, type KeyClock, type WedgeSettings } from './wedgeDetector';
 
 export interface WedgeCaptureOptions {
   settings: WedgeSettings;
   onScan: (code: string) => void;
   target?: Window;
-  timers?: Timers;
+  timers?: KeyClock;
 }
 
 const TEXT_INPUT_TYPES = new Set(['text', 'search', 'tel', 'url', 'email', 'password', 'number', '']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createWedgeDetector, DEFAULT_WEDGE_SETTINGS, type Timers, type WedgeKey } from './wedgeDetector';
+import { createWedgeDetector, DEFAULT_WEDGE_SETTINGS, type KeyClock, type WedgeKey } from './wedgeDetector';
 
 /**
  * A timer queue driven by the keys' own timestamps: firing is exact, nothing sleeps. `stall(t)`
@@ -12,7 +12,7 @@ function harness(settings = DEFAULT_WEDGE_SETTINGS) {
   const released: string[] = [];
   let pending: { fn: () => void; at: number } | null = null;
   let now = 0;
-  const timers: Timers = {
+  const timers: KeyClock = {
     set: (fn, ms) => (pending = { fn, at: now + ms }),
     clear: () => (pending = null),
     now: () => now,

@@ -50,14 +50,15 @@ export interface WedgeSink {
   retract(): boolean;
 }
 
-export interface Timers {
+/** Hold timers and "now" on the keys' clock (injected so tests drive time by the keys' stamps). */
+export interface KeyClock {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
   /** Now, on the keys' clock (performance.now() for KeyboardEvent.timeStamp). */
   now(): number;
 }
 
-export const realTimers: Timers = {
+export const realKeyClock: KeyClock = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   now: () => performance.now(),
@@ -76,7 +77,11 @@ interface HeldKey {
   time: number;
 }
 
-export function createWedgeDetector(initial: WedgeSettings, sink: WedgeSink, timers: Timers = realTimers) {
+export function createWedgeDetector(
+  initial: WedgeSettings,
+  sink: WedgeSink,
+  timers: KeyClock = realKeyClock,
+) {
   let settings = initial;
   let held: HeldKey[] = [];
   let timer: unknown = null;
