@@ -121,7 +121,7 @@ export async function enqueue<K extends MutationKind>(
 ): Promise<Mutation> {
   if (!trx.isTransaction)
     throw new Error('outbox.enqueue must run inside the transaction that makes the effect');
-  return enqueueOn(await transactionConnection(trx), kind, payload, options);
+  return enqueueOn(transactionConnection(trx), kind, payload, options);
 }
 
 interface OutboxDbRow {
@@ -228,7 +228,7 @@ export function answerOf(result: MutationResult): {
  * are not queued here (already answered, or unknown) are ignored. Returns how many rows changed.
  */
 export async function markAnswers(trx: Trx, results: readonly MutationResult[], at: Date): Promise<number> {
-  const sql = answerStatements(await transactionConnection(trx));
+  const sql = answerStatements(transactionConnection(trx));
   const answeredAt = at.toISOString();
   let changed = 0;
   for (const result of results) {

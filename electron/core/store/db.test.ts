@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { tempDir } from '../../testing/temp';
 import { assertPragmas, DB_FILE_NAME, openConsoleDb, StorePragmaError } from './db';
-import { immediateTransaction, writeTransaction } from './transaction';
+import { transactionConnection, writeTransaction, writeTransactionSync } from './transaction';
 
 describe('console database', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -88,21 +88,21 @@ describe('console database', () => {
     expect(await db('meta').where({ key: 'locale' }).first()).toBeUndefined();
   });
 
-  it('immediateTransaction commits, and rolls back on a throw, a failing COMMIT or an async fn', async () => {
+  it('writeTransactionSync commits, and rolls back on a throw, a failing COMMIT or an async fn', async () => {
     const { db } = await open();
     const locale = async () => (await db('meta').where({ key: 'locale' }).first('value'))?.value;
     const setLocale = (conn: Database.Database, value: string) =>
       conn.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('locale', value);
 
     await expect(
-      immediateTransaction(db, (conn) => {
+      writeTransactionSync(db, (conn) => {
         setLocale(conn, 'en');
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
     // The foreign key is checked only at COMMIT here, so the COMMIT itself fails.
     await expect(
-      immediateTransaction(db, (conn) => {
+      writeTransactionSync(db, (conn) => {
         conn.pragma('defer_foreign_keys = ON');
         setLocale(conn, 'en');
         conn
@@ -113,22 +113,21 @@ describe('console database', () => {
       }),
     ).rejects.toThrow(/FOREIGN KEY/);
     await expect(
-      immediateTransaction(db, async (conn) => {
+      writeTransactionSync(db, async (conn) => {
         setLocale(conn, 'en');
       }),
     ).rejects.toThrow(/synchronous/);
     expect(await locale()).toBeUndefined();
 
-    await immediateTransaction(db, (conn) => setLocale(conn, 'zh-TW'));
+    await writeTransactionSync(db, (conn) => setLocale(conn, 'zh-TW'));
     expect(await locale()).toBe('zh-TW');
-    // The connection went back to knex's pool with no transaction open.
+    // No transaction is left open on the store's connection.
     await writeTransaction(db, (trx) => trx('meta').where({ key: 'locale' }).update({ value: 'en' }));
     expect(await locale()).toBe('en');
   });
 
-  it('immediateTransaction waits for a knex transaction holding the connection, then runs on its own', async () => {
+  it('writeTransactionSync waits for a knex transaction holding the connection, then runs on its own', async () => {
     const { db } = await open();
-    await immediateTransaction(db, () => undefined); // the store's connection is known to it now
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let inside!: () => void;
@@ -142,7 +141,7 @@ describe('console database', () => {
     await entered;
 
     let ran = false;
-    const immediate = immediateTransaction(db, (conn) => {
+    const immediate = writeTransactionSync(db, (conn) => {
       ran = true;
       conn.prepare("INSERT INTO meta (key, value) VALUES ('lastSyncAt', 'after')").run();
     });
@@ -155,5 +154,25 @@ describe('console database', () => {
     expect(await db('meta').whereIn('key', ['locale', 'lastSyncAt']).select('key', 'value')).toEqual([
       { key: 'lastSyncAt', value: 'after' },
     ]);
+  });
+
+  it('writeTransactionSync never runs inside a transaction opened around the store lock', async () => {
+    const { db } = await open();
+    // knex's own transaction, not writeTransaction: the store lock does not know of it.
+    await db.transaction(async () => {
+      await expect(writeTransactionSync(db, () => undefined)).rejects.toThrow(/outside the store lock/);
+    });
+  });
+
+  it('runs knex and the synchronous transactions on one connection, closed with the store', async () => {
+    const { db } = await open();
+    const syncConn = await writeTransactionSync(db, (conn) => {
+      conn.prepare("INSERT INTO meta (key, value) VALUES ('locale', 'en')").run();
+      return conn;
+    });
+    expect(await writeTransaction(db, async (trx) => transactionConnection(trx))).toBe(syncConn);
+    expect((await db('meta').where({ key: 'locale' }).first('value'))?.value).toBe('en');
+    await db.destroy();
+    await expect(writeTransactionSync(db, () => undefined)).rejects.toThrow(/not open|closed/);
   });
 });

@@ -1,14 +1,15 @@
 /**
- * Opens the console's local database: one SQLite file per installation, one knex instance, one
- * connection. The durability pragmas are set on the connection and then read back: if SQLite
+ * Opens the console's local database: one SQLite file per installation, one better-sqlite3
+ * connection the store owns, and the knex instance that runs on it (store/client.ts). The durability pragmas are set on the connection and then read back: if SQLite
  * silently ignored one (a read-only folder cannot switch to WAL, say), we refuse to start rather
  * than confirm redemptions that a power cut could lose.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import knex, { type Knex } from 'knex';
+import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import { ImmediateBetterSqliteClient } from './client';
+import knex, { type Knex } from 'knex';
+import { createWriteLock, StoreClient, type StoreConfig } from './client';
 import { consoleMigrationSource } from './migrations';
 
 export const DB_FILE_NAME = 'console.sqlite';
@@ -35,28 +36,24 @@ export class StorePragmaError extends Error {
 
 export async function openConsoleDb(options: ConsoleDbOptions): Promise<Knex> {
   mkdirSync(options.dataDir, { recursive: true });
-  const db = knex({
-    client: ImmediateBetterSqliteClient,
-    connection: {
-      filename: path.join(options.dataDir, DB_FILE_NAME),
-      ...(options.nativeBinding ? { options: { nativeBinding: options.nativeBinding } } : {}),
-    },
+  const filename = path.join(options.dataDir, DB_FILE_NAME);
+  const conn = new Database(filename, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    applyPragmas(conn);
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  const config: StoreConfig = {
+    client: StoreClient,
+    connection: { filename },
     useNullAsDefault: true,
-    // One connection: SQLite has one writer anyway, and a second connection used inside a
-    // transaction would wait for the first forever.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate: (conn: BetterSqlite3.Database, done: (err: Error | null, conn: unknown) => void) => {
-        try {
-          applyPragmas(conn);
-          done(null, conn);
-        } catch (err) {
-          done(err as Error, conn);
-        }
-      },
-    },
-  });
+    // One connection, the store's own (store/client.ts): SQLite has one writer anyway, and a second
+    // connection used inside a transaction would wait for the first forever.
+    pool: { min: 1, max: 1 },
+    store: { conn, lock: createWriteLock() },
+  };
+  const db = knex(config);
   try {
     await assertPragmas(db);
     await db.migrate.latest({ migrationSource: consoleMigrationSource });

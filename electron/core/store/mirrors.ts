@@ -118,7 +118,7 @@ export async function applyChanges(
   stream: PullStream = 'device',
 ): Promise<void> {
   if (changes.length === 0) return;
-  storeChanges(await transactionConnection(trx), changes, stream);
+  storeChanges(transactionConnection(trx), changes, stream);
 }
 
 /**

@@ -68,7 +68,7 @@ export async function applyAnswers(
   results: readonly MutationResult[],
 ): Promise<boolean> {
   if (results.length === 0) return false;
-  const sql = statements(await transactionConnection(trx));
+  const sql = statements(transactionConnection(trx));
   const byId = new Map(results.map((r) => [r.id, answerOf(r)]));
   let changed = false;
   for (const row of sql.own([...byId.keys()])) {

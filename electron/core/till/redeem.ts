@@ -15,7 +15,7 @@ import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
 import type { RedemptionView, SessionStaff } from '../consoleApi/contract';
 import { enqueueOn } from '../outbox/outbox';
 import type { Faults } from '../sync/faults';
-import { immediateTransaction } from '../store/transaction';
+import { writeTransactionSync } from '../store/transaction';
 import { cachedPlaceNames, cachedRules, requireIdentity } from './cache';
 import { isOfflineTooLong, type TillRules } from './rules';
 import { notFound, TillErrorCode, verdictError } from './errors';
@@ -40,7 +40,7 @@ type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; e
  * Returns the new redemption as the till shows it (queued); the outbox has the mutation when this
  * resolves. The view is built from what the transaction read and wrote, not read back.
  *
- * The transaction is synchronous on the store's connection (immediateTransaction): everything it
+ * The transaction is synchronous on the store's connection (writeTransactionSync): everything it
  * needs besides the rows is read first — the device identity, brand rules and names, all cached.
  */
 export async function redeemClaim(
@@ -51,7 +51,7 @@ export async function redeemClaim(
   const me = await requireIdentity(deps.db);
   const rules = await cachedRules(deps.db, me.brandId);
   const names = await cachedPlaceNames(deps.db, me);
-  const outcome = immediateTransaction(deps.db, (conn): Outcome => {
+  const outcome = writeTransactionSync(deps.db, (conn): Outcome => {
     const now = deps.clock.now();
     const sql = redeemStatements(conn);
     const read = sql.read(input.claimId);

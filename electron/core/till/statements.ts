@@ -1,6 +1,6 @@
 /**
  * The redemption's statements, prepared once per SQLite connection and run synchronously inside
- * the redemption's own BEGIN IMMEDIATE … COMMIT (store/transaction.ts immediateTransaction): one
+ * the redemption's own BEGIN IMMEDIATE … COMMIT (store/transaction.ts writeTransactionSync): one
  * read (claim, coupon, offlineSince), the claim mirror's and till row's writes, and the
  * verification-code bookkeeping. The outbox entry is written by the outbox (`enqueueOn`).
  *
