@@ -5,9 +5,8 @@
  * savepoint a mutation applies its effect, then inserts its `mutations` row — id under the table's
  * UNIQUE key, with the final answer. Effects decided in memory (new redemptions, claims taken,
  * events, change-log rows) are buffered per mutation and written in multi-row statements before
- * the commit (mutations/pushState.ts); a savepoint rolled back drops its buffered rows too. On
- * SQLite a mutation that only buffers needs no savepoint, and its `mutations` row is buffered as
- * well (applyBuffered). Nothing is acknowledged before the push commits, so a hub that dies first
+ * the commit (mutations/pushState.ts); a savepoint rolled back drops its buffered rows too. The
+ * path is the same on SQLite and PostgreSQL. Nothing is acknowledged before the push commits, so a hub that dies first
  * has committed none of it and the device's retry applies it all; after the commit the retry is
  * answered `duplicate` with the stored answers.
  *
@@ -39,8 +38,8 @@ import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
 import { appliers, isKnownKind, prefetchers } from './mutations/appliers';
-import { PendingWrites, PushState } from './mutations/pushState';
-import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';
+import { PushState } from './mutations/pushState';
+import type { ApplyContext, ApplyResult, FlushFirst, Prefetcher } from './mutations/types';
 
 export interface PushDeps {
   db: Knex;
@@ -181,62 +180,13 @@ type Applied = { result: MutationResult; changed: boolean };
 type NewItem = Exclude<Item, { answer: MutationResult }>;
 
 const applierOf = (mutation: Mutation) =>
-  appliers[mutation.kind] as (m: Mutation, c: ApplyContext) => Promise<ApplyResult>;
+  appliers[mutation.kind] as (m: Mutation, c: ApplyContext) => Promise<ApplyResult | FlushFirst>;
 
 /** One new mutation: its effect and its stored answer, or neither. */
 async function applyOne(ctx: ApplyContext, item: NewItem): Promise<Applied> {
   if (item.rejection)
     return { result: await storeRejection(ctx, item.stored, item.rejection), changed: false };
-  if (ctx.dbKind === 'sqlite') {
-    const buffered = await applyBuffered(ctx, item);
-    if (buffered) return buffered;
-  }
   return applyInSavepoint(ctx, item);
-}
-
-/**
- * SQLite: the mutation applied without a savepoint, its answer row buffered with the push's other
- * rows (PushState.storeAnswer). Safe because SQLite has one writer, so no other push can store
- * this id before ours commits, and because the applier may not touch the database here: its
- * `trx` refuses any use (untouchable), so all it did is staged in PushState and dropped on a
- * throw. The common redemption only stages; a mutation that needs the database, or throws for any
- * reason, is undefined here and runs again in a savepoint (applyInSavepoint), as on PostgreSQL.
- * Three statements less per mutation (SAVEPOINT, insert, RELEASE): bench till.drain_per_s went
- * from about 2,070 to about 2,500 /s with it.
- */
-async function applyBuffered(
-  ctx: ApplyContext,
-  item: NewItem & { mutation: Mutation },
-): Promise<Applied | undefined> {
-  let done: ApplyResult;
-  try {
-    done = await applierOf(item.mutation)(item.mutation, { ...ctx, trx: untouchable(ctx.trx) });
-  } catch {
-    ctx.push.dropMutation();
-    return undefined;
-  }
-  if (done.outcome.status === 'rejected') {
-    ctx.push.dropMutation();
-    return { result: await storeRejection(ctx, item.stored, done.outcome), changed: false };
-  }
-  ctx.push.keepMutation();
-  ctx.push.storeAnswer({ ...item.stored, outcome: JSON.stringify(done.outcome) });
-  return { result: { id: item.id, ...done.outcome }, changed: done.changed };
-}
-
-/** Thrown by an untouchable `trx`: the applier needs the database, so it must run in a savepoint. */
-class NeedsDatabase extends Error {
-  constructor() {
-    super('this mutation needs the database');
-  }
-}
-
-/** `trx` for applyBuffered: calling it or reading anything off it throws, before anything is written. */
-function untouchable(trx: Knex.Transaction): Knex.Transaction {
-  const refuse = (): never => {
-    throw new NeedsDatabase();
-  };
-  return new Proxy(trx, { apply: refuse, get: refuse });
 }
 
 /** One new mutation in its savepoint: effect + its stored answer, or neither. */
@@ -245,19 +195,21 @@ async function applyInSavepoint(ctx: ApplyContext, item: NewItem & { mutation: M
   try {
     const done = await inSavepoint(ctx.trx, async () => {
       const result = await applierOf(item.mutation)(item.mutation, ctx);
+      if ('flushFirst' in result) return result; // nothing written: the savepoint is released empty
       if (result.outcome.status === 'rejected') throw new Rejected(result.outcome);
       await ctx.trx('mutations').insert({ ...stored, outcome: JSON.stringify(result.outcome) });
       return result;
     });
+    if ('flushFirst' in done) {
+      // It reads rows the push has only buffered so far: write them (outside any savepoint), again.
+      ctx.push.dropMutation();
+      await ctx.push.flush(ctx.trx);
+      return applyInSavepoint(ctx, item);
+    }
     ctx.push.keepMutation();
     return { result: { id, ...done.outcome }, changed: done.changed };
   } catch (err) {
     ctx.push.dropMutation();
-    if (err instanceof PendingWrites) {
-      // It must read rows the push has only buffered so far: write them (outside any savepoint), again.
-      await ctx.push.flush(ctx.trx);
-      return applyInSavepoint(ctx, item);
-    }
     if (err instanceof Rejected)
       return { result: await storeRejection(ctx, stored, err.outcome), changed: false };
     if (isAppError(err) && err.code !== ErrorCode.INTERNAL) {

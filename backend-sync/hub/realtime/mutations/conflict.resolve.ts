@@ -14,7 +14,7 @@ import { canResolveConflicts } from '../../../domain/roles';
 import { ErrorCode } from '../../../domain/errors';
 import type { Role } from '../../../protocol';
 import { involvedBranches, recordRedemptionChange } from './redemptions';
-import { applied, recordEvent, rejected, staffOf, type Applier } from './types';
+import { applied, FLUSH_FIRST, recordEvent, rejected, staffOf, type Applier } from './types';
 
 const isActive = (v: unknown): boolean => v === true || v === 1 || v === '1';
 
@@ -31,7 +31,7 @@ export const applyConflictResolve: Applier<'conflict.resolve'> = async (mutation
   }
 
   // Reads redemptions back: what earlier mutations of the push buffered must be written first.
-  ctx.push.requireWritten();
+  if (ctx.push.hasPendingWrites) return FLUSH_FIRST;
   // The redemptions table has no brand column: its claim says which brand it belongs to.
   const query = trx('redemptions as r')
     .join('claims as c', 'c.id', 'r.claim_id')

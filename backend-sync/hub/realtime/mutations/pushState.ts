@@ -8,7 +8,7 @@
  * records here is STAGED until its savepoint is released (`keepMutation`), and thrown away when the
  * savepoint is rolled back (`dropMutation`), so the buffered rows and cached claim states always
  * agree with what the database will commit. A mutation that must read rows back from the database
- * calls `requireWritten()` first (see PendingWrites).
+ * checks `hasPendingWrites` first and answers FLUSH_FIRST (types.ts) while it is true.
  */
 import type { Knex } from 'knex';
 import type { ChangeInput } from '../../db/changes';
@@ -17,16 +17,6 @@ type Row = Record<string, unknown>;
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
 const ROWS_PER_INSERT = 500;
-
-/**
- * Thrown by a mutation (before it writes anything) that needs to read rows earlier mutations of
- * the push have only buffered: the push rolls its savepoint back, flushes, and runs it again.
- */
-export class PendingWrites extends Error {
-  constructor() {
-    super('earlier mutations of this push have rows not yet written');
-  }
-}
 
 export interface EventInput {
   kind: string;
@@ -42,8 +32,6 @@ export class PushState {
   private stagedEvents: Row[] = [];
   private stagedChanges: Row[] = [];
   private readonly redemptions: Row[] = [];
-  /** `mutations` rows (id and answer) of mutations applied without a savepoint (SQLite). */
-  private readonly answers: Row[] = [];
   private stagedRedemptions: Row[] = [];
   /** Claims rows whose new state is still to be written, by key. */
   private readonly dirtyClaims = new Map<string, Row>();
@@ -92,14 +80,9 @@ export class PushState {
     this.stagedClaims.set(key, row);
   }
 
-  /** A kept mutation's `mutations` row, written with the rest (SQLite only: see push.ts applyBuffered). */
-  storeAnswer(row: Row): void {
-    this.answers.push(row);
-  }
-
-  /** See PendingWrites. */
-  requireWritten(): void {
-    if (this.redemptions.length > 0 || this.dirtyClaims.size > 0) throw new PendingWrites();
+  /** Kept mutations buffered rows a query would not see yet (redemptions, claims): see FLUSH_FIRST. */
+  get hasPendingWrites(): boolean {
+    return this.redemptions.length > 0 || this.dirtyClaims.size > 0;
   }
 
   recordEvent(event: EventInput, at: Date): void {
@@ -151,7 +134,7 @@ export class PushState {
   }
 
   /**
-   * Writes what kept mutations buffered: redemptions, then claims, then events, answers and changes
+   * Writes what kept mutations buffered: redemptions, then claims, then events and changes
    * (in recording order, so change seqs follow the order of the push). Run outside any savepoint.
    */
   async flush(trx: Knex.Transaction): Promise<void> {
@@ -162,7 +145,6 @@ export class PushState {
       await updateClaims(trx, claims.slice(i, i + CLAIMS_PER_UPDATE));
     }
     await insertAll(trx, 'events', this.events.splice(0));
-    await insertAll(trx, 'mutations', this.answers.splice(0));
     await insertAll(trx, 'changes', this.changes.splice(0));
   }
 }

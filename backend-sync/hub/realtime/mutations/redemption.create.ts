@@ -13,7 +13,15 @@ import { branchScope, couponScopes } from '../../db/changes';
 import { claimForDevices, toClaimRow, toRedemptionRow } from '../../db/rows';
 import { claimOf, updateClaim, type ClaimEntry } from './claims';
 import { recordRedemptionChange } from './redemptions';
-import { applied, recordEvent, rejected, staffOf, type ApplyContext, type Applier } from './types';
+import {
+  applied,
+  FLUSH_FIRST,
+  recordEvent,
+  rejected,
+  staffOf,
+  type ApplyContext,
+  type Applier,
+} from './types';
 
 interface Holder {
   redeemedAt: string;
@@ -107,7 +115,7 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   // claim (the previous holder included) now names it as the winner. The customer was tagged when
   // the claim was first redeemed, so no second tag. Rows are read back here (not worth tuning),
   // so what earlier mutations of the push buffered must be written first.
-  ctx.push.requireWritten();
+  if (ctx.push.hasPendingWrites) return FLUSH_FIRST;
   await trx('redemptions').insert({ ...redemption, status: 'applied', winner_id: null });
   if (holderId) await trx('redemptions').where({ id: holderId }).update({ status: 'conflict' });
   const losers = (await trx('redemptions')

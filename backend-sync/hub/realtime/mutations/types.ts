@@ -1,8 +1,7 @@
 /**
  * The shape every mutation applier shares. An applier runs inside the savepoint that also stores
  * the mutation's id and answer, within the push's one transaction, so an effect and its "seen
- * once" record commit together (or not at all); on SQLite, one that only stages its effects in
- * PushState runs without that savepoint, its answer staged with them (push.ts applyBuffered).
+ * once" record commit together (or not at all) — the same on SQLite and PostgreSQL.
  */
 import type { Knex } from 'knex';
 import type { Mutation, MutationKind, MutationOutcome } from '../../../protocol';
@@ -12,10 +11,7 @@ import type { DeviceContext } from '../device';
 import type { PushState } from './pushState';
 
 export interface ApplyContext {
-  /**
-   * The push's transaction, inside the mutation's savepoint. On SQLite a mutation is first tried
-   * with a `trx` that refuses any use (push.ts applyBuffered): stage what you can in `push`.
-   */
+  /** The push's transaction, inside the mutation's savepoint. */
   trx: Knex.Transaction;
   dbKind: HubDbKind;
   device: DeviceContext;
@@ -39,10 +35,18 @@ export interface ApplyResult {
   changed: boolean;
 }
 
+/**
+ * An applier's answer when it must read rows back that earlier mutations of the push have only
+ * buffered (`ctx.push.hasPendingWrites`). It returns this before writing anything; the push writes
+ * the buffered rows and runs the mutation again.
+ */
+export const FLUSH_FIRST = { flushFirst: true } as const;
+export type FlushFirst = typeof FLUSH_FIRST;
+
 export type Applier<K extends MutationKind> = (
   mutation: Extract<Mutation, { kind: K }>,
   ctx: ApplyContext,
-) => Promise<ApplyResult>;
+) => Promise<ApplyResult | FlushFirst>;
 
 export const applied = (changed = false): ApplyResult => ({ outcome: { status: 'applied' }, changed });
 
