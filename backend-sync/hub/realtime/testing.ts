@@ -6,9 +6,10 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { manualClock } from '../../domain/clock';
 import { PROTOCOL_VERSION, type ConnectRefusal } from '../../protocol';
-import { createHub, type Hub } from '../server';
+import type { Hub } from '../server';
 import { openTestDb, type TestDb } from '../testing/databases';
 import { FIXTURE_TIME, giveDeviceToken, seedFixture, type Fixture } from '../testing/fixtures';
+import { startHubOn } from '../testing/hubOn';
 
 export interface TestHub {
   t: TestDb;
@@ -27,16 +28,7 @@ export async function startTestHub(
   const t = await openTestDb(kind);
   const clock = manualClock(FIXTURE_TIME);
   const fixture = await seedFixture(t.db, clock, options);
-  const start = () =>
-    createHub({
-      port: 0,
-      dataDir: t.options.dataDir,
-      databaseUrl: t.options.databaseUrl ?? null,
-      ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
-      clock,
-      logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
-      adminToken: 'test-admin-token',
-    });
+  const start = () => startHubOn(t, { clock });
   const sockets: Socket[] = [];
   const harness: TestHub = {
     t,

@@ -7,9 +7,10 @@ import { manualClock } from '../../domain/clock';
 import { createEmulator, type Emulator } from '../../emulator/server';
 import { testChannels } from '../../emulator/testing';
 import { BindingSettingsInput, saveBindingSettings } from '../binding/settings';
-import { createHub, type Hub } from '../server';
+import type { Hub } from '../server';
 import { openTestDb, type TestDb } from './databases';
 import { FIXTURE_TIME, seedFixture, type Fixture } from './fixtures';
+import { startHubOn } from './hubOn';
 import { TEST_SETTINGS } from '../webhooks/testing';
 
 export const EMU_LINE = testChannels.line[0]!;
@@ -80,14 +81,8 @@ export async function startEmulatorHub(
     enforceWhatsAppWindow: false,
   });
   const start = async () => {
-    const hub = await createHub({
-      port: 0,
-      dataDir: t.options.dataDir,
-      databaseUrl: t.options.databaseUrl ?? null,
-      ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
+    const hub = await startHubOn(t, {
       clock,
-      logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
-      adminToken: 'test-admin-token',
       lineApiBaseUrl: emulator.url,
       whatsappApiBaseUrl: emulator.url,
       ...(options.whatsappStatusWaitMs ? { whatsappStatusWaitMs: options.whatsappStatusWaitMs } : {}),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
+import { startHubOn } from '../testing/hubOn';
 import { lineSignature } from './signature';
 import {
   lineBody,
@@ -198,17 +199,7 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
       attempts: 0,
     });
     await h.hub.close();
-    const restarted = await (
-      await import('../server')
-    ).createHub({
-      port: 0,
-      dataDir: h.t.options.dataDir,
-      databaseUrl: h.t.options.databaseUrl ?? null,
-      ...(h.t.options.searchPath ? { searchPath: h.t.options.searchPath } : {}),
-      clock: h.clock,
-      logLevel: 'silent',
-      lineApiBaseUrl: h.platform.url,
-    });
+    const restarted = await startHubOn(h.t, { clock: h.clock, lineApiBaseUrl: h.platform.url });
     h.hub = restarted;
     await restarted.channels.idle();
     expect((await customer()).bound_staff_id).toBe(h.fixture.staff.associateA.id);

@@ -10,9 +10,10 @@ import {
   BindingSettingsInput as Schema,
   saveBindingSettings,
 } from '../binding/settings';
-import { createHub, type Hub } from '../server';
+import type { Hub } from '../server';
 import { openTestDb, type TestDb } from '../testing/databases';
 import { FIXTURE_TIME, seedFixture, type Fixture } from '../testing/fixtures';
+import { startHubOn } from '../testing/hubOn';
 import { startFakePlatform, type FakePlatform } from './fakePlatform';
 import { lineSignature, whatsappSignature } from './signature';
 
@@ -102,14 +103,8 @@ export async function startChannelHub(
   await setSettings({});
   const platform = await startFakePlatform(options.profiles);
   const sleeps: number[] = [];
-  const hub = await createHub({
-    port: 0,
-    dataDir: t.options.dataDir,
-    databaseUrl: t.options.databaseUrl ?? null,
-    ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
+  const hub = await startHubOn(t, {
     clock,
-    logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
-    adminToken: 'test-admin-token',
     lineApiBaseUrl: platform.url,
     whatsappApiBaseUrl: platform.url,
     ...(options.webhookBodyLimit ? { webhookBodyLimit: options.webhookBodyLimit } : {}),

@@ -16,7 +16,8 @@
  * Replay a failure with FAULT_SEED=<seed printed>; FAULT_RUNS=<n> for more or fewer runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHub, type Hub } from '../../../backend-sync/hub/server';
+import type { Hub } from '../../../backend-sync/hub/server';
+import { startHubOn } from '../../../backend-sync/hub/testing/hubOn';
 import type { FaultPoint } from '../../core/sync/faults';
 import { seededPrng } from '../../../backend-sync/domain/prng';
 import { chooseSeed } from './seed';
@@ -67,13 +68,7 @@ describe('console core killed with SIGKILL at random points of redeem and sync',
     cleanups.push(() => bundles.remove());
     hubDb = await seedFaultHubDb(RUNS * CLAIMS_PER_LIFE);
     cleanups.push(() => hubDb.t.close());
-    hub = await createHub({
-      port: 0,
-      dataDir: hubDb.t.options.dataDir,
-      databaseUrl: '',
-      logLevel: 'silent',
-      adminToken: 'fault-admin-token',
-    });
+    hub = await startHubOn(hubDb.t);
     cleanups.push(() => hub.close());
     // Enroll each till once, in this process; every life after that reuses its folder.
     for (const name of TILLS) {

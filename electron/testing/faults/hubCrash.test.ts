@@ -9,7 +9,7 @@
  *   on the wire); the console's retry after reconnecting changes nothing twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHub } from '../../../backend-sync/hub/server';
+import { startHubOn } from '../../../backend-sync/hub/testing/hubOn';
 import type { SyncStatus } from '../../core/consoleApi/contract';
 import { bundleFaultScripts, endOf, startScript, type Bundles, type Child } from './processes';
 import type { HubPlan } from './hubProcess';
@@ -144,12 +144,7 @@ describe('hub crash and lost acknowledgement between commit and ack', () => {
     let dropAt = 0; // drop after this commit from now on (one commit per push; 0 = never)
     let commits = 0;
     let drops = 0;
-    const hub = await createHub({
-      port: 0,
-      dataDir: hubDb.t.options.dataDir,
-      databaseUrl: '',
-      logLevel: 'silent',
-      adminToken: 'fault-admin-token',
+    const hub = await startHubOn(hubDb.t, {
       faults: (point) => {
         if (point !== HUB_FAULT || dropAt === 0 || ++commits !== dropAt) return;
         dropAt = 0;

@@ -4,7 +4,8 @@
  * finds any redemption another till of the branch made.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHub, type Hub } from '../../../backend-sync/hub/server';
+import type { Hub } from '../../../backend-sync/hub/server';
+import { startHubOn } from '../../../backend-sync/hub/testing/hubOn';
 import { openTestDb, testDbKinds, type TestDb } from '../../../backend-sync/hub/testing/databases';
 import type { SyncStatus } from '../../core/consoleApi/contract';
 import { openTestConsole } from './harness';
@@ -18,14 +19,7 @@ describe.each(testDbKinds())('a console enrolled to the demo hub (%s)', (kind) =
   async function demoHub(): Promise<Hub> {
     const t: TestDb = await openTestDb(kind);
     cleanups.push(() => t.close());
-    const hub = await createHub({
-      port: 0,
-      dataDir: t.options.dataDir,
-      databaseUrl: t.options.databaseUrl ?? '',
-      ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
-      logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
-      demo: true,
-    });
+    const hub = await startHubOn(t, { demo: true });
     cleanups.push(() => hub.close());
     return hub;
   }

@@ -4,7 +4,8 @@
  * The hub can be stopped and started again on the same port and database (a hub restart).
  */
 import pino from 'pino';
-import { createHub, type Hub } from '../../../backend-sync/hub/server';
+import type { Hub } from '../../../backend-sync/hub/server';
+import { startHubOn } from '../../../backend-sync/hub/testing/hubOn';
 import { openTestDb, type TestDb } from '../../../backend-sync/hub/testing/databases';
 import { seedFixture, type Fixture, FIXTURE_TIME } from '../../../backend-sync/hub/testing/fixtures';
 import { manualClock } from '../../../backend-sync/domain/clock';
@@ -37,16 +38,7 @@ export interface HubHarness {
 export async function startHubHarness(kind: HubDbKind): Promise<HubHarness> {
   const t = await openTestDb(kind);
   const fixture = await seedFixture(t.db, manualClock(FIXTURE_TIME));
-  const launch = (port: number) =>
-    createHub({
-      port,
-      dataDir: t.options.dataDir,
-      // '' (not undefined) for SQLite: createHub would otherwise fall back to $DATABASE_URL.
-      databaseUrl: t.options.databaseUrl ?? '',
-      ...(t.options.searchPath ? { searchPath: t.options.searchPath } : {}),
-      logLevel: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
-      adminToken: 'test-admin-token',
-    });
+  const launch = (port: number) => startHubOn(t, { port });
   const first = await launch(0);
   let running: Hub | null = first;
   const h: HubHarness = {
