@@ -9,7 +9,7 @@
  * prepared statements in one transaction, in exactly the row shapes and with exactly the change
  * rows the hub's own writers produce: rows mapped by hub/db/rows.ts, customer scopes by
  * customers/replication.ts customerChanges, claims brand-wide (couponScopes), change rows as
- * db/batchedChanges.ts recordChanges writes them. Going through the admin API would take minutes.
+ * db/changes.ts recordChanges writes them. Going through the admin API would take minutes.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';

@@ -69,47 +69,6 @@ export interface ConsoleCoreOptions {
   diagnostics?: DiagnosticsOptions;
 }
 
-export interface ConsoleCoreOptions {
-  /** Folder holding the local SQLite file (console.sqlite). */
-  dataDir: string;
-  secretStore: SecretStore;
-  host: 'electron' | 'web';
-  appVersion: string;
-  /** Prefilled hub URL on the enrollment screen (embedded demo hub or configuration). */
-  suggestedHubUrl?: string | null;
-  /** Path to a better-sqlite3 binary built for Electron's ABI (the Node build serves tests). */
-  nativeBinding?: string;
-  clock?: Clock;
-  /** Mutation and record ids (UUIDv7 unless a test injects its own). */
-  ids?: IdGenerator;
-  /** pino logger; default: pino at LOG_LEVEL or 'info'. Never given secrets, PINs or tokens. */
-  logger?: Logger;
-  /** Sync timings (back-off, timeouts, page sizes); tests shorten them. */
-  sync?: Partial<SyncTuning>;
-  timers?: SyncTimers;
-  /** How long the enrollment request may take. */
-  enrollTimeoutMs?: number;
-  /**
-   * The USB edge for HID POS scanners (or a loader of it); default node-hid, loaded only when a
-   * scanner is wanted. A loader that fails leaves the scanner state 'error' and nothing else.
-   */
-  hidBackend?: HidBackend | (() => Promise<HidBackend>);
-  /** Fault points for fault-injection tests (list in sync/faults.ts); a no-op by default. */
-  faults?: Faults;
-  /** What "save diagnostics" collects besides the database's own (diagnostics.ts). */
-  diagnostics?: {
-    /** The rotating log files' folder (logging.ts); none when logging to stdout only. */
-    logsDir?: string | null;
-    crashDumpsDir?: string | null;
-    /** Where the zip goes; default <dataDir>/diagnostics. */
-    outputDir?: string;
-    /** Runtime versions to record (Electron, Chromium, Node…). */
-    runtimeVersions?: Record<string, string>;
-    /** Called with the zip's path (Electron shows it in the file manager). */
-    onSaved?: (file: string) => void;
-  };
-}
-
 export interface ConsoleCore {
   dispatch: Dispatch;
   onEvent(listener: (name: ConsoleEventName, payload: unknown) => void): () => void;

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { BarcodeType } from '../../protocol';
 import { couponScopes, recordChange, type ChangeInput } from '../db/changes';
 import { claimForDevices, toClaimRow } from '../db/rows';
-import { recordChanges } from '../db/batchedChanges';
+import { recordChanges } from '../db/changes';
 import { codeProblem, generateClaimCode, generateClaimToken } from '../readableCodes';
 import { assertCodeFree, requireCoupon } from './coupons';
 import { BulkClaimsInput, CreateClaimInput, Paging, type ClaimView } from '../services/schemas';

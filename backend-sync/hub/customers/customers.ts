@@ -9,7 +9,7 @@ import type { Role } from '../../protocol';
 import { toCustomerRow } from '../db/rows';
 import { customerChanges, recordCustomerChange } from './replication';
 import { requireBrand } from '../brands/brands';
-import { recordChanges } from '../db/batchedChanges';
+import { recordChanges } from '../db/changes';
 import { BindCustomerInput, CreateCustomerInput, Paging, type CustomerView } from '../services/schemas';
 import {
   alreadyExists,

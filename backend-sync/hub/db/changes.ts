@@ -39,8 +39,9 @@ export interface ChangeInput {
   at: Date;
 }
 
-export async function recordChange(trx: Knex.Transaction | Knex, change: ChangeInput): Promise<void> {
-  const rows = [...new Set(change.scopes)].map((scope) => ({
+/** The change rows of one change: one per scope (a row visible to several branches is written once per branch). */
+export function changeRows(change: ChangeInput) {
+  return [...new Set(change.scopes)].map((scope) => ({
     brand_id: change.brandId,
     scope,
     entity: change.entity,
@@ -49,5 +50,20 @@ export async function recordChange(trx: Knex.Transaction | Knex, change: ChangeI
     data: change.op === 'upsert' ? JSON.stringify(change.data) : null,
     created_at: change.at.toISOString(),
   }));
+}
+
+export async function recordChange(trx: Knex.Transaction | Knex, change: ChangeInput): Promise<void> {
+  const rows = changeRows(change);
   if (rows.length > 0) await trx('changes').insert(rows);
+}
+
+/** Rows per insert: well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters. */
+const ROWS_PER_INSERT = 500;
+
+/** `recordChange` for many changes (bulk writes: the demo seed, bulk claims), a few inserts in all. */
+export async function recordChanges(trx: Knex.Transaction, changes: readonly ChangeInput[]): Promise<void> {
+  const rows = changes.flatMap(changeRows);
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await trx('changes').insert(rows.slice(i, i + ROWS_PER_INSERT));
+  }
 }

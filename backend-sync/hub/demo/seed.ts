@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../domain/clock';
 import { createBrand } from '../brands/brands';
 import { createBranch } from '../brands/branches';
-import { recordChange } from '../db/batchedChanges';
+import { recordChange } from '../db/changes';
 import { createClaimsBulk } from '../coupons/claims';
 import { generateClaimCode } from '../readableCodes';
 import { createCoupon } from '../coupons/coupons';

@@ -10,6 +10,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { preparedPer } from '../store/prepared';
+import type { TillRedemptionRow } from './views';
 
 /** One read for everything a redemption needs besides the cached identity, rules and names. */
 export interface RedeemRead {
@@ -18,18 +19,20 @@ export interface RedeemRead {
   offline_since: string | null;
 }
 
-export interface RedemptionInsert {
-  id: string;
-  claim_id: string;
-  coupon_id: string;
-  branch_id: string;
-  device_id: string;
-  staff_id: string;
-  scanned_code: string;
-  code: string;
-  customer_name: string | null;
-  redeemed_at: string;
-}
+/** A new own redemption's columns (the rest of its row starts queued, with nothing from the hub). */
+export type RedemptionInsert = Pick<
+  TillRedemptionRow,
+  | 'id'
+  | 'claim_id'
+  | 'coupon_id'
+  | 'branch_id'
+  | 'device_id'
+  | 'staff_id'
+  | 'scanned_code'
+  | 'code'
+  | 'customer_name'
+  | 'redeemed_at'
+>;
 
 export interface RedeemStatements {
   /** The claim, its coupon and offlineSince. */

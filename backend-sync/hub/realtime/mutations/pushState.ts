@@ -11,7 +11,7 @@
  * checks `hasPendingWrites` first and answers FLUSH_FIRST (types.ts) while it is true.
  */
 import type { Knex } from 'knex';
-import type { ChangeInput } from '../../db/changes';
+import { changeRows, type ChangeInput } from '../../db/changes';
 
 type Row = Record<string, unknown>;
 
@@ -98,17 +98,7 @@ export class PushState {
 
   /** Same rows as db/changes.ts recordChange, written at the end of the push, in this order. */
   recordChange(change: ChangeInput): void {
-    for (const scope of new Set(change.scopes)) {
-      this.stagedChanges.push({
-        brand_id: change.brandId,
-        scope,
-        entity: change.entity,
-        entity_id: change.id,
-        op: change.op,
-        data: change.op === 'upsert' ? JSON.stringify(change.data) : null,
-        created_at: change.at.toISOString(),
-      });
-    }
+    this.stagedChanges.push(...changeRows(change));
   }
 
   keepMutation(): void {
