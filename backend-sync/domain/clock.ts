@@ -29,8 +29,8 @@ export type IdGenerator = () => string;
 
 /**
  * Random bytes for ids, drawn 4 KiB at a time. Why: uuid's v7() calls crypto.getRandomValues
- * for every id; on the till's commit path (bench till.redeem_commit_ms), right after an fsync,
- * the id measured 31 µs of a redemption, and 26.6 µs → 10.5 µs with a slice of a pooled fill.
+ * for every id, a cost a redemption's commit path notices; a slice of a pooled fill costs a
+ * fraction of it.
  * Web Crypto, so the same code runs in Node and in the browser.
  */
 const ID_RANDOM = new Uint8Array(16 * 256);

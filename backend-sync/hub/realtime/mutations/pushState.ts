@@ -159,7 +159,7 @@ const CLAIMS_PER_UPDATE = 200;
 /**
  * One UPDATE for many claims, from a VALUES list joined on the id: plain SQL both databases run
  * (each names a VALUES list's columns column1, column2, …). Not `SET col = CASE id WHEN … END`:
- * SQLite took 20 ms to prepare that for 200 claims, more than the rest of the push together.
+ * SQLite prepares that slowly for many claims, more slowly than the rest of the push runs.
  */
 async function updateClaims(trx: Knex.Transaction, claims: Row[]): Promise<void> {
   if (claims.length === 0) return;
