@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { requireBrand } from '../brands/brands';
-import { inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 import { isoDateTime } from '../../protocol';
 import type { Principal } from './roles';
 import { sessionId as sha256Hex } from './sessions';
@@ -39,7 +39,7 @@ const toView = (row: Record<string, unknown>): ApiTokenView => ({
   revokedAt: row.revoked_at ? String(row.revoked_at) : null,
 });
 
-export async function createApiToken(db: Knex, deps: CatalogDeps, brandId: string, input: unknown) {
+export async function createApiToken(db: Knex, deps: ServiceDeps, brandId: string, input: unknown) {
   const { name } = parseInput(CreateApiTokenInput, input);
   const token = PREFIX + randomBytes(32).toString('base64url');
   const row = {
@@ -66,7 +66,7 @@ export async function listApiTokens(db: Knex, brandId: string): Promise<ApiToken
   return rows.map(toView);
 }
 
-export async function revokeApiToken(db: Knex, deps: CatalogDeps, tokenId: string): Promise<ApiTokenView> {
+export async function revokeApiToken(db: Knex, deps: ServiceDeps, tokenId: string): Promise<ApiTokenView> {
   return inTransaction(db, async (trx) => {
     const row = await trx('api_tokens').where({ id: tokenId }).first();
     if (!row) throw notFound('Token', tokenId);

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { requireBrand } from '../brands/brands';
 import { requireBranch } from '../brands/branches';
-import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { alreadyExists, inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 import { isoDateTime } from '../../protocol';
 import { hashPassword, Password } from './passwords';
 import { AdminRole } from './roles';
@@ -84,7 +84,7 @@ export const toAdminUserView = (row: Record<string, unknown>): AdminUserView => 
 
 export async function createAdminUser(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<AdminUserView> {
@@ -131,7 +131,7 @@ export async function getAdminUser(db: Knex, userId: string): Promise<AdminUserV
 
 export async function updateAdminUser(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   userId: string,
   input: unknown,
 ): Promise<AdminUserView> {

@@ -15,17 +15,14 @@ import {
   type BindingOutcome,
   type ReplyMessage,
 } from '../../domain/binding';
-import type { Clock, IdGenerator } from '../../domain/clock';
 import { recordCustomerChange } from '../customers/replication';
+import type { ServiceDeps } from '../services/common';
+
+export type { ServiceDeps };
 import { storableName, storableUrl } from '../http/inputBounds';
 import { repliesFor, type BindingSettings } from './settings';
 
 type Row = Record<string, unknown>;
-
-export interface ServiceDeps {
-  clock: Clock;
-  ids: IdGenerator;
-}
 
 export interface ChannelContact {
   brandId: string;

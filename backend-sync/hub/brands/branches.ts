@@ -4,7 +4,7 @@ import { recordChange } from '../db/changes';
 import { toBranchRow } from '../db/rows';
 import { requireBrand } from './brands';
 import { CreateBranchInput, UpdateBranchInput, type BranchView } from '../services/schemas';
-import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { alreadyExists, inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 
 export const toBranchView = (row: Record<string, unknown>): BranchView => ({
   ...toBranchRow(row),
@@ -13,7 +13,7 @@ export const toBranchView = (row: Record<string, unknown>): BranchView => ({
 
 export async function createBranch(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<BranchView> {
@@ -67,7 +67,7 @@ export async function requireBranch(
 /** Renames a branch; consoles get the new name with their next pull. */
 export async function updateBranch(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   branchId: string,
   input: unknown,
 ): Promise<BranchView> {

@@ -1,16 +1,16 @@
-/** Brands: the tenant every other catalog row belongs to. */
+/** Brands: the tenant every other row of the hub belongs to. */
 import type { Knex } from 'knex';
 import { toBrandRow } from '../db/rows';
 import { recordChange } from '../db/changes';
 import { CreateBrandInput, type BrandView } from '../services/schemas';
-import { inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 
 export const toBrandView = (row: Record<string, unknown>): BrandView => ({
   ...toBrandRow(row),
   createdAt: String(row.created_at),
 });
 
-export async function createBrand(db: Knex, deps: CatalogDeps, input: unknown): Promise<BrandView> {
+export async function createBrand(db: Knex, deps: ServiceDeps, input: unknown): Promise<BrandView> {
   const data = parseInput(CreateBrandInput, input);
   const now = deps.clock.now();
   const row = {

@@ -19,7 +19,7 @@ import {
   notFound,
   parseInput,
   validationFailed,
-  type CatalogDeps,
+  type ServiceDeps,
   type IssueSummary,
   type RandomSource,
 } from '../services/common';
@@ -28,7 +28,7 @@ type Row = Record<string, unknown>;
 
 export async function createClaim(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   couponId: string,
   input: unknown,
 ): Promise<ClaimView> {
@@ -50,7 +50,7 @@ export interface BulkClaimOptions {
 /** Many claims of one coupon in one transaction: batched inserts and batched change rows. */
 export async function createClaimsBulk(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   couponId: string,
   input: unknown,
   options: BulkClaimOptions = {},
@@ -60,7 +60,7 @@ export async function createClaimsBulk(
 
 async function createClaims(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   couponId: string,
   input: { claims: { customerId?: string | null | undefined; code?: string | undefined }[] },
   shape: 'single' | 'bulk',

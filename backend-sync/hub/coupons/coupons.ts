@@ -14,7 +14,7 @@ import {
   isoUtc,
   notFound,
   parseInput,
-  type CatalogDeps,
+  type ServiceDeps,
 } from '../services/common';
 
 export function toCouponView(row: Record<string, unknown>): CouponView {
@@ -29,7 +29,7 @@ export function toCouponView(row: Record<string, unknown>): CouponView {
 
 export async function createCoupon(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<CouponView> {
@@ -74,7 +74,7 @@ export async function createCoupon(
 }
 
 /** draft → published. Publishing a published coupon changes nothing and answers the same. */
-export async function publishCoupon(db: Knex, deps: CatalogDeps, couponId: string): Promise<CouponView> {
+export async function publishCoupon(db: Knex, deps: ServiceDeps, couponId: string): Promise<CouponView> {
   const now = deps.clock.now();
   return inTransaction(db, async (trx) => {
     const coupon = await requireCoupon(trx, couponId);
@@ -101,9 +101,6 @@ export async function requireCoupon(db: Knex, couponId: string): Promise<Record<
 }
 
 /** Coupons reach the devices of their branches (all branches when the list is empty). */
-export const couponBranchIds = (row: Record<string, unknown>): string[] =>
-  JSON.parse(String(row.branch_ids)) as string[];
-
 async function recordCouponChange(
   trx: Knex.Transaction,
   row: Record<string, unknown>,

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Role } from '../../protocol';
+import { hasOwnCustomerList } from '../../domain/roles';
 import { toCustomerRow } from '../db/rows';
 import { customerChanges, recordCustomerChange } from './replication';
 import { requireBrand } from '../brands/brands';
@@ -19,14 +20,11 @@ import {
   notFound,
   parseInput,
   validationFailed,
-  type CatalogDeps,
+  type ServiceDeps,
 } from '../services/common';
 import { z } from 'zod';
 
 type Row = Record<string, unknown>;
-
-/** Roles with their own bound-customer list. */
-const BINDABLE_ROLES: readonly Role[] = ['sales_associate', 'sales_manager'];
 
 export const toCustomerView = (row: Row): CustomerView => ({
   ...toCustomerRow(row),
@@ -43,7 +41,7 @@ export const BulkCustomersInput = z.strictObject({
 
 export async function createCustomer(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<CustomerView> {
@@ -56,7 +54,7 @@ export async function createCustomer(
 /** Many customers (optionally bound) in one transaction, with batched inserts and change rows. */
 export async function createCustomersBulk(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
   options: { source?: 'admin' | 'demo' } = {},
@@ -154,7 +152,7 @@ export async function createCustomersBulk(
  */
 export async function bindCustomer(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<CustomerView> {
@@ -206,7 +204,7 @@ async function loadAssociates(
   for (const id of staffIds) {
     const staff = found.get(id);
     if (!staff) throw notFound('Staff', id);
-    if (!BINDABLE_ROLES.includes(String(staff.role) as Role) || !staff.branch_id) {
+    if (!hasOwnCustomerList(String(staff.role) as Role) || !staff.branch_id) {
       throw validationFailed('Customers bind only to sales associates and sales managers.', [
         { path: 'boundStaffId', message: `staff ${String(staff.staff_code)} is a ${String(staff.role)}` },
       ]);

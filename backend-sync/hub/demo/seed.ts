@@ -15,7 +15,7 @@ import { createCoupon } from '../coupons/coupons';
 import { createCustomersBulk } from '../customers/customers';
 import { createDevice } from '../devices/devices';
 import { createStaff } from '../staff/staff';
-import type { CatalogDeps } from '../services/common';
+import type { ServiceDeps } from '../services/common';
 import { branchScope, couponScopes } from '../db/changes';
 import { claimForDevices, toClaimRow, toRedemptionRow } from '../db/rows';
 import {
@@ -54,7 +54,7 @@ const DAY = 86_400_000;
 const PAIRING_VALID_DAYS = 7;
 
 export async function seedDemo(db: Knex, opts: { clock: Clock; ids: IdGenerator }): Promise<DemoSummary> {
-  const deps: CatalogDeps = { clock: opts.clock, ids: opts.ids };
+  const deps: ServiceDeps = { clock: opts.clock, ids: opts.ids };
   return db.transaction(async (trx) => {
     const existing: Row | undefined = await trx('brands')
       .where({ name: DEMO_BRAND_NAME })
@@ -79,7 +79,7 @@ export async function seedDemo(db: Knex, opts: { clock: Clock; ids: IdGenerator 
   });
 }
 
-async function seedEverything(trx: Knex.Transaction, deps: CatalogDeps): Promise<string> {
+async function seedEverything(trx: Knex.Transaction, deps: ServiceDeps): Promise<string> {
   const prng = seededPrng(DEMO_SEED);
   const now = deps.clock.now();
   const brand = await createBrand(trx, deps, { name: DEMO_BRAND_NAME, timeZone: DEMO_TIME_ZONE });
@@ -171,7 +171,7 @@ function demoCodes(
  */
 async function redeemOne(
   trx: Knex.Transaction,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   branchId: string,
   staffId: string,
@@ -250,7 +250,7 @@ async function redeemOne(
  */
 async function ensurePairingCodes(
   trx: Knex.Transaction,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   branches: Row[],
 ): Promise<DemoSummary['pairingCodes']> {

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { createAdminUser } from '../accounts/users';
 import type { AdminRole } from '../accounts/roles';
-import type { CatalogDeps } from '../services/common';
+import type { ServiceDeps } from '../services/common';
 
 export const DEMO_ADMIN_PASSWORD = 'omo-demo-password';
 
@@ -23,7 +23,7 @@ export const DEMO_ACCOUNTS: readonly {
 
 export async function ensureDemoAccounts(
   trx: Knex.Transaction,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   branches: readonly Record<string, unknown>[],
 ): Promise<{ email: string; password: string; role: AdminRole }[]> {

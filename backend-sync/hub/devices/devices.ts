@@ -15,7 +15,7 @@ import {
   type CreatedDeviceView,
   type DeviceView,
 } from '../services/schemas';
-import { cryptoRandom, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { cryptoRandom, inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +52,7 @@ export interface DeviceCreateOptions {
 
 export async function createDevice(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
   options: DeviceCreateOptions = {},
@@ -83,14 +83,14 @@ export async function createDevice(
 }
 
 /** 32^8 codes make a clash unlikely; the UNIQUE column makes it impossible, a retry makes it moot. */
-async function freshPairingCode(trx: Knex.Transaction, deps: CatalogDeps): Promise<string> {
+async function freshPairingCode(trx: Knex.Transaction, deps: ServiceDeps): Promise<string> {
   for (;;) {
     const code = generatePairingCode(deps.random ?? cryptoRandom);
     if (!(await trx('devices').where({ pairing_code: code }).first())) return code;
   }
 }
 
-export async function listDevices(db: Knex, deps: CatalogDeps, brandId: string): Promise<DeviceView[]> {
+export async function listDevices(db: Knex, deps: ServiceDeps, brandId: string): Promise<DeviceView[]> {
   await requireBrand(db, brandId);
   const now = deps.clock.now();
   const rows = await db('devices')
@@ -105,7 +105,7 @@ export async function listDevices(db: Knex, deps: CatalogDeps, brandId: string):
  */
 export async function updateDevice(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   deviceId: string,
   input: unknown,
@@ -135,7 +135,7 @@ export async function updateDevice(
  * Revokes a device: the hub refuses its next connection, pull and push (realtime/auth.ts and
  * ensureStillAllowed), and an unused pairing code stops working. Revoking twice changes nothing.
  */
-export async function revokeDevice(db: Knex, deps: CatalogDeps, deviceId: string): Promise<DeviceView> {
+export async function revokeDevice(db: Knex, deps: ServiceDeps, deviceId: string): Promise<DeviceView> {
   const now = deps.clock.now();
   return inTransaction(db, async (trx) => {
     const row = await trx('devices').where({ id: deviceId }).first();

@@ -125,7 +125,7 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
 
   it('names the device as typed at enrollment, also in what it replicates to the tills', async () => {
     h = await startTestHub(kind);
-    // Enrolling a1 first announces every device of the brand under its catalog name, a2 included.
+    // Enrolling a1 first announces every device of the brand under the name the back office gave it, a2 included.
     expect((await enroll(request(h.fixture.devices.a1.pairingCode))).status).toBe(200);
     const { status } = await enroll({ ...request(h.fixture.devices.a2.pairingCode), deviceName: '櫃台 1' });
     expect(status).toBe(200);

@@ -113,7 +113,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
       at: now.toISOString(),
     });
     const enrolled: Record<string, unknown> = { ...row, name: input.deviceName };
-    // Its new name goes out even if the device was announced before under the catalog's name.
+    // Its new name goes out even if the device was announced before under the name the back office gave it.
     await recordChange(trx, {
       brandId: String(row.brand_id),
       scopes: ['brand'],
@@ -141,7 +141,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
 
 /**
  * Device names are replicated brand-wide (entity `device`) so a till can say which device redeemed
- * a claim. The admin catalog creates devices without a change, so the hub announces them here:
+ * a claim. The admin services create devices without a change, so the hub announces them here:
  * every device of the brand that has no `device` change yet — the one enrolling, and any made
  * elsewhere (the demo's seed-only till) — gets one. A device announced already is left alone,
  * so this stays correct if device creation starts recording its own change.

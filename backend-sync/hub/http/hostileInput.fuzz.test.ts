@@ -532,7 +532,7 @@ describe.each(testDbKinds())('the hub under fuzzed HTTP on %s', (kind) => {
     const db = h.t.db;
     expect(await db('webhook_inbox').whereNotNull('error').select('event_key', 'error')).toEqual([]);
     for (const row of await db('webhook_inbox').select('payload')) JSON.parse(String(row.payload));
-    // Every catalog row an admin write made has its change row (one transaction each).
+    // Every row an admin write made has its change row (one transaction each).
     let written = 0;
     for (const [table, entity] of tables) {
       const orphans = (

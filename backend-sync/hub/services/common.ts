@@ -1,5 +1,5 @@
 /**
- * What every catalog service shares: its injected dependencies, input parsing that turns zod
+ * What every admin service (brands, branches, staff, devices, coupons, claims, customers…) shares: its injected dependencies, input parsing that turns zod
  * issues into a VALIDATION_FAILED AppError, and the mapping of a database UNIQUE violation (a race
  * the pre-checks could not see) to ALREADY_EXISTS.
  */
@@ -14,7 +14,7 @@ export type RandomSource = (n: number) => Uint8Array;
 
 export const cryptoRandom: RandomSource = (n) => randomBytes(n);
 
-export interface CatalogDeps {
+export interface ServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   random?: RandomSource;

@@ -1,5 +1,5 @@
 /**
- * The catalog's inputs and outputs as zod schemas: the services validate with them, the admin API
+ * The admin services' inputs and outputs as zod schemas: the services validate with them, the admin API
  * passes request bodies straight to the services, and the OpenAPI document is generated from the
  * very same objects, so the three can never disagree.
  */

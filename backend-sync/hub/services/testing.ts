@@ -1,13 +1,13 @@
-/** Shared by the catalog, admin API and demo tests: fixed time, readable ids, row counts. */
+/** Shared by the admin services', admin API and demo tests: fixed time, readable ids, row counts. */
 import type { Knex } from 'knex';
 import { manualClock } from '../../domain/clock';
-import type { CatalogDeps } from './common';
+import type { ServiceDeps } from './common';
 import { createBrand } from '../brands/brands';
 import { createBranch } from '../brands/branches';
 
 export const TEST_NOW = '2026-03-01T02:00:00.000Z';
 
-export function testDeps(prefix = 'id'): CatalogDeps & { clock: ReturnType<typeof manualClock> } {
+export function testDeps(prefix = 'id'): ServiceDeps & { clock: ReturnType<typeof manualClock> } {
   let n = 0;
   return { clock: manualClock(TEST_NOW), ids: () => `${prefix}-${String(++n).padStart(4, '0')}` };
 }
@@ -25,7 +25,7 @@ const TABLES = [
   'changes',
 ] as const;
 
-/** Row count of every catalog table, to show a rejected call wrote nothing. */
+/** Row count of every table the admin services write, to show a rejected call wrote nothing. */
 export async function countRows(db: Knex): Promise<Record<(typeof TABLES)[number], number>> {
   const counts = {} as Record<(typeof TABLES)[number], number>;
   for (const table of TABLES) {
@@ -49,7 +49,7 @@ export async function changesOf(
 }
 
 /** A brand with two branches (TPE, TXG). */
-export async function brandWithBranches(db: Knex, deps: CatalogDeps) {
+export async function brandWithBranches(db: Knex, deps: ServiceDeps) {
   const brand = await createBrand(db, deps, { name: 'Test brand' });
   const tpe = await createBranch(db, deps, brand.id, { name: '台北信義店', code: 'TPE' });
   const txg = await createBranch(db, deps, brand.id, { name: '台中公益店', code: 'TXG' });

@@ -16,7 +16,7 @@ import {
   UpdateStaffInput,
   type StaffView,
 } from '../services/schemas';
-import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { alreadyExists, inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 
 export function toStaffView(row: Record<string, unknown>, now?: Date): StaffView {
   const { pinHash: _pinHash, ...view } = toStaffRow(row);
@@ -34,7 +34,7 @@ export const staffScopes = (branchId: string | null): Scope[] => [branchId ? bra
 
 export async function createStaff(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   input: unknown,
 ): Promise<StaffView> {
@@ -76,7 +76,7 @@ export async function createStaff(
   });
 }
 
-export async function listStaff(db: Knex, deps: CatalogDeps, brandId: string): Promise<StaffView[]> {
+export async function listStaff(db: Knex, deps: ServiceDeps, brandId: string): Promise<StaffView[]> {
   await requireBrand(db, brandId);
   const rows = (await db('staff as s')
     .leftJoin('pin_failures as f', 'f.staff_id', 's.id')
@@ -104,7 +104,7 @@ export async function requireStaff(
  */
 export async function updateStaff(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   staffId: string,
   input: unknown,
 ): Promise<StaffView> {
@@ -131,7 +131,7 @@ export async function updateStaff(
  */
 export async function resetStaffPin(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   staffId: string,
   input: unknown,
 ): Promise<StaffView> {
@@ -142,7 +142,7 @@ export async function resetStaffPin(
 
 async function writeStaff(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   staffId: string,
   patchOf: (trx: Knex.Transaction, row: Record<string, unknown>) => Promise<Record<string, unknown>>,
   options: { clearPinLock?: boolean } = {},

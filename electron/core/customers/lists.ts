@@ -4,12 +4,13 @@
  * which of the lists on this device the screen may show.
  */
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
+import { canSeeTeamList, hasOwnCustomerList } from '../../../backend-sync/domain/roles';
 import type { PullStream } from '../../../backend-sync/protocol';
 import type { CustomerList, SessionStaff } from '../consoleApi/contract';
 
 export function listsOf(staff: SessionStaff): CustomerList[] {
-  if (staff.role === 'sales_manager' && staff.branchId) return ['mine', 'team'];
-  if (staff.role === 'sales_associate' || staff.role === 'sales_manager') return ['mine'];
+  if (canSeeTeamList(staff.role) && staff.branchId) return ['mine', 'team'];
+  if (hasOwnCustomerList(staff.role)) return ['mine'];
   return [];
 }
 

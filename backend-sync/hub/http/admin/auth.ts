@@ -26,12 +26,6 @@ export function bearerOf(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-export function bearerTokenMatches(header: string | undefined, adminToken: string): boolean {
-  const token = bearerOf(header);
-  if (!token || adminToken.length === 0) return false;
-  return same(token, adminToken);
-}
-
 export interface AuthDeps {
   db: Knex;
   clock: Clock;

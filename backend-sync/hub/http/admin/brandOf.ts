@@ -32,6 +32,3 @@ export async function brandOfParams(db: Knex, params: Record<string, string>): P
   }
   return null;
 }
-
-/** Is this param list one brandOfParams understands? (A route test checks every route's.) */
-export const KNOWN_ID_PARAMS = ['brandId', ...Object.keys(TABLE_OF_PARAM)];

@@ -37,7 +37,7 @@ const rowOf = async (ctx: RouteContext, table: string, param: string): Promise<R
   return row;
 };
 
-export const catalogEditRoutes: readonly AdminRoute[] = [
+export const editRoutes: readonly AdminRoute[] = [
   {
     method: 'GET',
     path: '/brands/:brandId',

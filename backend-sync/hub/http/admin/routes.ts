@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { CatalogDeps } from '../../services/common';
+import type { ServiceDeps } from '../../services/common';
 import {
   ADMIN_ONLY,
   CS_MANAGERS,
@@ -19,7 +19,7 @@ import {
   type Principal,
 } from '../../accounts/roles';
 import { accountRoutes } from './accounts';
-import { catalogEditRoutes } from './editRoutes';
+import { editRoutes } from './editRoutes';
 import { createBrand, getBrand, listBrands } from '../../brands/brands';
 import { BrandTillSettingsInput, updateBrandTillSettings } from '../../brands/brandSettings';
 import { createBranch, listBranches } from '../../brands/branches';
@@ -53,7 +53,7 @@ import {
 
 export interface RouteContext {
   db: Knex;
-  catalog: CatalogDeps;
+  catalog: ServiceDeps;
   principal: Principal;
   /** Starts sending queued channel messages (after the write commits). */
   kickOutbound: () => void;
@@ -367,6 +367,6 @@ export const adminRoutes: readonly AdminRoute[] = [
     run: async (ctx) => ({ result: await listCustomers(ctx.db, p(ctx, 'brandId'), ctx.query) }),
   },
   ...channelRoutes,
-  ...catalogEditRoutes,
+  ...editRoutes,
   ...accountRoutes,
 ];

@@ -10,7 +10,6 @@ export const WedgeSettings = z.object({
   holdTimeoutMs: z.number().int().min(10).max(500),
   suffixKeys: z.array(z.enum(['Enter', 'Tab'])).min(1),
 });
-export type WedgeSettingsValue = z.infer<typeof WedgeSettings>;
 
 export const ScannerSettings = z.object({
   wedge: WedgeSettings,
