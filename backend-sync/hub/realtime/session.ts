@@ -13,10 +13,10 @@ import type { Knex } from 'knex';
 import type { Socket } from 'socket.io';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { verifySecret } from '../../domain/secrets';
 import { SessionOpenRequest, type PullStream, type SessionOpenResponse } from '../../protocol';
 import { staffScope, teamScope } from '../db/changes';
 import type { DeviceContext } from './device';
+import { verifyStaffPin } from './pinCheck';
 import { lockedError, type PinGuard } from './pinGuard';
 
 /** A sign-in lasts a shop day and then some; the console signs in again after. */
@@ -71,7 +71,7 @@ export async function openSession(
     const staff = await eligibleStaff(deps.db, device, request.staffId);
     if (!staff) throw refuse(socket);
     await deps.pinGuard.assertNotLocked(deps.db, String(staff.id), now);
-    if (!verifySecret(request.pin, String(staff.pin_hash))) {
+    if (!(await verifyStaffPin(deps.db, staff, request.pin))) {
       const lockedUntil = await deps.pinGuard.failed(deps.db, staff, device.id, now);
       const refusal = refuse(socket);
       throw lockedUntil ? lockedError(lockedUntil) : refusal;
