@@ -26,7 +26,7 @@ import { testChannels } from '../backend-sync/emulator/testing';
 import { verifyStaffPin } from '../backend-sync/hub/realtime/pinCheck';
 import { openTestDb, type TestDb } from '../backend-sync/hub/testing/databases';
 import { startHubNode, stopHubNode } from './hubNodes';
-import { CHAIN_PIN, seedChain, type Chain } from './tills/chain';
+import { CHAIN_PIN, seedChain, type Chain, type ChainTill } from './tills/chain';
 import { latency, openingHour } from './tills/openingHour';
 import type { BenchGroup, BenchResult } from './types';
 
@@ -48,13 +48,36 @@ async function signInBaseline(db: Knex, chain: Chain): Promise<number[]> {
   );
 }
 
-async function pushBaseline(db: Knex, chain: Chain, firstClaim: number): Promise<number[]> {
+/** Claims for the push baseline, written (untimed) after the tills' run: the same as theirs. */
+async function baselineClaims(db: Knex, chain: Chain): Promise<Map<string, ChainTill['claims']>> {
+  const byTill = new Map(
+    chain.tills.map((t) => [
+      t.deviceId,
+      t.claims.map((c) => ({ ...c, id: `${c.id}-b`, code: `${c.code}B` })),
+    ]),
+  );
+  const now = new Date().toISOString();
+  const rows = [...byTill.values()].flat().map((c) => ({
+    id: c.id,
+    brand_id: chain.brandId,
+    coupon_id: c.couponId,
+    customer_id: null,
+    code: c.code,
+    claim_token: `tok-${c.id}`,
+    claimed_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 200) await db('claims').insert(rows.slice(i, i + 200));
+  return byTill;
+}
+
+async function pushBaseline(db: Knex, chain: Chain): Promise<number[]> {
   const postgres = db.client.config.client === 'pg';
+  const claims = await baselineClaims(db, chain);
   const samples: number[] = [];
   await Promise.all(
     chain.tills.map(async (t) => {
       for (let k = 0; k < REDEMPTIONS; k++) {
-        const c = t.claims[firstClaim + k]!;
+        const c = claims.get(t.deviceId)![k]!;
         const id = randomUUID();
         const now = new Date().toISOString();
         const started = performance.now();
@@ -149,7 +172,7 @@ const group: BenchGroup = {
       enforceWhatsAppWindow: false,
     });
     try {
-      const chain = await seedChain(t.db, { tills: TILLS, claimsPerTill: REDEMPTIONS * 2, extraClaims: 0 });
+      const chain = await seedChain(t.db, { tills: TILLS, claimsPerTill: REDEMPTIONS, extraClaims: TILLS });
       const seeded = (await t.db('changes').max({ m: 'seq' }).first()) as { m: number | string };
       const node = await startHubNode({
         dataDir: t.options.dataDir,
@@ -180,7 +203,7 @@ const group: BenchGroup = {
       const signIn = latency(await signInBaseline(t.db, chain));
       const firstPull = latency(await firstPullBaseline(t.db, chain, Number(seeded.m)));
       const pushStarted = performance.now();
-      const pushSamples = await pushBaseline(t.db, chain, REDEMPTIONS);
+      const pushSamples = await pushBaseline(t.db, chain);
       const pushPerSecond = pushSamples.length / ((performance.now() - pushStarted) / 1000);
       const push = latency(pushSamples);
       const prefix = kind === 'postgres' ? 'hub' : 'hub.sqlite';

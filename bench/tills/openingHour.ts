@@ -9,7 +9,7 @@
 import type { Emulator } from '../../backend-sync/emulator/server';
 import { percentile } from '../types';
 import type { Chain } from './chain';
-import { SimTill } from './till';
+import { SimTill, TillError } from './till';
 
 export interface OpeningHourOptions {
   hubUrls: string[];
@@ -33,6 +33,8 @@ export interface Latency {
 
 export interface OpeningHourReport {
   tills: number;
+  /** Failed requests by error code (0 expected: the figures of a failing run mean little). */
+  errors: Record<string, number>;
   enroll: Latency;
   connect: Latency;
   firstPull: Latency & { changesPerTill: number };
@@ -51,15 +53,27 @@ export const latency = (samples: number[]): Latency => ({
   max: Math.max(...samples),
 });
 
-/** Runs `task` for every item at once (or `concurrency` at a time) and returns each one's ms. */
-async function timed<T>(items: T[], task: (item: T) => Promise<void>, concurrency = items.length) {
+/**
+ * Runs `task` for every item at once (or `concurrency` at a time) and returns each one's ms; a
+ * failure is counted in `errors` by its code (and timed like the others), not thrown, so a hub
+ * that fails under load still gets its figures.
+ */
+async function timed<T>(
+  items: T[],
+  task: (item: T) => Promise<void>,
+  errors: Map<string, number>,
+  concurrency = items.length,
+) {
   const samples: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++]!;
       const started = performance.now();
-      await task(item);
+      await task(item).catch((err: unknown) => {
+        const code = err instanceof TillError ? err.code : String(err);
+        errors.set(code, (errors.get(code) ?? 0) + 1);
+      });
       samples.push(performance.now() - started);
     }
   };
@@ -90,15 +104,20 @@ export async function openingHour(
   const { chain, hubUrls } = options;
   const tills = chain.tills.map((plan, i) => new SimTill(plan, hubUrls[i % hubUrls.length]!));
   try {
-    const enroll = await timed(tills, (t) => t.enroll(), options.enrollConcurrency);
+    const errors = new Map<string, number>();
+    const enroll = await timed(tills, (t) => t.enroll(), errors, options.enrollConcurrency);
     log(`enrolled ${tills.length} tills`);
-    const connect = await timed(tills, (t) => t.connect());
-    const firstPull = await timed(tills, (t) => t.pullAll());
+    const connect = await timed(tills, (t) => t.connect(), errors);
+    const firstPull = await timed(tills, (t) => t.pullAll(), errors);
     const changesPerTill = tills.reduce((n, t) => n + t.changesReceived, 0) / tills.length;
     log(`first pull: ${changesPerTill.toFixed(0)} changes per till`);
-    const signIn = await timed(tills, async (t) => {
-      await t.signIn();
-    });
+    const signIn = await timed(
+      tills,
+      async (t) => {
+        await t.signIn();
+      },
+      errors,
+    );
     await Promise.all(tills.map((t) => t.pullAll()));
     await settle(tills);
 
@@ -109,7 +128,10 @@ export async function openingHour(
       tills.map(async (t) => {
         for (let k = 0; k < options.redemptionsPerTill; k++) {
           const started = performance.now();
-          await t.redeem(k);
+          await t.redeem(k).catch((err: unknown) => {
+            const code = err instanceof TillError ? err.code : String(err);
+            errors.set(`push ${code}`, (errors.get(`push ${code}`) ?? 0) + 1);
+          });
           pushSamples.push(performance.now() - started);
         }
       }),
@@ -143,6 +165,7 @@ export async function openingHour(
 
     const report: OpeningHourReport = {
       tills: tills.length,
+      errors: Object.fromEntries(errors),
       enroll: latency(enroll),
       connect: latency(connect),
       firstPull: { ...latency(firstPull), changesPerTill },

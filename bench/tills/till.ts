@@ -21,7 +21,7 @@ import {
 import type { ChainTill } from './chain';
 import { CHAIN_PIN } from './chain';
 
-const ACK_TIMEOUT_MS = 60_000;
+const ACK_TIMEOUT_MS = 180_000;
 const PAGE_SIZE = 5000;
 
 export class TillError extends Error {
