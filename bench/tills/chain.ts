@@ -6,12 +6,15 @@
  * settings, so a LINE customer can bind to any till's associate.
  *
  * Every associate has the same PIN; its scrypt hash is computed once (the check at the hub costs
- * the same for each, whatever the PIN).
+ * the same for each, whatever the PIN). The hub's keyed PIN check is stored as the admin API stores
+ * it when a PIN is set (catalog/pinCheck.ts; the hub's key must be installed before seeding), so
+ * sign-in measures a chain whose staff were created before the opening.
  */
 import type { Knex } from 'knex';
 import { hashSecret } from '../../backend-sync/domain/secrets';
 import { BindingSettingsInput, saveBindingSettings } from '../../backend-sync/hub/binding/settings';
 import { recordChanges } from '../../backend-sync/hub/catalog/changeLog';
+import { pinCheckFor } from '../../backend-sync/hub/catalog/pinCheck';
 import { chunks } from '../../backend-sync/hub/catalog/support';
 import type { ChangeInput } from '../../backend-sync/hub/db/changes';
 import { toBranchRow, toBrandRow, toClaimRow, toCouponRow, toStaffRow } from '../../backend-sync/hub/db/rows';
@@ -94,7 +97,11 @@ export async function seedChain(db: Knex, size: ChainSize, at = new Date()): Pro
       active: true,
       created_at: now,
     }));
-    for (const chunk of chunks(staffRows, 200)) await trx('staff').insert(chunk);
+    const withChecks = staffRows.map((row) => ({
+      ...row,
+      pin_check: pinCheckFor(row.id, pinHash, CHAIN_PIN),
+    }));
+    for (const chunk of chunks(withChecks, 200)) await trx('staff').insert(chunk);
     const deviceRows = tills.map((t) => ({
       id: t.deviceId,
       brand_id: brandId,

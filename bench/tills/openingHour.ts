@@ -22,6 +22,11 @@ export interface OpeningHourOptions {
   /** Enrollments in flight at once (an installer's pace, not the burst measured). */
   enrollConcurrency: number;
   log?: (line: string) => void;
+  /**
+   * Called after the bindings; then every till signs in again at once (report.signInAgain), e.g.
+   * to time sign-ins the hub checks by scrypt after this hook cleared its keyed PIN checks.
+   */
+  beforeSignInAgain?: () => Promise<void>;
 }
 
 export interface Latency {
@@ -39,6 +44,7 @@ export interface OpeningHourReport {
   connect: Latency;
   firstPull: Latency & { changesPerTill: number };
   signIn: Latency;
+  signInAgain: Latency | null;
   push: Latency & { perSecond: number; pullsPerTill: { mean: number; max: number } };
   /** bystanderPokes: tills other than the associate's poked per binding (on average). */
   binding: Latency & { bystanderPokes: number };
@@ -163,6 +169,20 @@ export async function openingHour(
       bystanderPokes += tills.reduce((n, t, i) => n + (t === till ? 0 : t.pokes - pokesBefore[i]!), 0);
     }
 
+    let signInAgain: Latency | null = null;
+    if (options.beforeSignInAgain) {
+      await options.beforeSignInAgain();
+      signInAgain = latency(
+        await timed(
+          tills,
+          async (t) => {
+            await t.signIn();
+          },
+          errors,
+        ),
+      );
+    }
+
     const report: OpeningHourReport = {
       tills: tills.length,
       errors: Object.fromEntries(errors),
@@ -170,6 +190,7 @@ export async function openingHour(
       connect: latency(connect),
       firstPull: { ...latency(firstPull), changesPerTill },
       signIn: latency(signIn),
+      signInAgain,
       push: {
         ...latency(pushSamples),
         perSecond: pushSamples.length / pushSeconds,

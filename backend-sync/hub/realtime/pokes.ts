@@ -15,9 +15,10 @@
  * whole brand is poked); SQLite commits in seq order and needs no lag. A change committed later than that after taking its seq would go unannounced, but pokes
  * are hints: a console also pulls on every (re)connect.
  *
- * Coalescing: the first notification of a quiet brand is sent on the next tick (notifications of
- * the same tick merge); later ones within POKE_WINDOW_MS of the brand's last poke wait for the
- * window's end and go out as one poke to the union of their rooms (one message per socket).
+ * Coalescing: a brand's notifications are sent once none came for POKE_QUIET_MS, or at the latest
+ * POKE_MAX_WAIT_MS after the first of them, as one poke to the union of their rooms (one message
+ * per socket). A lone change is announced within POKE_QUIET_MS; a burst of pushes (opening hour)
+ * makes one poke per socket per POKE_MAX_WAIT_MS, so one pull per till, not one per push.
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -28,7 +29,8 @@ import { dbKind } from '../db';
 import { brandRoom } from './device';
 import { latestSeq } from './pull';
 
-export const POKE_WINDOW_MS = 100;
+export const POKE_QUIET_MS = 30;
+export const POKE_MAX_WAIT_MS = 1000;
 export const WATERMARK_LAG_MS = 2000;
 
 export interface Poker {
@@ -46,16 +48,12 @@ interface Pending {
   scopes: Set<string>;
   /** Some writer did not say which scopes: read them from the log. */
   discover: boolean;
-  sent: Promise<void>;
+  firstAt: number;
+  lastAt: number;
 }
 
-export function createPoker(
-  io: Server,
-  deps: { db: Knex; clock: Clock; logger: Logger },
-  windowMs: number = POKE_WINDOW_MS,
-): Poker {
+export function createPoker(io: Server, deps: { db: Knex; clock: Clock; logger: Logger }): Poker {
   const pending = new Map<string, Pending>();
-  const lastPokeAt = new Map<string, number>();
   /** Per brand: latest seqs read, oldest first, for the lagging watermark. */
   const readings = new Map<string, { at: number; seq: number }[]>();
   const inFlight = new Set<Promise<void>>();
@@ -92,7 +90,6 @@ export function createPoker(
 
   const send = async (brandId: string, job: Pending): Promise<void> => {
     pending.delete(brandId);
-    lastPokeAt.set(brandId, performance.now());
     const now = deps.clock.now().getTime();
     const cursor = await latestSeq(deps.db, brandId);
     const rooms = await roomsOf(brandId, job, cursor, now);
@@ -100,22 +97,31 @@ export function createPoker(
     if (rooms.length > 0) io.to(rooms).emit(SyncEvent.poke, { cursor } satisfies Poke);
   };
 
+  /** Waits until the brand's notifications pause (or the longest wait is over), then sends. */
+  const whenDue = async (job: Pending): Promise<void> => {
+    for (;;) {
+      const due = Math.min(job.lastAt + POKE_QUIET_MS, job.firstAt + POKE_MAX_WAIT_MS);
+      const wait = due - performance.now();
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+
   return {
     notify(brandId, scopes) {
+      const at = performance.now();
       let job = pending.get(brandId);
       if (!job) {
-        const since = performance.now() - (lastPokeAt.get(brandId) ?? -Infinity);
-        const created: Pending = { scopes: new Set(), discover: false, sent: Promise.resolve() };
-        created.sent = new Promise<void>((resolve) => {
-          setTimeout(resolve, Math.max(0, windowMs - since));
-        })
+        const created: Pending = { scopes: new Set(), discover: false, firstAt: at, lastAt: at };
+        const sent: Promise<void> = whenDue(created)
           .then(() => send(brandId, created))
           .catch((err: unknown) => deps.logger.warn({ err, brandId }, 'poke failed'))
-          .finally(() => inFlight.delete(created.sent));
-        inFlight.add(created.sent);
+          .finally(() => inFlight.delete(sent));
+        inFlight.add(sent);
         pending.set(brandId, created);
         job = created;
       }
+      job.lastAt = at;
       if (scopes === undefined) job.discover = true;
       else for (const scope of scopes) job.scopes.add(scope);
     },
