@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import type { SyncStatus } from '../electron/core/api/contract';
+import type { SyncStatus } from '../electron/core/consoleApi/contract';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { applyPragmas, DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';

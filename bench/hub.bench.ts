@@ -5,7 +5,7 @@
  * baselines in this one.
  *
  * - hub.signin_p99_ms: every till opens its associate's session (`session:open` with the PIN) at
- *   once, staff created before (the hub has their keyed PIN checks, catalog/pinCheck.ts).
+ *   once, staff created before (the hub has their keyed PIN checks, staff/pinCheck.ts).
  *   Baseline: the same staff lookups and PIN checks (the hub's own check function) done at once
  *   directly on the same database, no socket.io. Target ≤ 1,000 ms.
  * - hub.signin_cold_p99_ms: the same after the keyed checks were cleared, so the hub checks every
@@ -29,7 +29,7 @@ import { createEmulator } from '../backend-sync/emulator/server';
 import { testChannels } from '../backend-sync/emulator/testing';
 import { verifySecretAsync } from '../backend-sync/domain/secrets';
 import { keyFromDataDir, useSecretKeys } from '../backend-sync/hub/channels/secretBox';
-import { verifyStaffPin } from '../backend-sync/hub/catalog/pinCheck';
+import { verifyStaffPin } from '../backend-sync/hub/staff/pinCheck';
 import { openTestDb, type TestDb } from '../backend-sync/hub/testing/databases';
 import { startHubNode, stopHubNode } from './hubNodes';
 import { CHAIN_PIN, seedChain, type Chain, type ChainTill } from './tills/chain';

@@ -7,19 +7,19 @@
  *
  * Every associate has the same PIN; its scrypt hash is computed once (the check at the hub costs
  * the same for each, whatever the PIN). The hub's keyed PIN check is stored as the admin API stores
- * it when a PIN is set (catalog/pinCheck.ts; the hub's key must be installed before seeding), so
+ * it when a PIN is set (staff/pinCheck.ts; the hub's key must be installed before seeding), so
  * sign-in measures a chain whose staff were created before the opening.
  */
 import type { Knex } from 'knex';
 import { hashSecret } from '../../backend-sync/domain/secrets';
 import { BindingSettingsInput, saveBindingSettings } from '../../backend-sync/hub/binding/settings';
-import { recordChanges } from '../../backend-sync/hub/catalog/changeLog';
-import { pinCheckFor } from '../../backend-sync/hub/catalog/pinCheck';
-import { chunks } from '../../backend-sync/hub/catalog/support';
+import { recordChanges } from '../../backend-sync/hub/db/batchedChanges';
+import { pinCheckFor } from '../../backend-sync/hub/staff/pinCheck';
+import { chunks } from '../../backend-sync/hub/services/common';
 import type { ChangeInput } from '../../backend-sync/hub/db/changes';
 import { toBranchRow, toBrandRow, toClaimRow, toCouponRow, toStaffRow } from '../../backend-sync/hub/db/rows';
 import { insertEmulatorChannels } from '../../backend-sync/hub/testing/emulatorHub';
-import { TEST_SETTINGS } from '../../backend-sync/hub/webhooks/testSupport';
+import { TEST_SETTINGS } from '../../backend-sync/hub/webhooks/testing';
 
 export const CHAIN_PIN = '2468';
 

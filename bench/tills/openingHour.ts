@@ -11,6 +11,8 @@ import { percentile } from '../types';
 import type { Chain } from './chain';
 import { SimTill, TillError } from './till';
 
+const BINDING_TIMEOUT_MS = 30_000;
+
 export interface OpeningHourOptions {
   hubUrls: string[];
   chain: Chain;
@@ -162,7 +164,12 @@ export async function openingHour(
       });
       if (said.hub.status !== 200) throw new Error(`binding webhook answered ${said.hub.status}`);
       webhookSamples.push(performance.now() - started);
-      await arrived;
+      // A till whose sign-in failed never pulls its list: count it, do not wait forever.
+      const timedOut = await Promise.race([
+        arrived.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), BINDING_TIMEOUT_MS).unref()),
+      ]);
+      if (timedOut) errors.set('BINDING_TIMEOUT', (errors.get('BINDING_TIMEOUT') ?? 0) + 1);
       bindingSamples.push(performance.now() - started);
       await settle(tills);
       // Tills other than the associate's cannot see the customer: a poke to them is wasted.

@@ -55,7 +55,7 @@ export function useSecretKeys(secrets: readonly string[]): void {
 export const isSealed = (value: string): boolean => value.startsWith(PREFIX);
 
 /**
- * A key for another use of the hub's secret (e.g. catalog/pinCheck.ts), derived from the current
+ * A key for another use of the hub's secret (e.g. staff/pinCheck.ts), derived from the current
  * key so it changes when the key rotates; `id` tells which key made a value. Null before a hub
  * installed its keys (catalog code run on its own).
  */

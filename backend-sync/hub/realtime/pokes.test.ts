@@ -10,10 +10,10 @@ import { uuidV7 } from '../../domain/clock';
 import { SyncEvent, type Poke, type PullResponse } from '../../protocol';
 import { recordChange, type Scope } from '../db/changes';
 import { testDbKinds } from '../testing/databases';
-import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from '../webhooks/testSupport';
+import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from '../webhooks/testing';
 import { WATERMARK_LAG_MS } from './pokes';
 import { latestSeq } from './pull';
-import { push, redeem } from './mutations/testSupport';
+import { push, redeem } from './mutations/testing';
 import { connectFixtureDevice, request, startTestHub, type DeviceClient, type TestHub } from './testing';
 
 /** Every poke a socket receives, and a promise for the first one at or past a cursor. */

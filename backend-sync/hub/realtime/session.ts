@@ -16,7 +16,7 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { SessionOpenRequest, type PullStream, type SessionOpenResponse } from '../../protocol';
 import { staffScope, teamScope } from '../db/changes';
 import type { DeviceContext } from './device';
-import { verifyStaffPin } from '../catalog/pinCheck';
+import { verifyStaffPin } from '../staff/pinCheck';
 import { lockedError, type PinGuard } from './pinGuard';
 
 /** A sign-in lasts a shop day and then some; the console signs in again after. */
