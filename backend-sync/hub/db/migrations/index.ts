@@ -15,6 +15,8 @@ import * as m010 from './010_admin_accounts';
 import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
+import * as m050 from './050_changes_entity_index';
+import * as m051 from './051_staff_pin_check';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -29,6 +31,8 @@ const migrations: Record<string, Knex.Migration> = {
   '011_audit_log': m011,
   '021_update_settings': m021,
   '022_english_locale': m022,
+  '050_changes_entity_index': m050,
+  '051_staff_pin_check': m051,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
