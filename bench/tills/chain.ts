@@ -13,7 +13,7 @@
 import type { Knex } from 'knex';
 import { hashSecret } from '../../backend-sync/domain/secrets';
 import { BindingSettingsInput, saveBindingSettings } from '../../backend-sync/hub/binding/settings';
-import { recordChanges } from '../../backend-sync/hub/db/batchedChanges';
+import { recordChanges } from '../../backend-sync/hub/db/changes';
 import { pinCheckFor } from '../../backend-sync/hub/staff/pinCheck';
 import { chunks } from '../../backend-sync/hub/services/common';
 import type { ChangeInput } from '../../backend-sync/hub/db/changes';
