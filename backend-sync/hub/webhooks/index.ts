@@ -36,6 +36,8 @@ export interface ChannelsDeps {
    * and messages another node received, or left when it died). 0 = never.
    */
   sweepMs?: number;
+  /** See channels/outbound.ts DEFAULT_OUTBOUND_LEASE_MS. */
+  outboundLeaseMs?: number;
   faults?: (point: string) => void;
 }
 
@@ -59,6 +61,7 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     whatsappApiBaseUrl: deps.whatsappApiBaseUrl,
     retry: { ...defaultRetryPolicy, ...deps.retry },
     ...(deps.whatsappStatusWaitMs ? { whatsappStatusWaitMs: deps.whatsappStatusWaitMs } : {}),
+    ...(deps.outboundLeaseMs !== undefined ? { leaseMs: deps.outboundLeaseMs } : {}),
     ...(deps.faults ? { faults: deps.faults } : {}),
     onSettled: ({ broadcastId }) => {
       if (broadcastId) broadcasts.settled(broadcastId);
