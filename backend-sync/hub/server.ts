@@ -20,7 +20,7 @@ import { registerHealthRoutes } from './http/health';
 import { attachRedisAdapter, type ClusterFanOut } from './cluster/redis';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
-import { registerChannels, type HubChannels } from './webhooks';
+import { registerChannels, type HubChannels } from './webhooks/registerChannels';
 
 export type { HubOptions } from './config';
 
