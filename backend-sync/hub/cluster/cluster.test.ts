@@ -20,7 +20,7 @@ import { openHubDb } from '../db';
 import { insertEmulatorChannels } from '../testing/emulatorHub';
 import { giveDeviceToken, seedFixture, type Fixture } from '../testing/fixtures';
 import type { TestDb } from '../testing/databases';
-import { TEST_SETTINGS } from '../webhooks/testSupport';
+import { TEST_SETTINGS } from '../webhooks/testing';
 import { startBalancer, type Balancer } from './balancer';
 import { startHubNodeProcess, stopHubNodeProcess, type HubNodeProcess } from './nodes';
 
