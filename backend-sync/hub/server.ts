@@ -18,6 +18,7 @@ import { registerBackOffice } from './http/backOffice';
 import { frameworkErrors, installErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health';
 import { attachRedisAdapter, type ClusterFanOut } from './cluster/redis';
+import { createSendRate } from './channels/sendRate';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
 import { registerChannels, type HubChannels } from './webhooks/registerChannels';
@@ -124,6 +125,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       whatsappApiBaseUrl: config.whatsappApiBaseUrl,
       webhookBodyLimit: config.webhookBodyLimit,
       ...(config.outboundLeaseMs !== undefined ? { outboundLeaseMs: config.outboundLeaseMs } : {}),
+      sendRate: createSendRate(fanOut ? { redis: fanOut.client } : {}),
       ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.whatsappStatusWaitMs ? { whatsappStatusWaitMs: options.whatsappStatusWaitMs } : {}),

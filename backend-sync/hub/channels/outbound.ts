@@ -32,6 +32,7 @@ import { ChannelErrorCode, ChannelSendError, networkFailure } from './errors';
 import { lineApi, type LineMessage } from './line';
 import { backoffDelayMs, type RetryPolicy } from './retry';
 import { groupCommit } from './groupCommit';
+import type { SendRate } from './sendRate';
 import { getChannel, type Channel } from './store';
 import { dbKind } from '../db';
 import { sendWhatsapp, WHATSAPP_WINDOW_MS, type WhatsappBody } from './whatsapp';
@@ -115,6 +116,8 @@ export interface OutboundSenderDeps {
   whatsappStatusWaitMs?: number;
   /** See DEFAULT_OUTBOUND_LEASE_MS (0 on SQLite unless given). */
   leaseMs?: number;
+  /** The platforms' send rates, shared by the nodes (sendRate.ts); unlimited when absent. */
+  sendRate?: SendRate;
   /**
    * Fault-injection tests only: called at `outbound:before-send` (the attempt is committed, the
    * platform not called yet) and `outbound:after-send` (the platform answered, nothing recorded).
@@ -324,6 +327,7 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
         });
         if (claimed === 0) return; // a status webhook settled it, or another node claimed it
         current = 'sending';
+        await deps.sendRate?.take(channel);
         deps.faults?.('outbound:before-send');
         const { messageId } = await sendOnce(deps, channel, { ...row, kind });
         deps.faults?.('outbound:after-send');
@@ -360,6 +364,12 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
         const failure = { attempts, error: error.message, error_code: error.code, kind };
         if (error.retryable && attempts < deps.retry.maxAttempts && !closed) {
           const delay = backoffDelayMs(deps.retry, attempts, error.extra.retryAfterMs);
+          // The number's (or channel's) whole throughput is spent: every node waits, not just this row.
+          if (
+            channel &&
+            (error.extra.platformCode === 130429 || (channel.kind === 'line' && error.extra.status === 429))
+          )
+            await deps.sendRate?.holdOff(channel, delay);
           const nextAttemptAt = new Date(deps.clock.now().getTime() + delay).toISOString();
           await store.write((trx) =>
             trx('outbound_messages')

@@ -13,6 +13,8 @@ import { createClient } from 'redis';
 import type { Server as SocketServer } from 'socket.io';
 
 export interface ClusterFanOut {
+  /** A connected node-redis client other shared state may use (the send rates). */
+  client: unknown;
   /** Reachable now (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function attachRedisAdapter(io: SocketServer, redisUrl: string): Pr
   }
   io.adapter(createAdapter(pub, sub));
   return {
+    client: pub,
     ping: async () => {
       try {
         return (await pub.ping()) === 'PONG';

@@ -10,6 +10,7 @@ import type { Clock, IdGenerator } from '../../domain/clock';
 import { createBroadcastProgress } from '../broadcasts/progress';
 import { createOutboundSender, type OutboundSender } from '../channels/outbound';
 import { defaultRetryPolicy, type RetryPolicy } from '../channels/retry';
+import type { SendRate } from '../channels/sendRate';
 import { dbKind } from '../db';
 import { createInbox } from './inbox';
 import { lineEventHandler } from './lineEvents';
@@ -38,6 +39,8 @@ export interface ChannelsDeps {
   sweepMs?: number;
   /** See channels/outbound.ts DEFAULT_OUTBOUND_LEASE_MS. */
   outboundLeaseMs?: number;
+  /** Shared send rates (channels/sendRate.ts). */
+  sendRate?: SendRate;
   faults?: (point: string) => void;
 }
 
@@ -62,6 +65,7 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     retry: { ...defaultRetryPolicy, ...deps.retry },
     ...(deps.whatsappStatusWaitMs ? { whatsappStatusWaitMs: deps.whatsappStatusWaitMs } : {}),
     ...(deps.outboundLeaseMs !== undefined ? { leaseMs: deps.outboundLeaseMs } : {}),
+    ...(deps.sendRate ? { sendRate: deps.sendRate } : {}),
     ...(deps.faults ? { faults: deps.faults } : {}),
     onSettled: ({ broadcastId }) => {
       if (broadcastId) broadcasts.settled(broadcastId);
