@@ -60,6 +60,8 @@ export interface HubOptions {
    * 60 s on PostgreSQL, env HUB_OUTBOUND_LEASE_MS; channels/outbound.ts).
    */
   outboundLeaseMs?: number;
+  /** How long superseded change-log rows are kept (db/compaction.ts; default 7 days). */
+  changeRetentionMs?: number;
   /** Outbound retry policy overrides (tests inject sleep and randomness). */
   outboundRetry?: Partial<RetryPolicy>;
   /**

@@ -10,6 +10,7 @@ import { Server as SocketServer } from 'socket.io';
 import { keyFromDataDir, sealChannelSecrets, useSecretKeys } from './channels/secretBox';
 import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './config';
 import { openHubDb, type HubDbKind, dbKind } from './db';
+import { DEFAULT_CHANGE_RETENTION_MS, scheduleCompaction } from './db/compaction';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerIdentifyRoute } from './devices/identify';
@@ -132,6 +133,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
 
     sendQueued = () => channels.sender.kick();
+    const compactor = scheduleCompaction(db, {
+      clock: config.clock,
+      retentionMs: options.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS,
+      everyMs: 60 * 60_000,
+      onError: (err) => logger.error({ err }, 'change-log compaction failed'),
+    });
     await server.listen({ port: config.port, host: config.host });
     channels.start();
     const address = server.server.address();
@@ -159,6 +166,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           // flight finish and are acknowledged, then the devices are disconnected and reconnect to
           // another node; the channels finish the events and sends they hold.
           draining = true;
+          compactor.stop();
           await realtime.settle();
           await closeSockets(started.io);
           // HTTP before the channels: a webhook still in flight (a platform's status retry) is

@@ -16,6 +16,7 @@ import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m055 from './055_changes_commit_order';
+import * as m056 from './056_changes_entity_index';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021_update_settings': m021,
   '022_english_locale': m022,
   '055_changes_commit_order': m055,
+  '056_changes_entity_index': m056,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
