@@ -15,12 +15,9 @@
  *   stood still (from enrolling to the end, every change of `firstSync` counted). Baseline: the
  *   median time between two of its changes (a page's worth). Target ≤ 1000 ms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { SyncStatus } from '../electron/core/consoleApi/contract';
@@ -29,6 +26,7 @@ import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { applyPragmas, DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
 import { BENCH_BRANCH, BENCH_MANAGER, benchCustomers } from './customersData';
 import { HUB_DEVICE, seedHub, type SeededHub } from './customersHub';
+import { startHubNode, stopHubNode } from './hubNodes';
 import { p50, type BenchResult } from './types';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -47,26 +45,6 @@ const MIRROR_TABLES = [
   'redemptions',
   'broadcasts',
 ];
-
-async function startHubProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const script = fileURLToPath(new URL('./hubProcess.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`hub process exited (${code})`)));
-  });
-  return { url: (JSON.parse(first) as { url: string }).url, child };
-}
-
-async function stopHubProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 interface SyncRun {
   seconds: number;
@@ -195,12 +173,12 @@ export async function measureFirstSync(): Promise<BenchResult[]> {
     console.log(
       `customers: hub seeded with ${CUSTOMERS.toLocaleString('en')} customers and ${CLAIMS.toLocaleString('en')} claims in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
-    const hub = await startHubProcess(hubDir);
+    const hub = await startHubNode({ dataDir: hubDir });
     let run: SyncRun;
     try {
       run = await firstSync(hub.url, consoleDir, expected);
     } finally {
-      await stopHubProcess(hub.child);
+      await stopHubNode(hub);
     }
     const baseline = await bareInsert(consoleDir, freshDir);
     const gaps = run.updates.slice(1).map((t, i) => t - run.updates[i]!);

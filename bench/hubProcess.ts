@@ -1,14 +1,23 @@
 /**
- * A real hub (createHub, SQLite) in its own process, for the first-sync bench: the hub is another
- * machine, so its reading and serialising must not be billed to the console's event loop. Serves
- * the SQLite file in the folder given as the first argument, prints its URL as one JSON line on
- * stdout, and closes cleanly on SIGTERM.
+ * A real hub (createHub) in its own process, for the benches: the hub is another machine, so its
+ * work must not be billed to the event loop of the consoles that load it. Serves the database
+ * described by the JSON options in the first argument (a SQLite data folder, or a PostgreSQL URL
+ * and schema), prints its URL as one JSON line on stdout, and closes cleanly on SIGTERM.
  */
 import { createHub } from '../backend-sync/hub/server';
+import { HubNodeOptions } from './hubNodes';
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: hubProcess.ts <dataDir>');
-const hub = await createHub({ port: 0, dataDir, databaseUrl: '', logLevel: 'silent', adminToken: 'bench' });
+const options = HubNodeOptions.parse(JSON.parse(process.argv[2] ?? 'null'));
+const hub = await createHub({
+  port: 0,
+  dataDir: options.dataDir,
+  databaseUrl: options.databaseUrl ?? '',
+  ...(options.searchPath ? { searchPath: options.searchPath } : {}),
+  ...(options.lineApiBaseUrl ? { lineApiBaseUrl: options.lineApiBaseUrl } : {}),
+  ...(options.whatsappApiBaseUrl ? { whatsappApiBaseUrl: options.whatsappApiBaseUrl } : {}),
+  logLevel: 'silent',
+  adminToken: 'bench',
+});
 process.once('SIGTERM', () => {
   void hub.close().then(() => process.exit(0));
 });

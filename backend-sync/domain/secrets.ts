@@ -4,7 +4,7 @@
  * Format: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`. Also the device token's hash and the
  * hub's proof of holding it (both ends compute them).
  */
-import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -17,16 +17,52 @@ export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): stri
 }
 
 export function verifySecret(secret: string, stored: string): boolean {
+  const parsed = parseStored(stored);
+  if (!parsed) return false;
+  const actual = scryptSync(secret.normalize('NFKC'), parsed.salt, parsed.expected.length, parsed.cost);
+  return timingSafeEqual(actual, parsed.expected);
+}
+
+/**
+ * The same hashes computed on libuv's thread pool, for a server: each scrypt is tens of
+ * milliseconds of CPU, and done synchronously a burst of sign-ins would stall every other request.
+ */
+const scryptAsync = (
+  secret: string,
+  salt: Buffer,
+  length: number,
+  cost: { N: number; r: number; p: number },
+) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(secret, salt, length, cost, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+
+export async function hashSecretAsync(secret: string, salt: Buffer = randomBytes(16)): Promise<string> {
+  const hash = await scryptAsync(secret.normalize('NFKC'), salt, KEY_LENGTH, { N, r: R, p: P });
+  return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifySecretAsync(secret: string, stored: string): Promise<boolean> {
+  const parsed = parseStored(stored);
+  if (!parsed) return false;
+  const actual = await scryptAsync(
+    secret.normalize('NFKC'),
+    parsed.salt,
+    parsed.expected.length,
+    parsed.cost,
+  );
+  return timingSafeEqual(actual, parsed.expected);
+}
+
+function parseStored(stored: string) {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [, n, r, p, saltB64, hashB64] = parts as [string, string, string, string, string, string];
-  const expected = Buffer.from(hashB64, 'base64');
-  const actual = scryptSync(secret.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(actual, expected);
+  return {
+    salt: Buffer.from(saltB64, 'base64'),
+    expected: Buffer.from(hashB64, 'base64'),
+    cost: { N: Number(n), r: Number(r), p: Number(p) },
+  };
 }
 
 /** What the hub keeps of a device token: its sha256, hex (a random 256-bit token needs no salt). */

@@ -364,11 +364,9 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
         const failure = { attempts, error: error.message, error_code: error.code, kind };
         if (error.retryable && attempts < deps.retry.maxAttempts && !closed) {
           const delay = backoffDelayMs(deps.retry, attempts, error.extra.retryAfterMs);
-          // The number's (or channel's) whole throughput is spent: every node waits, not just this row.
-          if (
-            channel &&
-            (error.extra.platformCode === 130429 || (channel.kind === 'line' && error.extra.status === 429))
-          )
+          // The number's whole throughput is spent (not one recipient's pair rate, 131056): every
+          // node waits, not just this row.
+          if (channel?.kind === 'whatsapp' && error.extra.platformCode === 130429)
             await deps.sendRate?.holdOff(channel, delay);
           const nextAttemptAt = new Date(deps.clock.now().getTime() + delay).toISOString();
           await store.write((trx) =>

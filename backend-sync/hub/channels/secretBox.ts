@@ -8,7 +8,7 @@
  * A value without the prefix is a row written before encryption: it still opens, and the next
  * start seals it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -53,6 +53,16 @@ export function useSecretKeys(secrets: readonly string[]): void {
 }
 
 export const isSealed = (value: string): boolean => value.startsWith(PREFIX);
+
+/**
+ * A key for another use of the hub's secret (e.g. staff/pinCheck.ts), derived from the current
+ * key so it changes when the key rotates; `id` tells which key made a value. Null before a hub
+ * installed its keys (catalog code run on its own).
+ */
+export function derivedKey(purpose: string): Key | null {
+  if (!current) return null;
+  return { id: current.id, bytes: createHmac('sha256', current.bytes).update(purpose, 'utf8').digest() };
+}
 
 export function seal(plain: string): string {
   if (!current) throw new Error('No secret key configured (HUB_SECRET_KEY).');

@@ -12,7 +12,7 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const number = () => ({ id: `wa-${randomUUID()}`, kind: 'whatsapp' }) as Channel;
 
 describe('send rates shared by two nodes through Redis', () => {
-  const clients: ReturnType<typeof createClient>[] = [];
+  const clients: { quit(): Promise<unknown> }[] = [];
   const node = async () => {
     const client = createClient({ url: REDIS_URL });
     await client.connect();

@@ -3,7 +3,8 @@
  * messages a second by default) and LINE's per-channel request limit. With Redis (several nodes)
  * the counters live there, so three nodes together stay under the platform's limit; one node counts
  * in memory. A WhatsApp 130429 ("rate limit hit") blocks the number for every node until its
- * back-off is over, so the others do not keep hitting the limit meanwhile.
+ * back-off is over, so the others do not keep hitting the limit meanwhile (a LINE 429 backs off the
+ * refused message only: LINE's per-request limits leave the channel's other sends alone).
  */
 import {
   RateLimiterMemory,

@@ -19,7 +19,6 @@ import { BindingSettingsInput, saveBindingSettings } from '../binding/settings';
 import { openHubDb } from '../db';
 import { insertEmulatorChannels } from '../testing/emulatorHub';
 import { giveDeviceToken, seedFixture, type Fixture } from '../testing/fixtures';
-import type { TestDb } from '../testing/databases';
 import { TEST_SETTINGS } from '../webhooks/testing';
 import { startBalancer, type Balancer } from './balancer';
 import { startHubNodeProcess, stopHubNodeProcess, type HubNodeProcess } from './nodes';
@@ -47,7 +46,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a hub of three nodes on PostgreSQL a
     db = await openHubDb({ databaseUrl: url.toString(), dataDir });
     fixture = await seedFixture(db, systemClock);
     const at = new Date().toISOString();
-    await insertEmulatorChannels({ db } as TestDb, fixture.brandId, at);
+    await insertEmulatorChannels(db, fixture.brandId, at);
     await db.transaction((trx) =>
       saveBindingSettings(trx, fixture.brandId, BindingSettingsInput.parse(TEST_SETTINGS), at),
     );

@@ -3,7 +3,7 @@
  * (the till checks it offline), the admin view only says whether one is needed.
  */
 import type { Knex } from 'knex';
-import { hashSecret } from '../../domain/secrets';
+import { hashSecretAsync } from '../../domain/secrets';
 import { couponScopes, recordChange } from '../db/changes';
 import { toCouponRow } from '../db/rows';
 import { requireBrand } from '../brands/brands';
@@ -34,7 +34,7 @@ export async function createCoupon(
   input: unknown,
 ): Promise<CouponView> {
   const data = parseInput(CreateCouponInput, input);
-  const verificationCodeHash = data.verificationCode ? hashSecret(data.verificationCode) : null;
+  const verificationCodeHash = data.verificationCode ? await hashSecretAsync(data.verificationCode) : null;
   const now = deps.clock.now();
   return inTransaction(db, async (trx) => {
     await requireBrand(trx, brandId);

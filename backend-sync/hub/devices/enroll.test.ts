@@ -138,4 +138,39 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
       .first();
     expect(JSON.parse(String(latest.data))).toMatchObject({ name: '櫃台 1' });
   });
+
+  it('announces each device of the brand once when 20 tills enroll at once', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const tills = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        insertDevice(h!.t.db, h!.clock, {
+          id: `device-rush-${i}`,
+          brandId: f.brandId,
+          branchId: i % 2 ? f.branchA : f.branchB,
+          pairingCode: `RUSH-${String(i).padStart(2, '0')}`,
+        }),
+      ),
+    );
+    const results = await Promise.all(
+      tills.map((t, i) => enroll({ ...request(t.pairingCode), deviceName: `Rush ${i}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(tills.map(() => 200));
+
+    const changes = (await h.t.db('changes').where({ entity: 'device' }).orderBy('seq')) as {
+      entity_id: string;
+      data: string;
+    }[];
+    const perDevice = (id: string) => changes.filter((c) => c.entity_id === id);
+    // Devices nobody enrolled are announced once, under their catalog name.
+    for (const id of [f.devices.a1.id, f.devices.a2.id, f.devices.b1.id])
+      expect(perDevice(id)).toHaveLength(1);
+    // An enrolled one: at most an announcement, then its typed name, which is the last word.
+    tills.forEach((t, i) => {
+      const mine = perDevice(t.id);
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      expect(mine.length).toBeLessThanOrEqual(2);
+      expect(JSON.parse(mine.at(-1)!.data)).toMatchObject({ name: `Rush ${i}` });
+    });
+  });
 });

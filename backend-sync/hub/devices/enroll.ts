@@ -92,6 +92,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
         'This pairing code is of another brand than the one this device still has unsent changes for.',
       );
     }
+    await announcingAlone(trx, String(row.brand_id));
     const updated = await trx('devices')
       .where({ id: row.id, pairing_code: pairingCode })
       .update({
@@ -140,11 +141,24 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
 }
 
 /**
+ * Enrollments of one brand take turns from here to their commit (PostgreSQL; SQLite has one
+ * writer). Concurrently, each saw the others' devices unannounced and announced them all again,
+ * and could announce a device under its catalog name after that device's own enrollment had
+ * recorded the typed one.
+ */
+async function announcingAlone(trx: Knex.Transaction, brandId: string): Promise<void> {
+  if (dbKind(trx) !== 'postgres') return;
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`announce-devices:${brandId}`]);
+}
+
+/**
  * Device names are replicated brand-wide (entity `device`) so a till can say which device redeemed
  * a claim. The admin catalog creates devices without a change, so the hub announces them here:
  * every device of the brand that has no `device` change yet — the one enrolling, and any made
  * elsewhere (the demo's seed-only till) — gets one. A device announced already is left alone,
- * so this stays correct if device creation starts recording its own change.
+ * so this stays correct if device creation starts recording its own change. Enrollments of one
+ * brand run this one at a time (announcingAlone), so each device is announced once however many
+ * enroll at once.
  */
 export async function replicateUnannouncedDevices(trx: Knex.Transaction, brandId: string, at: Date) {
   const devices = (await trx('devices')

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../protocol';
+import { PROTOCOL_VERSION, SyncEvent } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import { giveDeviceToken } from '../testing/fixtures';
-import { connectDevice, startTestHub, type TestHub } from './testing';
+import { connectDevice, request, startTestHub, type TestHub } from './testing';
 
 describe.each(testDbKinds())('device connection on %s', (kind) => {
   let h: TestHub | undefined;
@@ -30,8 +30,15 @@ describe.each(testDbKinds())('device connection on %s', (kind) => {
       protocolVersion: PROTOCOL_VERSION,
     });
     expect(socket.connected).toBe(true);
-    const row = await h.t.db('devices').where({ id }).first();
-    expect(row.last_seen_at).toBe('2026-03-02T09:00:00.000Z');
+    const lastSeen = async () => (await h!.t.db('devices').where({ id }).first()).last_seen_at as string;
+    expect(await lastSeen()).toBe('2026-03-02T09:00:00.000Z');
+    // Written at most once a minute: requests within the minute leave it, the next one moves it.
+    h.clock.set('2026-03-02T09:00:59.000Z');
+    await request(socket, SyncEvent.pull, { cursor: 0 });
+    expect(await lastSeen()).toBe('2026-03-02T09:00:00.000Z');
+    h.clock.set('2026-03-02T09:01:00.000Z');
+    await request(socket, SyncEvent.pull, { cursor: 0 });
+    expect(await lastSeen()).toBe('2026-03-02T09:01:00.000Z');
   });
 
   it('refuses a wrong token, an unknown device and a missing payload with AUTH_INVALID', async () => {

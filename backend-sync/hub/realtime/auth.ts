@@ -12,9 +12,9 @@ import {
   PROTOCOL_VERSION,
   type ConnectRefusal,
 } from '../../protocol';
-import type { Clock } from '../../domain/clock';
 import { deviceTokenMatches, isSupportedProtocolVersion } from '../devices/enroll';
 import { branchRoom, brandRoom, type DeviceContext } from './device';
+import type { LastSeenWriter } from './lastSeen';
 
 export function refusal(code: ConnectRefusal['code'], message: string): ExtendedError {
   const err = new Error(message) as ExtendedError;
@@ -22,7 +22,7 @@ export function refusal(code: ConnectRefusal['code'], message: string): Extended
   return err;
 }
 
-export function deviceAuthMiddleware(deps: { db: Knex; clock: Clock; logger: Logger }) {
+export function deviceAuthMiddleware(deps: { db: Knex; logger: Logger; lastSeen: LastSeenWriter }) {
   return (socket: Socket, next: (err?: ExtendedError) => void): void => {
     authenticate(deps, socket).then(
       (device) => {
@@ -39,7 +39,10 @@ export function deviceAuthMiddleware(deps: { db: Knex; clock: Clock; logger: Log
   };
 }
 
-async function authenticate(deps: { db: Knex; clock: Clock }, socket: Socket): Promise<DeviceContext> {
+async function authenticate(
+  deps: { db: Knex; lastSeen: LastSeenWriter },
+  socket: Socket,
+): Promise<DeviceContext> {
   const parsed = DeviceAuth.safeParse(socket.handshake.auth);
   if (!parsed.success) throw refusal('AUTH_INVALID', 'Device credentials are missing or malformed.');
   const auth = parsed.data;
@@ -57,7 +60,7 @@ async function authenticate(deps: { db: Knex; clock: Clock }, socket: Socket): P
   if (row.revoked === true || row.revoked === 1) {
     throw refusal('DEVICE_REVOKED', 'This device has been revoked; enroll it again with a new pairing code.');
   }
-  await deps.db('devices').where({ id: row.id }).update({ last_seen_at: deps.clock.now().toISOString() });
+  await deps.lastSeen(String(row.id));
   return {
     id: String(row.id),
     brandId: String(row.brand_id),

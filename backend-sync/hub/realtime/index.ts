@@ -1,17 +1,19 @@
 /**
  * The realtime half of the hub: socket.io on the hub's http server, device auth, sync:pull,
- * sync:push, sync:poke and the staff session (session.ts). Each socket sits in its brand's and branch's rooms; a poke goes to the
- * whole brand and each device's pull applies its own scope.
+ * sync:push, sync:poke and the staff session (session.ts). Each socket sits in a room per scope
+ * it reads; a poke goes only to the rooms a change touched, coalesced per brand (pokes.ts).
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import { SyncEvent, type AckError, type Poke } from '../../protocol';
+import { SyncEvent, type AckError } from '../../protocol';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { deviceAuthMiddleware } from './auth';
-import { brandRoom, deviceOf, type DeviceContext } from './device';
-import { latestSeq, pullChanges, type RemainingMemo } from './pull';
+import { deviceOf, type DeviceContext } from './device';
+import { createLastSeenWriter, type LastSeenWriter } from './lastSeen';
+import { createPoker } from './pokes';
+import { pullChanges, type RemainingMemo } from './pull';
 import { pushMutations } from './push';
 import { createPinGuard } from './pinGuard';
 import { closeSession, openSession, sessionOf } from './session';
@@ -27,8 +29,11 @@ export interface RealtimeDeps {
 }
 
 export interface Realtime {
-  /** Tell the brand's connected devices that changes are waiting. Never throws. */
-  notifyChanges(brandId: string): void;
+  /**
+   * After a commit: tell the connected devices and staff sessions that read the changed scopes
+   * (when known; else found in the change log) that changes are waiting. Never throws.
+   */
+  notifyChanges(brandId: string, scopes?: Iterable<string>): void;
   /** Resolves when every poke started so far has been sent (so close() does not race them). */
   settle(): Promise<void>;
 }
@@ -36,20 +41,12 @@ export interface Realtime {
 type Ack = (answer: unknown) => void;
 
 export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
-  const pending = new Set<Promise<void>>();
   const pinGuard = createPinGuard();
+  const poker = createPoker(io, deps);
+  const notifyChanges = poker.notify;
+  const lastSeen = createLastSeenWriter(deps);
 
-  const notifyChanges = (brandId: string): void => {
-    const task = latestSeq(deps.db, brandId)
-      .then((cursor) => {
-        io.to(brandRoom(brandId)).emit(SyncEvent.poke, { cursor } satisfies Poke);
-      })
-      .catch((err: unknown) => deps.logger.warn({ err, brandId }, 'poke failed'))
-      .finally(() => pending.delete(task));
-    pending.add(task);
-  };
-
-  io.use(deviceAuthMiddleware(deps));
+  io.use(deviceAuthMiddleware({ ...deps, lastSeen }));
 
   io.on('connection', (socket: Socket) => {
     const device = deviceOf(socket);
@@ -60,14 +57,14 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     const remaining: RemainingMemo = new Map();
     socket.on(SyncEvent.pull, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
-        await ensureStillAllowed(deps, device, socket);
+        await ensureStillAllowed(deps, device, socket, lastSeen);
         return pullChanges(deps.db, device, request, sessionOf(socket), remaining);
       }),
     );
 
     socket.on(SyncEvent.sessionOpen, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
-        await ensureStillAllowed(deps, device, socket);
+        await ensureStillAllowed(deps, device, socket, lastSeen);
         return openSession({ ...deps, pinGuard }, device, socket, request);
       }),
     );
@@ -78,9 +75,9 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
 
     socket.on(SyncEvent.push, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
-        await ensureStillAllowed(deps, device, socket);
-        const { response, changed } = await pushMutations(deps, device, request);
-        if (changed) notifyChanges(device.brandId);
+        await ensureStillAllowed(deps, device, socket, lastSeen);
+        const { response, changed, scopes } = await pushMutations(deps, device, request);
+        if (changed) notifyChanges(device.brandId, scopes ?? undefined);
         deps.onPushCommitted?.();
         return response;
       }),
@@ -89,9 +86,7 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
 
   return {
     notifyChanges,
-    settle: async () => {
-      await Promise.allSettled([...pending]);
-    },
+    settle: poker.settle,
   };
 }
 
@@ -113,11 +108,16 @@ function answer(ack: unknown, log: Logger, handler: () => Promise<unknown>): voi
 }
 
 /** A device revoked while connected is cut off at its next request; last_seen_at moves along. */
-async function ensureStillAllowed(deps: RealtimeDeps, device: DeviceContext, socket: Socket): Promise<void> {
+async function ensureStillAllowed(
+  deps: RealtimeDeps,
+  device: DeviceContext,
+  socket: Socket,
+  lastSeen: LastSeenWriter,
+): Promise<void> {
   const row = await deps.db('devices').where({ id: device.id }).first('revoked');
   if (!row || row.revoked === true || row.revoked === 1) {
     setImmediate(() => socket.disconnect(true));
     throw new AppError('DEVICE_REVOKED', 'This device has been revoked.');
   }
-  await deps.db('devices').where({ id: device.id }).update({ last_seen_at: deps.clock.now().toISOString() });
+  await lastSeen(device.id);
 }

@@ -54,10 +54,23 @@ export interface PushDeps {
   faults?: (point: string) => void;
 }
 
+/** Kinds whose changes all go through the push's buffer (PushState.recordChange). */
+const BUFFERED_KINDS: ReadonlySet<MutationKind> = new Set([
+  'redemption.create',
+  'conflict.resolve',
+  'verification.failure',
+  'staff.signin',
+]);
+
 export interface PushOutcome {
   response: PushResponse;
   /** At least one mutation recorded changes: the brand's devices should be poked (once). */
   changed: boolean;
+  /**
+   * The scopes those changes were recorded in, or null when a mutation wrote changes outside the
+   * push's buffer (customer lists, broadcasts) and the change log must tell.
+   */
+  scopes: Set<string> | null;
 }
 
 /** A pushed item, checked before the transaction. */
@@ -96,6 +109,7 @@ export async function pushMutations(
   const state = new PushState(device.brandId, device.id);
   const results: MutationResult[] = [];
   let changed = false;
+  let unbuffered = false;
 
   await deps.db.transaction(async (trx) => {
     const ctx: ApplyContext = { trx, dbKind: dbKind(deps.db), device, clock: deps.clock, push: state };
@@ -113,6 +127,7 @@ export async function pushMutations(
         const one = await applyOne(ctx, item);
         result = one.result;
         changed ||= one.changed;
+        if (one.changed && item.mutation && !BUFFERED_KINDS.has(item.mutation.kind)) unbuffered = true;
       }
       if (!item.answer) given.set(item.id, result);
       results.push(result);
@@ -125,7 +140,7 @@ export async function pushMutations(
       deps.logger.info({ deviceId: device.id, mutationId: r.id, code: r.code }, 'mutation rejected');
     }
   }
-  return { response: { results }, changed };
+  return { response: { results }, changed, scopes: unbuffered ? null : state.scopes };
 }
 
 /** Validation happens before the transaction: what is stored, and what will run. */

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../domain/clock';
+import { hashSecretAsync } from '../../domain/secrets';
 import { SyncEvent, type AckError, type PullResponse, type SessionOpenResponse } from '../../protocol';
 import { createCustomersBulk } from '../customers/customers';
 import { testDbKinds } from '../testing/databases';
@@ -111,6 +112,39 @@ describe.each(testDbKinds())('staff sessions and list scoping on %s', (kind) => 
     // Sign-out ended the first session for good.
     expect((await open(reconnected, { sessionToken: first.sessionToken })).error?.code).toBe(
       'SESSION_REFUSED',
+    );
+  });
+
+  it('keeps a keyed check of a right PIN, which a wrong PIN or a new PIN does not pass', async () => {
+    const { staff } = h.fixture;
+    const device = await connectFixtureDevice(h, h.fixture.devices.a1.id);
+    const checkOf = async () =>
+      (await h.t.db('staff').where({ id: staff.associateA.id }).first('pin_check')).pin_check as
+        string | null;
+    expect(await checkOf()).toBeNull();
+    expect((await open(device, { staffId: staff.associateA.id, pin: staff.associateA.pin })).staffId).toBe(
+      staff.associateA.id,
+    );
+    const check = await checkOf();
+    expect(check).toMatch(/^hmac1\$/);
+    expect(check).not.toContain(staff.associateA.pin);
+    // With the check stored: the right PIN still opens, a wrong one is still refused.
+    expect(
+      (await open(device, { staffId: staff.associateA.id, pin: staff.associateA.pin })).sessionToken,
+    ).toBeTruthy();
+    expect((await open(device, { staffId: staff.associateA.id, pin: '0000' })).error?.code).toBe(
+      'SESSION_REFUSED',
+    );
+    // A new PIN (a new hash) voids the old check: the old PIN no longer opens, the new one does.
+    await h.t
+      .db('staff')
+      .where({ id: staff.associateA.id })
+      .update({ pin_hash: await hashSecretAsync('5678') });
+    expect(
+      (await open(device, { staffId: staff.associateA.id, pin: staff.associateA.pin })).error?.code,
+    ).toBe('SESSION_REFUSED');
+    expect((await open(device, { staffId: staff.associateA.id, pin: '5678' })).staffId).toBe(
+      staff.associateA.id,
     );
   });
 });

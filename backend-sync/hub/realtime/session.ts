@@ -13,10 +13,10 @@ import type { Knex } from 'knex';
 import type { Socket } from 'socket.io';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { verifySecret } from '../../domain/secrets';
 import { SessionOpenRequest, type PullStream, type SessionOpenResponse } from '../../protocol';
 import { staffScope, teamScope } from '../db/changes';
 import type { DeviceContext } from './device';
+import { verifyStaffPin } from '../staff/pinCheck';
 import { lockedError, type PinGuard } from './pinGuard';
 
 /** A sign-in lasts a shop day and then some; the console signs in again after. */
@@ -71,7 +71,7 @@ export async function openSession(
     const staff = await eligibleStaff(deps.db, device, request.staffId);
     if (!staff) throw refuse(socket);
     await deps.pinGuard.assertNotLocked(deps.db, String(staff.id), now);
-    if (!verifySecret(request.pin, String(staff.pin_hash))) {
+    if (!(await verifyStaffPin(deps.db, staff, request.pin))) {
       const lockedUntil = await deps.pinGuard.failed(deps.db, staff, device.id, now);
       const refusal = refuse(socket);
       throw lockedUntil ? lockedError(lockedUntil) : refusal;
@@ -107,12 +107,12 @@ export async function openSession(
   const staff = await eligibleStaff(deps.db, device, staffId);
   if (!staff) throw refuse(socket);
   const session: StaffSession = { staffId, streams: streamsFor(staff) };
-  (socket.data as { session?: StaffSession | null }).session = session;
+  setSession(socket, session);
   return { sessionToken: token, staffId, expiresAt, streams: session.streams };
 }
 
 export async function closeSession(deps: { db: Knex }, device: DeviceContext, socket: Socket): Promise<null> {
-  (socket.data as { session?: StaffSession | null }).session = null;
+  setSession(socket, null);
   await deps.db('staff_sessions').where({ device_id: device.id }).delete();
   return null;
 }
@@ -126,9 +126,22 @@ async function eligibleStaff(db: Knex, device: DeviceContext, staffId: string): 
   return staff;
 }
 
+/**
+ * The socket's session, and its rooms: a socket sits in the room of each list stream its session
+ * reads, so a poke for a list reaches only the sessions that read it (pokes.ts).
+ */
+function setSession(socket: Socket, session: StaffSession | null): void {
+  const data = socket.data as { session?: StaffSession | null };
+  const before = data.session?.streams ?? [];
+  const after = session?.streams ?? [];
+  for (const stream of before) if (!after.includes(stream)) void socket.leave(stream);
+  if (after.length > 0) void socket.join(after);
+  data.session = session;
+}
+
 function refuse(socket: Socket): AppError {
   const data = socket.data as { session?: StaffSession | null; sessionFailures?: number };
-  data.session = null;
+  setSession(socket, null);
   data.sessionFailures = (data.sessionFailures ?? 0) + 1;
   if (data.sessionFailures >= MAX_SESSION_FAILURES) setImmediate(() => socket.disconnect(true));
   return new AppError(SESSION_REFUSED, 'The hub did not accept this sign-in.');

@@ -3,7 +3,8 @@
  * console can check a sign-in offline); the admin view leaves even the hash out.
  */
 import type { Knex } from 'knex';
-import { hashSecret } from '../../domain/secrets';
+import { hashSecretAsync } from '../../domain/secrets';
+import { pinCheckFor } from './pinCheck';
 import { branchScope, recordChange, type Scope } from '../db/changes';
 import { toStaffRow } from '../db/rows';
 import { requireBrand } from '../brands/brands';
@@ -40,7 +41,7 @@ export async function createStaff(
 ): Promise<StaffView> {
   const data = parseInput(CreateStaffInput, input);
   // Hash before the transaction: scrypt is deliberately slow and needs no lock.
-  const pinHash = hashSecret(data.pin);
+  const pinHash = await hashSecretAsync(data.pin);
   const now = deps.clock.now();
   return inTransaction(db, async (trx) => {
     await requireBrand(trx, brandId);
@@ -62,7 +63,7 @@ export async function createStaff(
       active: true,
       created_at: now.toISOString(),
     };
-    await trx('staff').insert(row);
+    await trx('staff').insert({ ...row, pin_check: pinCheckFor(row.id, pinHash, data.pin) });
     await recordChange(trx, {
       brandId,
       scopes: staffScopes(branchId),
@@ -136,8 +137,14 @@ export async function resetStaffPin(
   input: unknown,
 ): Promise<StaffView> {
   const { pin } = parseInput(ResetPinInput, input);
-  const pinHash = hashSecret(pin);
-  return writeStaff(db, deps, staffId, async () => ({ pin_hash: pinHash }), { clearPinLock: true });
+  const pinHash = await hashSecretAsync(pin);
+  return writeStaff(
+    db,
+    deps,
+    staffId,
+    async () => ({ pin_hash: pinHash, pin_check: pinCheckFor(staffId, pinHash, pin) }),
+    { clearPinLock: true },
+  );
 }
 
 async function writeStaff(

@@ -3,6 +3,7 @@
  * channel emulator's (backend-sync/emulator), both on loopback and sharing one manual clock, so a
  * test can let a reply token expire or a status wait run out by moving the clock.
  */
+import type { Knex } from 'knex';
 import { manualClock } from '../../domain/clock';
 import { createEmulator, type Emulator } from '../../emulator/server';
 import { testChannels } from '../../emulator/testing';
@@ -26,8 +27,8 @@ export interface EmulatorHub {
   close(): Promise<void>;
 }
 
-export async function insertEmulatorChannels(t: TestDb, brandId: string, at: string): Promise<void> {
-  await t.db('channels').insert([
+export async function insertEmulatorChannels(db: Knex, brandId: string, at: string): Promise<void> {
+  await db('channels').insert([
     {
       id: 'channel-line',
       brand_id: brandId,
@@ -64,7 +65,7 @@ export async function startEmulatorHub(
   const t = await openTestDb(kind);
   const clock = manualClock(FIXTURE_TIME);
   const fixture = await seedFixture(t.db, clock);
-  await insertEmulatorChannels(t, fixture.brandId, clock.now().toISOString());
+  await insertEmulatorChannels(t.db, fixture.brandId, clock.now().toISOString());
   await t.db.transaction((trx) =>
     saveBindingSettings(
       trx,

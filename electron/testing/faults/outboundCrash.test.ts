@@ -73,7 +73,7 @@ describe.each(testDbKinds())('outbound sender killed -9 on %s', (kind) => {
     try {
       const now = new Date();
       const fixture = await seedFixture(t.db, manualClock(now));
-      await insertEmulatorChannels(t, fixture.brandId, now.toISOString());
+      await insertEmulatorChannels(t.db, fixture.brandId, now.toISOString());
       const deps = { clock: { now: () => new Date() }, ids: uuidV7 };
       const texts: string[] = [];
       for (let i = 0; i < PER_CHANNEL; i++) {

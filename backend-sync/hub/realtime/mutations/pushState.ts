@@ -39,6 +39,8 @@ export class PushState {
   private staged = new Map<string, unknown>();
   private readonly events: Row[] = [];
   private readonly changes: Row[] = [];
+  /** Scopes of the changes kept mutations buffered (whom to poke after the commit). */
+  readonly scopes = new Set<string>();
   private stagedEvents: Row[] = [];
   private stagedChanges: Row[] = [];
   private readonly redemptions: Row[] = [];
@@ -130,6 +132,7 @@ export class PushState {
 
   keepMutation(): void {
     for (const [key, value] of this.staged) this.lookups.set(key, value);
+    for (const change of this.stagedChanges) this.scopes.add(String(change.scope));
     this.events.push(...this.stagedEvents);
     this.changes.push(...this.stagedChanges);
     this.redemptions.push(...this.stagedRedemptions);

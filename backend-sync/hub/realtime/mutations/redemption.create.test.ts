@@ -168,6 +168,23 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     expect(await db('events').where({ kind: 'tag.redeem' })).toHaveLength(1);
   });
 
+  it('refuses a redemption by a staff member of another branch and leaves the claim unredeemed', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const a1 = await connectFixtureDevice(h, f.devices.a1.id);
+    const claim = f.claims.everywhere[0]!;
+    const byOtherBranch = redeem(claim, f.staff.associateB.id, '2026-03-01T05:00:00.000Z');
+    expect((await push(a1, [byOtherBranch])).results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'STAFF_NOT_IN_BRANCH',
+    });
+    expect((await h.t.db('claims').where({ id: claim.id }).first()).redeemed_at).toBeNull();
+    expect(await h.t.db('redemptions').where({ claim_id: claim.id })).toHaveLength(0);
+    // Brand-wide roles (no branch) redeem anywhere, as they sign in anywhere.
+    const byAdmin = redeem(claim, f.staff.admin.id, '2026-03-01T05:01:00.000Z');
+    expect((await push(a1, [byAdmin])).results[0]).toEqual({ id: byAdmin.id, status: 'applied' });
+  });
+
   it('records every wrong verification code with device, staff, coupon and time', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;

@@ -53,6 +53,10 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
   }
   const staff = await staffOf(ctx, staffId);
   if (!staff) return rejected('STAFF_NOT_FOUND', 'No such staff member in this brand.');
+  // As for every mutation made at a till: its branch's staff, or brand-wide roles (branch null).
+  if (staff.branch_id != null && staff.branch_id !== device.branchId) {
+    return rejected('STAFF_NOT_IN_BRANCH', 'This staff member belongs to another branch.');
+  }
 
   const mine: Holder = {
     redeemedAt: new Date(mutation.deviceTime).toISOString(),
