@@ -198,7 +198,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a hub of three nodes on PostgreSQL a
         .whereIn('status', ['sent', 'delivered', 'read', 'unknown', 'failed'])
         .count({ n: '*' })) as { n: string }[];
       return Number(settled[0]?.n) >= EVENTS + 1;
-    }, 180_000);
+    }, 420_000);
 
     const inbox = await db('webhook_inbox').select('processed_at', 'attempts');
     expect(inbox).toHaveLength(EVENTS + 1);
@@ -217,7 +217,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a hub of three nodes on PostgreSQL a
     expect(await db('outbound_messages').whereIn('status', ['failed']).count({ n: '*' })).toEqual([
       { n: '0' },
     ]);
-  }, 300_000);
+  }, 540_000);
 });
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
