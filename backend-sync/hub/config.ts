@@ -24,6 +24,11 @@ export interface HubOptions {
   databaseUrl?: string | null;
   /** PostgreSQL schema (tests give each hub its own). */
   searchPath?: string;
+  /**
+   * redis://… (default env REDIS_URL): run as one node of several, sharing PostgreSQL; Redis
+   * carries socket.io events between the nodes. `null` or '' = a single node even when set.
+   */
+  redisUrl?: string | null;
   /** Seed the demo brand (idempotent) and return its summary. */
   demo?: boolean;
   adminToken?: string;
@@ -50,6 +55,13 @@ export interface HubOptions {
   whatsappApiBaseUrl?: string;
   /** Largest webhook body accepted, in bytes (default 1 MiB); larger → 413. */
   webhookBodyLimit?: number;
+  /**
+   * How long a node's send attempt in flight is left to it before another node settles it (default
+   * 60 s on PostgreSQL, env HUB_OUTBOUND_LEASE_MS; channels/outbound.ts).
+   */
+  outboundLeaseMs?: number;
+  /** How long superseded change-log rows are kept (db/compaction.ts; default 7 days). */
+  changeRetentionMs?: number;
   /** Outbound retry policy overrides (tests inject sleep and randomness). */
   outboundRetry?: Partial<RetryPolicy>;
   /**
@@ -72,6 +84,7 @@ export interface HubConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   searchPath: string | undefined;
+  redisUrl: string | undefined;
   demo: boolean;
   adminToken: string;
   adminTokenSource: AdminTokenSource;
@@ -83,6 +96,7 @@ export interface HubConfig {
   lineDataApiBaseUrl: string;
   whatsappApiBaseUrl: string;
   webhookBodyLimit: number;
+  outboundLeaseMs: number | undefined;
   backOfficeDir: string;
   /** null = the key file in dataDir. */
   secretKeys: string[] | null;
@@ -97,6 +111,7 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     dataDir: options.dataDir,
     databaseUrl: resolveDatabaseUrl(options.databaseUrl, env.DATABASE_URL),
     searchPath: options.searchPath,
+    redisUrl: resolveDatabaseUrl(options.redisUrl, env.REDIS_URL),
     demo,
     adminToken,
     adminTokenSource,
@@ -110,11 +125,14 @@ export function resolveHubConfig(options: HubOptions, env: NodeJS.ProcessEnv = p
     whatsappApiBaseUrl:
       options.whatsappApiBaseUrl ?? (env.WHATSAPP_API_BASE_URL || DEFAULT_WHATSAPP_API_BASE_URL),
     webhookBodyLimit: options.webhookBodyLimit ?? 1024 * 1024,
+    outboundLeaseMs:
+      options.outboundLeaseMs ?? (env.HUB_OUTBOUND_LEASE_MS ? Number(env.HUB_OUTBOUND_LEASE_MS) : undefined),
     secretKeys: options.secretKeys ?? (env.HUB_SECRET_KEY ? env.HUB_SECRET_KEY.split(',') : null),
     backOfficeDir: options.backOfficeDir ?? fileURLToPath(new URL('../../out/backoffice', import.meta.url)),
   };
 }
 
+/** Explicit null or '' turns the URL off; undefined falls back to the environment. */
 function resolveDatabaseUrl(
   option: string | null | undefined,
   fromEnv: string | undefined,

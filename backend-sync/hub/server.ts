@@ -10,13 +10,16 @@ import { Server as SocketServer } from 'socket.io';
 import { keyFromDataDir, sealChannelSecrets, useSecretKeys } from './channels/secretBox';
 import { resolveHubConfig, type AdminTokenSource, type HubOptions } from './config';
 import { openHubDb, type HubDbKind, dbKind } from './db';
+import { DEFAULT_CHANGE_RETENTION_MS, scheduleCompaction } from './db/compaction';
 import { seedDemo, type DemoSummary } from './demo/seed';
 import { registerEnrollRoute } from './devices/enroll';
 import { registerIdentifyRoute } from './devices/identify';
 import { registerAdminRoutes } from './http/admin';
 import { registerBackOffice } from './http/backOffice';
 import { frameworkErrors, installErrorHandler } from './http/errors';
-import { registerHealthRoute } from './http/health';
+import { registerHealthRoutes } from './http/health';
+import { attachRedisAdapter, type ClusterFanOut } from './cluster/redis';
+import { createSendRate } from './channels/sendRate';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
 import { registerChannels, type HubChannels } from './webhooks/registerChannels';
@@ -54,6 +57,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   let app: FastifyInstance | undefined;
   let io: SocketServer | undefined;
+  let fanOut: ClusterFanOut | null = null;
+  let draining = false;
   try {
     useSecretKeys(config.secretKeys ?? [keyFromDataDir(config.dataDir)]);
     const demo = config.demo ? await seedDemo(db, { clock: config.clock, ids: config.ids }) : null;
@@ -76,7 +81,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       path: config.socketPath,
       serveClient: false,
       cors: { origin: true },
+      // WebSocket only: a long-polling handshake needs every request on the node that began it,
+      // which a balancer without sticky sessions breaks (docs/protocol.md, Transport).
+      transports: ['websocket'],
     });
+    if (config.redisUrl) {
+      if (dbKind(db) !== 'postgres')
+        throw new Error('Several hub nodes (REDIS_URL) need PostgreSQL (DATABASE_URL).');
+      fanOut = await attachRedisAdapter(io, config.redisUrl);
+    }
     // Channels are registered after the routes below; a push that queued messages (a broadcast)
     // kicks their sender through this late-bound hook.
     let sendQueued = (): void => undefined;
@@ -88,7 +101,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ...(options.faults ? { faults: options.faults } : {}),
     });
 
-    registerHealthRoute(server, db);
+    registerHealthRoutes(server, { db, fanOut, draining: () => draining });
     registerEnrollRoute(server, { db, clock: config.clock });
     registerIdentifyRoute(server, { db });
     await registerAdminRoutes(server, {
@@ -112,12 +125,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       lineApiBaseUrl: config.lineApiBaseUrl,
       whatsappApiBaseUrl: config.whatsappApiBaseUrl,
       webhookBodyLimit: config.webhookBodyLimit,
+      ...(config.outboundLeaseMs !== undefined ? { outboundLeaseMs: config.outboundLeaseMs } : {}),
+      sendRate: createSendRate(fanOut ? { redis: fanOut.client } : {}),
       ...(options.outboundRetry ? { retry: options.outboundRetry } : {}),
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.whatsappStatusWaitMs ? { whatsappStatusWaitMs: options.whatsappStatusWaitMs } : {}),
     });
 
     sendQueued = () => channels.sender.kick();
+    const compactor = scheduleCompaction(db, {
+      clock: config.clock,
+      retentionMs: options.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS,
+      everyMs: 60 * 60_000,
+      onError: (err) => logger.error({ err }, 'change-log compaction failed'),
+    });
     await server.listen({ port: config.port, host: config.host });
     channels.start();
     const address = server.server.address();
@@ -141,12 +162,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       channels,
       close: () => {
         closing ??= (async () => {
+          // Draining: /readyz answers 503 so a balancer stops sending devices here; pushes in
+          // flight finish and are acknowledged, then the devices are disconnected and reconnect to
+          // another node; the channels finish the events and sends they hold.
+          draining = true;
+          compactor.stop();
           await realtime.settle();
           await closeSockets(started.io);
           // HTTP before the channels: a webhook still in flight (a platform's status retry) is
           // answered by a working inbox, so closing never waits on a request nothing will finish.
           await started.app.close();
           await channels.close();
+          await fanOut?.close();
           await db.destroy();
           logger.info('hub stopped');
         })();
@@ -155,6 +182,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     };
   } catch (err) {
     if (io) await closeSockets(io).catch(() => undefined);
+    await fanOut?.close();
     if (app) await app.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     throw err;

@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
+import { dbKind } from '../db';
 import { recordBroadcast } from './rows';
 
 type Row = Record<string, unknown>;
@@ -33,7 +34,12 @@ export function createBroadcastProgress(deps: BroadcastProgressDeps): BroadcastP
 
   const recount = async (broadcastId: string): Promise<void> => {
     const changedBrand = await deps.db.transaction(async (trx) => {
-      const broadcast = (await trx('broadcasts').where({ id: broadcastId }).first()) as Row | undefined;
+      // Locked on PostgreSQL: nodes recounting one broadcast at once commit one after the other,
+      // so an older count never overwrites a newer one.
+      const broadcast = (await trx('broadcasts')
+        .where({ id: broadcastId })
+        .modify((q) => (dbKind(trx) === 'postgres' ? q.forUpdate() : q))
+        .first()) as Row | undefined;
       if (!broadcast || broadcast.state === 'done') return null;
       const counts = (await trx('outbound_messages')
         .where({ broadcast_id: broadcastId })

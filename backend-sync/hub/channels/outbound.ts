@@ -17,6 +17,11 @@
  *                          a status settles the row (channels/statuses.ts), and only a row no
  *                          status named within whatsappStatusWaitMs of the hub being up (each
  *                          start restarts the wait) is sent again.
+ * Several hub nodes may share one PostgreSQL outbox. A row is claimed by the attempt itself: the
+ * update to 'sending' names the attempt count it read (compare-and-set), so of two nodes that read
+ * the same row one claims it and the other finds nothing to do. A 'sending' row whose attempt began
+ * more than the lease ago (its node died, or hangs) is settled by any node as above — which, by the
+ * same rules, never sends a message twice. One SQLite hub is one process: its lease is 0.
  * A LINE reply token is used only until reply_by (about a minute after the event); after that,
  * or when LINE refuses a token we never used, the message goes as a push with its retry key.
  */
@@ -27,7 +32,9 @@ import { ChannelErrorCode, ChannelSendError, networkFailure } from './errors';
 import { lineApi, type LineMessage } from './line';
 import { backoffDelayMs, type RetryPolicy } from './retry';
 import { groupCommit } from './groupCommit';
+import type { SendRate } from './sendRate';
 import { getChannel, type Channel } from './store';
+import { dbKind } from '../db';
 import { sendWhatsapp, WHATSAPP_WINDOW_MS, type WhatsappBody } from './whatsapp';
 
 export type OutboundKind = 'reply' | 'push' | 'multicast' | 'text' | 'image' | 'interactive' | 'template';
@@ -45,6 +52,11 @@ export const REPLY_TOKEN_USABLE_MS = 50_000;
  * is that much later.
  */
 export const DEFAULT_WHATSAPP_STATUS_WAIT_MS = 30 * 60_000;
+/**
+ * How long an attempt in flight belongs to the node that began it (PostgreSQL, several nodes).
+ * Longer than any platform call takes; a dead node's attempts wait this long to be settled.
+ */
+export const DEFAULT_OUTBOUND_LEASE_MS = 60_000;
 
 export interface OutboundInput {
   brandId: string;
@@ -102,6 +114,10 @@ export interface OutboundSenderDeps {
   onSettled?: (message: { id: string; broadcastId: string | null }) => void;
   /** See DEFAULT_WHATSAPP_STATUS_WAIT_MS. */
   whatsappStatusWaitMs?: number;
+  /** See DEFAULT_OUTBOUND_LEASE_MS (0 on SQLite unless given). */
+  leaseMs?: number;
+  /** The platforms' send rates, shared by the nodes (sendRate.ts); unlimited when absent. */
+  sendRate?: SendRate;
   /**
    * Fault-injection tests only: called at `outbound:before-send` (the attempt is committed, the
    * platform not called yet) and `outbound:after-send` (the platform answered, nothing recorded).
@@ -123,6 +139,7 @@ type Row = Record<string, unknown>;
 export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
   const concurrency = deps.concurrency ?? 8;
   const statusWaitMs = deps.whatsappStatusWaitMs ?? DEFAULT_WHATSAPP_STATUS_WAIT_MS;
+  const leaseMs = deps.leaseMs ?? (dbKind(deps.db) === 'postgres' ? DEFAULT_OUTBOUND_LEASE_MS : 0);
   const inFlight = new Set<string>();
   const tasks = new Set<Promise<void>>();
   let closed = false;
@@ -151,9 +168,11 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
   const due = async (): Promise<{ row: Row; uncertain: boolean }[]> => {
     const busy = [...inFlight];
     const now = deps.clock.now().toISOString();
+    const leaseEnded = new Date(deps.clock.now().getTime() - leaseMs).toISOString();
     const leftOpen = (await deps
       .db('outbound_messages')
       .where({ status: 'sending' })
+      .where((q) => q.whereNull('attempt_started_at').orWhere('attempt_started_at', '<=', leaseEnded))
       .modify((q) => (busy.length > 0 ? q.whereNotIn('id', busy) : q))
       .orderBy('created_at')
       .limit(200)) as Row[];
@@ -165,9 +184,11 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
       .modify((q) => (busy.length > 0 ? q.whereNotIn('id', busy) : q))
       .orderBy('created_at')
       .limit(200)) as Row[];
+    // A row backing off waits for its next_attempt_at, also after a restart or on another node.
     const queued = (await deps
       .db('outbound_messages')
       .where({ status: 'queued' })
+      .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
       .modify((q) => (busy.length > 0 ? q.whereNotIn('id', busy) : q))
       .orderBy('created_at')
       .limit(200)) as Row[];
@@ -178,18 +199,22 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
     ];
   };
 
-  /** Wakes the sender when the earliest unknown WhatsApp message's wait for a status is over. */
+  /**
+   * Wakes the sender when the next row falls due: an unknown WhatsApp message's wait for a status
+   * is over, or a queued one's back-off (one a previous run or another node left waiting).
+   */
   const scheduleRecheck = async (): Promise<void> => {
     const next = (await deps
       .db('outbound_messages')
-      .where({ status: 'unknown' })
+      .whereIn('status', ['unknown', 'queued'])
       .whereNotNull('next_attempt_at')
+      .modify((q) => (inFlight.size > 0 ? q.whereNotIn('id', [...inFlight]) : q))
       .min({ at: 'next_attempt_at' })
       .first()) as { at: string | null } | undefined;
     if (recheck) clearTimeout(recheck);
     recheck = null;
     if (!next?.at || closed) return;
-    const wait = Math.max(0, Date.parse(next.at) - deps.clock.now().getTime());
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, Date.parse(next.at) - deps.clock.now().getTime()));
     recheck = setTimeout(kick, wait);
     recheck.unref();
   };
@@ -291,16 +316,18 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
           );
         if (!replyUsable) kind = 'push'; // the token is too old to work: push, with the retry key
         await ensureWindowOpen(deps, channel, row);
+        const read = attempts;
         attempts += 1;
         const startedAt = deps.clock.now().toISOString();
         let claimed = 0;
         await attemptStore.write(async (trx) => {
           claimed = await trx('outbound_messages')
-            .where({ id, status: current })
+            .where({ id, status: current, attempts: read })
             .update({ status: 'sending', kind, attempts, attempt_started_at: startedAt });
         });
-        if (claimed === 0) return; // a status webhook settled it meanwhile
+        if (claimed === 0) return; // a status webhook settled it, or another node claimed it
         current = 'sending';
+        await deps.sendRate?.take(channel);
         deps.faults?.('outbound:before-send');
         const { messageId } = await sendOnce(deps, channel, { ...row, kind });
         deps.faults?.('outbound:after-send');
@@ -337,6 +364,10 @@ export function createOutboundSender(deps: OutboundSenderDeps): OutboundSender {
         const failure = { attempts, error: error.message, error_code: error.code, kind };
         if (error.retryable && attempts < deps.retry.maxAttempts && !closed) {
           const delay = backoffDelayMs(deps.retry, attempts, error.extra.retryAfterMs);
+          // The number's whole throughput is spent (not one recipient's pair rate, 131056): every
+          // node waits, not just this row.
+          if (channel?.kind === 'whatsapp' && error.extra.platformCode === 130429)
+            await deps.sendRate?.holdOff(channel, delay);
           const nextAttemptAt = new Date(deps.clock.now().getTime() + delay).toISOString();
           await store.write((trx) =>
             trx('outbound_messages')

@@ -26,8 +26,34 @@ export async function openHubDb(options: HubDbOptions): Promise<Knex> {
   if (options.searchPath && options.databaseUrl) {
     await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [options.searchPath]);
   }
-  await db.migrate.latest({ migrationSource: hubMigrationSource });
+  await migrate(db);
   return db;
+}
+
+/**
+ * Several nodes may start at once on one PostgreSQL database: one migrates while the others wait
+ * on an advisory lock (knex's own lock table would fail them instead), then find nothing to do.
+ */
+async function migrate(db: Knex): Promise<void> {
+  if (dbKind(db) !== 'postgres') {
+    await db.migrate.latest({ migrationSource: hubMigrationSource });
+    return;
+  }
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      "select pg_advisory_xact_lock(hashtextextended('omo-hub:migrate:' || current_schema(), 0))",
+    );
+    await db.migrate.latest({ migrationSource: hubMigrationSource });
+  });
+}
+
+/** True when every migration this build knows has been applied (for /readyz). */
+export async function migrationsApplied(db: Knex): Promise<boolean> {
+  const [, pending] = (await db.migrate.list({ migrationSource: hubMigrationSource })) as [
+    unknown[],
+    unknown[],
+  ];
+  return pending.length === 0;
 }
 
 function openPostgres(url: string, searchPath?: string): Knex {

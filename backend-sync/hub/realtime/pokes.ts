@@ -9,11 +9,9 @@
  *
  * Which scopes a write touched: a push says (the changes it buffered); any other writer (admin API,
  * webhooks, broadcast progress) only names the brand, and the poker reads the scopes of the
- * brand's changes since a watermark from the change log's (brand_id, seq) index. On PostgreSQL a
- * change with a lower seq may commit after a higher one was read, so the watermark lags: it is the
- * latest seq read at least WATERMARK_LAG_MS ago by the hub's clock (with no such reading yet, the
- * whole brand is poked); SQLite commits in seq order and needs no lag. A change committed later than that after taking its seq would go unannounced, but pokes
- * are hints: a console also pulls on every (re)connect.
+ * brand's changes since a watermark (the latest seq the previous poke read) from the change log's
+ * (brand_id, seq) index. A brand's seqs become visible in order on both databases (on PostgreSQL a
+ * change's seq is drawn at commit, migration 055), so nothing can appear below the watermark later.
  *
  * Coalescing: a brand's notifications are sent once none came for POKE_QUIET_MS, or at the latest
  * POKE_MAX_WAIT_MS after the first of them, as one poke to the union of their rooms (one message
@@ -25,13 +23,11 @@ import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Clock } from '../../domain/clock';
 import { SyncEvent, type Poke } from '../../protocol';
-import { dbKind } from '../db';
 import { brandRoom } from './device';
 import { latestSeq } from './pull';
 
 export const POKE_QUIET_MS = 30;
 export const POKE_MAX_WAIT_MS = 1000;
-export const WATERMARK_LAG_MS = 2000;
 
 export interface Poker {
   /**
@@ -54,28 +50,17 @@ interface Pending {
 
 export function createPoker(io: Server, deps: { db: Knex; clock: Clock; logger: Logger }): Poker {
   const pending = new Map<string, Pending>();
-  /** Per brand: latest seqs read, oldest first, for the lagging watermark. */
-  const readings = new Map<string, { at: number; seq: number }[]>();
+  /** Per brand: the latest seq the previous poke read (the watermark). */
+  const readings = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
 
-  const lagMs = dbKind(deps.db) === 'postgres' ? WATERMARK_LAG_MS : 0;
-  const watermark = (brandId: string, now: number): number | null => {
-    const oldest = readings.get(brandId)?.[0];
-    return oldest && oldest.at <= now - lagMs ? oldest.seq : null;
-  };
+  const watermark = (brandId: string): number | null => readings.get(brandId) ?? null;
+  const remember = (brandId: string, seq: number): void => void readings.set(brandId, seq);
 
-  const remember = (brandId: string, seq: number, at: number): void => {
-    const list = readings.get(brandId) ?? [];
-    list.push({ at, seq });
-    // Keep one reading older than the lag (the floor) and the ones after it.
-    while (list.length > 1 && list[1]!.at <= at - lagMs) list.shift();
-    readings.set(brandId, list);
-  };
-
-  const roomsOf = async (brandId: string, job: Pending, cursor: number, now: number): Promise<string[]> => {
+  const roomsOf = async (brandId: string, job: Pending, cursor: number): Promise<string[]> => {
     const scopes = new Set(job.scopes);
     if (job.discover) {
-      const since = watermark(brandId, now);
+      const since = watermark(brandId);
       if (since === null) return [brandRoom(brandId)];
       const rows = (await deps
         .db('changes')
@@ -90,10 +75,9 @@ export function createPoker(io: Server, deps: { db: Knex; clock: Clock; logger: 
 
   const send = async (brandId: string, job: Pending): Promise<void> => {
     pending.delete(brandId);
-    const now = deps.clock.now().getTime();
     const cursor = await latestSeq(deps.db, brandId);
-    const rooms = await roomsOf(brandId, job, cursor, now);
-    remember(brandId, cursor, now);
+    const rooms = await roomsOf(brandId, job, cursor);
+    remember(brandId, cursor);
     if (rooms.length > 0) io.to(rooms).emit(SyncEvent.poke, { cursor } satisfies Poke);
   };
 

@@ -3,12 +3,10 @@
  * 'device' stream is 'brand' and the device's own 'branch:<id>'; a list stream ('staff:<id>',
  * 'team:<branchId>') is served only to a socket whose staff session allows it (session.ts).
  *
- * On PostgreSQL a sequence value is taken when a transaction inserts but becomes visible only when
- * it commits, so seq 11 can be visible while seq 10 is still in flight; a device that stored
- * cursor 11 would never see 10. Before reading, the pull therefore takes a SHARE lock on `changes`
- * just long enough to read max(seq): the lock waits for every transaction that has inserted into
- * `changes` to finish, so everything up to that horizon is final. SQLite has one writer at a time
- * and needs no such step.
+ * A page never reaches past the brand's horizon, its highest visible seq read first: every lower
+ * seq of the brand is then visible or never will be — on PostgreSQL because a change's seq is drawn
+ * as its transaction commits, in commit order per brand (migration 055), on SQLite because there
+ * is one writer at a time. No lock is taken: pulls and writers never wait on each other.
  *
  * A first sync reads a million changes or more, so no page may cost in proportion to what is left:
  * - the page is read per scope along the (brand_id, scope, seq) index, each stopping after
@@ -23,7 +21,6 @@ import type { Knex } from 'knex';
 import { Change, PullRequest, type PullResponse, type PullStream } from '../../protocol';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { branchScope } from '../db/changes';
-import { dbKind } from '../db';
 import type { DeviceContext } from './device';
 import type { StaffSession } from './session';
 
@@ -41,7 +38,7 @@ export async function pullChanges(
   if (!parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, 'pull: the request is not valid.');
   const { cursor, limit, stream } = parsed.data;
   const scopes = scopesOf(device, stream, session);
-  const horizon = await visibleHorizon(db);
+  const horizon = await latestSeq(db, device.brandId);
   const after = (scope: string, seq: number) =>
     db('changes')
       .where({ brand_id: device.brandId, scope })
@@ -104,19 +101,6 @@ function scopesOf(device: DeviceContext, stream: PullStream, session: StaffSessi
   if (session?.streams.includes(stream)) return [stream];
   throw new AppError(ErrorCode.FORBIDDEN, 'This list is not open to the signed-in staff on this device.', {
     stream,
-  });
-}
-
-/** Highest seq (for any brand) such that no lower seq can still appear. */
-async function visibleHorizon(db: Knex): Promise<number> {
-  if (dbKind(db) !== 'postgres') {
-    const row = (await db('changes').max({ m: 'seq' }).first()) as { m: number | string | null } | undefined;
-    return Number(row?.m ?? 0);
-  }
-  return db.transaction(async (trx) => {
-    await trx.raw('LOCK TABLE changes IN SHARE MODE');
-    const row = (await trx('changes').max({ m: 'seq' }).first()) as { m: number | string | null } | undefined;
-    return Number(row?.m ?? 0);
   });
 }
 

@@ -6,12 +6,20 @@
  * and marking it processed is part of that savepoint — so an event's effects (binding, history,
  * change log, queued reply) and "processed" commit together or not at all. A failing event is
  * rolled back alone, its error kept, and tried again on later passes up to MAX_ATTEMPTS.
+ *
+ * Several hub nodes may drain one PostgreSQL inbox. An event is claimed by locking its row in the
+ * transaction that applies it (`FOR UPDATE SKIP LOCKED`, still unprocessed): another node skips it
+ * rather than waiting, and finds it processed once the lock is gone. The claim lasts exactly as long
+ * as that transaction, so a node that dies mid-batch loses its connection, the transaction rolls
+ * back, and its events are free for the next pass anywhere — no lease to expire, and an event's
+ * effects can never commit twice. SQLite has one process, where `processed_at IS NULL` suffices.
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
 import { getChannel, type Channel } from '../channels/store';
 import type { Memo } from '../binding/service';
+import { dbKind } from '../db';
 
 export const MAX_ATTEMPTS = 5;
 const BATCH = 100;
@@ -102,6 +110,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps): InboxProcessor {
       .limit(BATCH);
     // Within one drain each row is tried once (in id order); one that failed waits for the next.
     if (tried.after > 0) query = query.where('id', '>', tried.after);
+    // Rows another node is applying right now are left to it (the lock ends with this statement).
+    if (dbKind(deps.db) === 'postgres') query = query.forUpdate().skipLocked();
     const rows: Row[] = await query;
     if (rows.length === 0) return false;
     const records = rows.map(toRecord);
@@ -198,16 +208,23 @@ async function commitBatch(
     trx('webhook_inbox')
       .whereIn('id', ids)
       .update({ processed_at: now, attempts: trx.raw('attempts + 1'), error: null });
+  /** The events of `ids` this transaction may apply: unprocessed, and not held by another node. */
+  const claim = async (trx: Knex.Transaction, ids: number[]): Promise<Set<number>> => {
+    let query = trx('webhook_inbox').whereIn('id', ids).whereNull('processed_at').select('id');
+    if (dbKind(trx) === 'postgres') query = query.forUpdate().skipLocked();
+    return new Set(((await query) as Row[]).map((r) => Number(r.id)));
+  };
 
   try {
     const out = fresh();
     await deps.db.transaction(async (trx) => {
       const memo = batchMemo();
-      for (const record of records) await apply(trx, record, memo, out);
-      await markProcessed(
+      const claimed = await claim(
         trx,
         records.map((r) => r.id),
       );
+      for (const record of records) if (claimed.has(record.id)) await apply(trx, record, memo, out);
+      await markProcessed(trx, [...claimed]);
     });
     return out;
   } catch {
@@ -217,7 +234,11 @@ async function commitBatch(
   const out = fresh();
   await deps.db.transaction(async (trx) => {
     const memo = batchMemo();
-    for (const record of records) {
+    const claimed = await claim(
+      trx,
+      records.map((r) => r.id),
+    );
+    for (const record of records.filter((r) => claimed.has(r.id))) {
       try {
         await trx.transaction(async (sp) => {
           const partial = fresh();

@@ -10,11 +10,16 @@ import type { Clock, IdGenerator } from '../../domain/clock';
 import { createBroadcastProgress } from '../broadcasts/progress';
 import { createOutboundSender, type OutboundSender } from '../channels/outbound';
 import { defaultRetryPolicy, type RetryPolicy } from '../channels/retry';
+import type { SendRate } from '../channels/sendRate';
+import { dbKind } from '../db';
 import { createInbox } from './inbox';
 import { lineEventHandler } from './lineEvents';
 import { createInboxProcessor, type InboxProcessor } from './processor';
 import { DEFAULT_WEBHOOK_BODY_LIMIT, registerWebhookRoutes } from './routes';
 import { whatsappEventHandler } from './whatsappEvents';
+
+/** See ChannelsDeps.sweepMs. */
+export const DEFAULT_SWEEP_MS = 2_000;
 
 export interface ChannelsDeps {
   db: Knex;
@@ -27,6 +32,15 @@ export interface ChannelsDeps {
   webhookBodyLimit?: number;
   retry?: Partial<RetryPolicy>;
   whatsappStatusWaitMs?: number;
+  /**
+   * PostgreSQL, several nodes: how often this node looks for work no kick told it about (events
+   * and messages another node received, or left when it died). 0 = never.
+   */
+  sweepMs?: number;
+  /** See channels/outbound.ts DEFAULT_OUTBOUND_LEASE_MS. */
+  outboundLeaseMs?: number;
+  /** Shared send rates (channels/sendRate.ts). */
+  sendRate?: SendRate;
   faults?: (point: string) => void;
 }
 
@@ -50,6 +64,8 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     whatsappApiBaseUrl: deps.whatsappApiBaseUrl,
     retry: { ...defaultRetryPolicy, ...deps.retry },
     ...(deps.whatsappStatusWaitMs ? { whatsappStatusWaitMs: deps.whatsappStatusWaitMs } : {}),
+    ...(deps.outboundLeaseMs !== undefined ? { leaseMs: deps.outboundLeaseMs } : {}),
+    ...(deps.sendRate ? { sendRate: deps.sendRate } : {}),
     ...(deps.faults ? { faults: deps.faults } : {}),
     onSettled: ({ broadcastId }) => {
       if (broadcastId) broadcasts.settled(broadcastId);
@@ -75,6 +91,7 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
     bodyLimit: deps.webhookBodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT,
     received: () => inbox.kick(),
   });
+  let sweep: ReturnType<typeof setInterval> | undefined;
   return {
     inbox,
     sender,
@@ -82,6 +99,14 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
       inbox.kick();
       sender.kick();
       void broadcasts.recountOpen();
+      const every = deps.sweepMs ?? (dbKind(deps.db) === 'postgres' ? DEFAULT_SWEEP_MS : 0);
+      if (every > 0 && !sweep) {
+        sweep = setInterval(() => {
+          inbox.kick();
+          sender.kick();
+        }, every);
+        sweep.unref();
+      }
     },
     idle: async () => {
       await inbox.idle();
@@ -89,6 +114,7 @@ export async function registerChannels(app: FastifyInstance, deps: ChannelsDeps)
       await broadcasts.idle();
     },
     close: async () => {
+      clearInterval(sweep);
       await inbox.close();
       await sender.close();
       await broadcasts.idle();

@@ -17,6 +17,8 @@ import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m050 from './050_changes_entity_index';
 import * as m051 from './051_staff_pin_check';
+import * as m055 from './055_changes_commit_order';
+import * as m056 from './056_changes_entity_index';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -33,6 +35,8 @@ const migrations: Record<string, Knex.Migration> = {
   '022_english_locale': m022,
   '050_changes_entity_index': m050,
   '051_staff_pin_check': m051,
+  '055_changes_commit_order': m055,
+  '056_changes_entity_index': m056,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
