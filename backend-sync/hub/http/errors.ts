@@ -42,6 +42,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.PAIRING_CODE_INVALID]: 404,
   [ErrorCode.ALREADY_EXISTS]: 409,
+  [ErrorCode.BRANCH_CLOSED]: 409,
+  [ErrorCode.BRANCH_NOT_EMPTY]: 409,
   [ErrorCode.PAIRING_CODE_USED]: 409,
   [ErrorCode.PROTOCOL_UNSUPPORTED]: 426,
   [ErrorCode.INTERNAL]: 500,

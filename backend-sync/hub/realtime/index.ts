@@ -1,6 +1,6 @@
 /**
  * The realtime half of the hub: socket.io on the hub's http server, device auth, sync:pull,
- * sync:push, sync:poke and the staff session (session.ts). Each socket sits in its brand's and branch's rooms; a poke goes to the
+ * sync:push, sync:poke, device:status and the staff session (session.ts). Each socket sits in its brand's and branch's rooms; a poke goes to the
  * whole brand and each device's pull applies its own scope.
  */
 import type { Knex } from 'knex';
@@ -15,6 +15,7 @@ import { latestSeq, pullChanges, type RemainingMemo } from './pull';
 import { pushMutations } from './push';
 import { createPinGuard } from './pinGuard';
 import { closeSession, openSession, sessionOf } from './session';
+import { recordDeviceStatus } from './deviceStatus';
 
 export interface RealtimeDeps {
   db: Knex;
@@ -74,6 +75,13 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
 
     socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>
       answer(ack, log, () => closeSession(deps, device, socket)),
+    );
+
+    socket.on(SyncEvent.deviceStatus, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket);
+        return recordDeviceStatus(deps, device, request);
+      }),
     );
 
     socket.on(SyncEvent.push, (request: unknown, ack: unknown) =>
