@@ -181,7 +181,9 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
         ...settings,
         ...change,
       });
-      expect([refused.status, refused.body.error.details.issues[0].path]).toEqual([400, path]);
+      const issues = (refused.body as { error: { details: { issues: { path: string }[] } } }).error.details
+        .issues;
+      expect([refused.status, issues[0]!.path]).toEqual([400, path]);
     }
 
     const bad = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, {
