@@ -138,6 +138,7 @@ const en: Messages = {
     appSecret: 'App secret',
     verifyToken: 'Verify token',
     channelId: 'Channel ID',
+    destination: 'Destination (bot user ID)',
     basicId: "Basic ID (starts with {'@'})",
     phoneNumberId: 'Phone number ID',
     displayNumber: 'Phone number (digits only)',

@@ -133,6 +133,7 @@ const zhTW = {
     accessToken: 'Access token',
     appSecret: 'App secret',
     verifyToken: 'Verify token',
+    destination: 'Destination（機器人使用者 ID）',
     channelId: 'Channel ID',
     basicId: "Basic ID（{'@'}開頭）",
     phoneNumberId: 'Phone number ID',
