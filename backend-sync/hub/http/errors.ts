@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ZodError } from 'zod';
 import { ErrorCode, isAppError } from '../../domain/errors';
-import { issuesOf } from '../catalog/support';
+import { issuesOf } from '../services/common';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };

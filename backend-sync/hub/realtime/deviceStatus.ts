@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { DeviceStatusReport } from '../../protocol';
 import type { Clock } from '../../domain/clock';
-import { parseInput } from '../catalog/support';
+import { parseInput } from '../services/common';
 import type { DeviceContext } from './device';
 
 export async function recordDeviceStatus(

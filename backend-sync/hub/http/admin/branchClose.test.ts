@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
-import { startAdminHarness, type AdminHarness } from './testSupport';
+import { startAdminHarness, type AdminHarness } from './testing';
 
 describe.each(testDbKinds())('closing a branch on %s', (kind) => {
   let h: AdminHarness | undefined;
@@ -86,7 +86,9 @@ describe.each(testDbKinds())('closing a branch on %s', (kind) => {
     expect(reopened.body).toMatchObject({ name: '台中新店', closedAt: null });
     expect((await call('PATCH', `/staff/${staff.id}`, admin, { active: true })).status).toBe(200);
 
-    const actions = (await h.db('audit_log').orderBy('id').select('action')).map((r) => r.action).slice(-5);
+    const actions = (await h.db('audit_log').orderBy('id').select('action'))
+      .map((r: { action: string }) => r.action)
+      .slice(-5);
     expect(actions).toEqual(['updateStaff', 'revokeDevice', 'updateBranch', 'updateBranch', 'updateStaff']);
     const bad = await call('PATCH', `/branches/${txg.id}`, admin, {});
     expect(bad.status).toBe(400);
