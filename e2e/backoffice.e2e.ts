@@ -11,7 +11,7 @@
  * Screenshots go to e2e/.artifacts/screenshots, or to $E2E_SCREENSHOTS (docs/screenshots).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,6 +40,14 @@ const ADMIN = 'admin@omo.demo';
 const STAFF = { staffCode: 'S777', pin: '7777', name: '高小雄' };
 const OVERRIDE = '歡迎光臨高雄店！我是{店員姓名}，很高興為您服務。';
 const NEW_LINE_SECRET = `new-line-secret-${randomBytes(6).toString('hex')}`;
+const CARD = {
+  text: '加入 91APP 會員，綁定享首購禮',
+  label: '綁定會員',
+  url: 'https://shop.omo.demo/member/bind',
+};
+const APP_VERSION = (
+  JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 const SCREENS = [
   'brand',
   'branches',
@@ -137,7 +145,14 @@ describe('the back office', () => {
     await modal().getByTestId('branch-name').locator('input').fill('高雄巨蛋店');
     await modal().getByTestId('branch-code').locator('input').fill('K!');
     await modal().getByTestId('submit').click();
-    await see(modal().getByText('must be 2 to 10 letters or digits'));
+    // The hub's refusal, in the reader's language, beside the field it concerns.
+    await see(
+      modal()
+        .locator('.n-form-item')
+        .filter({ has: admin.getByTestId('branch-code') })
+        .getByText('須為 2 到 10 個英文字母或數字'),
+    );
+    await admin.screenshot({ path: path.join(screenshotDir, 'backoffice-branch-refusal-zh-TW.png') });
     await modal().getByTestId('branch-code').locator('input').fill('KHH');
     await modal().getByTestId('submit').click();
     await see(admin.getByRole('cell', { name: '高雄巨蛋店' }));
@@ -169,8 +184,16 @@ describe('the back office', () => {
 
     await enrollDevice(consolePage, web.url, pairingCode, '高雄櫃台 1');
     await signIn(consolePage, STAFF);
-    await go('devices');
-    await see(admin.getByRole('row').filter({ hasText: '高雄櫃台 1' }).getByText('已配對'));
+    // The console reported its app version and an empty outbox (device:status) after syncing.
+    await waitUntil(
+      "the device row to show the console's app version",
+      async () => {
+        await go('devices');
+        const row = admin.getByRole('row').filter({ hasText: '高雄櫃台 1' });
+        return (await row.getByText('已配對').count()) > 0 && (await row.getByText(APP_VERSION).count()) > 0;
+      },
+      15_000,
+    );
   });
 
   it('uses the branch override of the success reply for a LINE binding at that branch', async () => {
@@ -180,6 +203,12 @@ describe('the back office', () => {
     const override = admin.locator('[data-testid^="override-"][data-testid$="-text-0"]').last();
     await override.locator('textarea').fill(OVERRIDE);
     await see(admin.getByText('歡迎光臨高雄店！我是林小美，很高興為您服務。'));
+    // The 91APP member-binding card, with its live preview.
+    await admin.getByTestId('card-on').click();
+    await admin.getByTestId('card-text').locator('textarea').fill(CARD.text);
+    await admin.getByTestId('card-label').locator('input').fill(CARD.label);
+    await admin.getByTestId('card-url').locator('input').fill(CARD.url);
+    await see(admin.getByTestId('card-preview').getByText(CARD.text));
     await admin.getByTestId('save').click();
     await see(admin.getByText('已儲存'));
 
@@ -199,10 +228,13 @@ describe('the back office', () => {
       'the override reply in the emulator record',
       async () => {
         const sent = (await (await fetch(`${emulatorUrl}/emulator/sent?channel=line&to=${user}`)).json()) as {
-          items: { messages: { text?: string }[] }[];
+          items: { messages: { text?: string; template?: { actions: { uri: string }[] } }[] }[];
         };
-        return sent.items.some((i) =>
-          i.messages.some((m) => m.text === `歡迎光臨高雄店！我是${STAFF.name}，很高興為您服務。`),
+        // The override, then the member card with its link.
+        return sent.items.some(
+          (i) =>
+            i.messages[0]?.text === `歡迎光臨高雄店！我是${STAFF.name}，很高興為您服務。` &&
+            i.messages[1]?.template?.actions[0]?.uri === CARD.url,
         );
       },
       10_000,
@@ -289,6 +321,21 @@ describe('the back office', () => {
     await consolePage.screenshot({ path: path.join(screenshotDir, 'console-device-revoked.png') });
   });
 
+  it('closes the branch once nobody works there and its till is revoked', async () => {
+    await go('branches');
+    await admin.getByTestId('close-KHH').click();
+    await admin.getByRole('dialog').getByRole('button', { name: '停業' }).click();
+    await see(admin.getByTestId('state-KHH').getByText('起停業'));
+    // A closed branch is no longer offered for new staff.
+    await go('staff');
+    await admin.getByTestId('add-staff').click();
+    await modal().getByTestId('staff-branch').click();
+    await see(admin.locator('.n-base-select-option').first());
+    expect(await admin.locator('.n-base-select-option').filter({ hasText: '高雄巨蛋店' }).count()).toBe(0);
+    await admin.keyboard.press('Escape');
+    await modal().getByRole('button', { name: '取消' }).click();
+  });
+
   it('keeps no channel secret in plain text in the hub database', () => {
     const db = new Database(path.join(dataDir, 'hub', 'hub.sqlite'), { readonly: true });
     try {
@@ -320,6 +367,7 @@ describe('the back office', () => {
         'updateChannel',
         'updateStaff',
         'revokeDevice',
+        'updateBranch',
       ]);
     } finally {
       db.close();
@@ -342,7 +390,7 @@ describe('the back office', () => {
       await selectOption(admin.getByTestId('language'), label);
     }
     await admin.setViewportSize({ width: 1024, height: 768 });
-    for (const screen of ['staff', 'binding']) {
+    for (const screen of SCREENS) {
       await go(screen);
       await admin.waitForLoadState('networkidle');
       await admin.screenshot({ path: path.join(screenshotDir, `backoffice-${screen}-1024.png`) });

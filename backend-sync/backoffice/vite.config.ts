@@ -12,6 +12,11 @@ const config: UserConfig = {
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/admin/',
   plugins: [vue()],
+  resolve: {
+    // domain/csv.ts is shared with Node; csv-stringify's Node build reaches for Buffer at load,
+    // its browser build carries its own.
+    alias: { 'csv-stringify/sync': 'csv-stringify/browser/esm/sync' },
+  },
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,

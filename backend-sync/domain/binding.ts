@@ -16,6 +16,17 @@ export const DEFAULT_BINDING_SUFFIX = '';
 export type ReplyMessage =
   { type: 'text'; text: string } | { type: 'image'; url: string; previewUrl?: string | undefined };
 
+/** A card with one button opening `url` (the 91APP member-binding card sent after a binding). */
+export interface LinkCard {
+  type: 'link';
+  text: string;
+  label: string;
+  url: string;
+}
+
+/** What the hub sends a customer: configured reply messages, and cards it adds itself. */
+export type OutgoingMessage = ReplyMessage | LinkCard;
+
 /** A configured reply: plain text, or a bot module (an ordered list of messages). */
 export type Reply = { kind: 'text'; text: string } | { kind: 'module'; messages: ReplyMessage[] };
 

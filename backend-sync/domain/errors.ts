@@ -9,6 +9,10 @@ export const ErrorCode = {
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
+  /** A closed branch takes no new staff, devices or accounts. */
+  BRANCH_CLOSED: 'BRANCH_CLOSED',
+  /** A branch closes only without active staff and with its devices revoked. */
+  BRANCH_NOT_EMPTY: 'BRANCH_NOT_EMPTY',
   // enrollment and sign-in
   PAIRING_CODE_INVALID: 'PAIRING_CODE_INVALID',
   PAIRING_CODE_USED: 'PAIRING_CODE_USED',

@@ -25,6 +25,8 @@ export const SyncEvent = {
   /** Opens (or resumes) the signed-in staff member's session on this socket: see SessionOpen. */
   sessionOpen: 'session:open',
   sessionClose: 'session:close',
+  /** The console tells the hub its app version and outbox size (the back office's device list). */
+  deviceStatus: 'device:status',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -136,6 +138,16 @@ export type PullResponse = z.infer<typeof PullResponse>;
 
 export const Poke = z.object({ cursor: z.number().int().nonnegative() });
 export type Poke = z.infer<typeof Poke>;
+
+/**
+ * `device:status`: what a console reports of itself after each push round (so on every connect
+ * too): its app version and how many mutations still wait in its outbox. Acked with `{ ok: true }`.
+ */
+export const DeviceStatusReport = z.strictObject({
+  appVersion: printableText(40),
+  queuedMutations: z.number().int().min(0).max(10_000_000),
+});
+export type DeviceStatusReport = z.infer<typeof DeviceStatusReport>;
 
 /** Every acknowledgement is either a value or an error with a code (never a thrown string). */
 export const AckError = z.object({

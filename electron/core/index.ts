@@ -132,6 +132,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     db,
     clock,
     logger,
+    appVersion: options.appVersion,
     hooks: till.syncHooks,
     staffSession: hubProof,
     // The lists live in the session streams; the device stream brings claims and staff names.

@@ -3,9 +3,14 @@
  * and the session's CSRF token on every write. A refusal becomes an ApiError carrying the API's
  * code, message and per-field issues, so a form can show each one beside its field.
  */
+/** One refused field (the hub's IssueSummary): zod's code and bounds for built-in checks. */
 export interface Issue {
   path: string;
   message: string;
+  code?: string;
+  origin?: string;
+  minimum?: number;
+  maximum?: number;
 }
 
 export class ApiError extends Error {

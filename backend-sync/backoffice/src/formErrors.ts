@@ -1,19 +1,36 @@
 /**
- * A form's refusals from the API: each issue beside its field (by the issue's first path part or
- * details.field), anything else in one line above the buttons, in words of the chosen language.
+ * A form's refusals from the API, in words of the chosen language: each issue beside its field
+ * (by the issue's path — whole, and its first part — or details.field), anything else in one line
+ * above the buttons. Words come from the error code (errors.*, with the error's details filled
+ * in), from the issue's zod code and bounds (issues.*), or, for the hub's own rules, from the
+ * table of their English sentences (issueMessages.ts).
  */
 import { reactive, ref } from 'vue';
-import { ApiError } from './api';
+import { ApiError, type Issue } from './api';
 import { i18n } from './i18n';
+import { translatedRule } from './i18n/issueMessages';
 
 export function errorText(error: unknown): string {
-  const t = i18n.global.t;
+  const { t, te } = i18n.global;
   if (error instanceof ApiError) {
     const key = `errors.${error.code}`;
-    const known = i18n.global.te(key) ? t(key) : null;
-    return known ?? error.message;
+    return te(key) ? t(key, error.details as Record<string, unknown>) : error.message;
   }
   return t('errors.INTERNAL');
+}
+
+/** One issue in the reader's language. */
+export function issueText(issue: Issue): string {
+  const { t, te, locale } = i18n.global;
+  const rule = translatedRule(issue.message, locale.value);
+  if (rule !== null) return rule;
+  if (issue.code) {
+    const byOrigin = `issues.${issue.code}.${issue.origin ?? 'other'}`;
+    if (te(byOrigin)) return t(byOrigin, { minimum: issue.minimum, maximum: issue.maximum });
+    const byCode = `issues.${issue.code}`;
+    if (te(byCode) && typeof t(byCode) === 'string') return t(byCode);
+  }
+  return t('issues.fallback', { message: issue.message });
 }
 
 export function useFormErrors() {
@@ -25,17 +42,22 @@ export function useFormErrors() {
     general.value = null;
   }
 
+  const add = (field: string, text: string) => {
+    fields[field] = fields[field] ? `${fields[field]}; ${text}` : text;
+  };
+
   function show(error: unknown): void {
     clear();
     general.value = errorText(error);
     if (!(error instanceof ApiError)) return;
     for (const issue of error.issues) {
-      const field = issue.path.split('.')[0] || '_';
-      const text = issue.path.includes('.') ? `${issue.path}: ${issue.message}` : issue.message;
-      fields[field] = fields[field] ? `${fields[field]}; ${text}` : text;
+      const text = issueText(issue);
+      const first = issue.path.split('.')[0] || '_';
+      add(first, text);
+      if (issue.path !== first) add(issue.path, text);
     }
     const field = error.details.field;
-    if (typeof field === 'string') fields[field] = error.message;
+    if (typeof field === 'string') add(field, general.value);
   }
 
   /** Props for an NFormItem: red with the API's words, or nothing. */

@@ -11,19 +11,13 @@ export function formatTime(iso: string | null | undefined): string {
   }).format(new Date(iso));
 }
 
-/** A CSV file the browser downloads (BOM first, so Excel reads the Chinese as UTF-8). */
-export function downloadCsv(name: string, rows: (string | number | null)[][]): void {
-  const cell = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    // A leading = + - @ would run as a spreadsheet formula: quote it as text.
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const text = '\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\r\n');
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+/** A file the browser downloads (an export made in the page). */
+export function downloadText(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
   a.click();
+  // Revoked later, not at once: some browsers start reading the blob after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -29,6 +29,8 @@ export interface Branch {
   brandId: string;
   name: string;
   code: string;
+  /** Set while the branch is closed (no new staff, devices or accounts there). */
+  closedAt: string | null;
   createdAt: string;
 }
 export interface Staff {
@@ -52,6 +54,12 @@ export interface Device {
   pairingExpiresAt: string | null;
   enrolledAt: string | null;
   lastSeenAt: string | null;
+  /** What the console last reported of itself (protocol device:status). */
+  appVersion: string | null;
+  queuedMutations: number | null;
+  statusAt: string | null;
+  /** The device clock's distance from the hub's; null or absent while unknown. */
+  clockOffsetMs?: number | null;
   createdAt: string;
   pairingCode?: string;
 }
@@ -84,6 +92,12 @@ export interface Channel {
 export type ReplyMessage =
   { type: 'text'; text: string } | { type: 'image'; url: string; previewUrl?: string };
 export type Reply = { kind: 'text'; text: string } | { kind: 'module'; messages: ReplyMessage[] };
+/** The 91APP LINE member-binding card sent after a successful binding. */
+export interface MemberCard {
+  text: string;
+  label: string;
+  url: string;
+}
 export interface BindingSettings {
   brandId: string;
   mode: 'fixed' | 'free';
@@ -94,6 +108,8 @@ export interface BindingSettings {
   repeatMessage: Reply;
   defaultReply: Reply | null;
   branchSuccessMessages: { branchId: string; successMessage: Reply }[];
+  memberCard: MemberCard | null;
+  referralValidity: { days: number; from: 'send' | 'click' };
   updatedAt: string | null;
 }
 export interface AuditRow {

@@ -13,14 +13,14 @@ import {
   replyFor,
   type Associate,
   type BindingOutcome,
-  type ReplyMessage,
+  type OutgoingMessage,
 } from '../../domain/binding';
 import { recordCustomerChange } from '../customers/replication';
 import type { ServiceDeps } from '../services/common';
 
 export type { ServiceDeps };
 import { storableName, storableUrl } from '../http/inputBounds';
-import { repliesFor, type BindingSettings } from './settings';
+import { memberCardFor, repliesFor, type BindingSettings } from './settings';
 
 type Row = Record<string, unknown>;
 
@@ -91,7 +91,7 @@ const fallbackName = (c: ChannelContact): string =>
 export interface BindingResult {
   /** null: the text was not a binding message (an ordinary chat message). */
   outcome: BindingOutcome | null;
-  replies: ReplyMessage[];
+  replies: OutgoingMessage[];
   /** The binding changed (history and change log written). */
   changed: boolean;
   customer: Row;
@@ -124,8 +124,11 @@ export async function applyBindingMessage(
   const outcome = decideBinding({ staffCode, current, named, mode: settings.mode });
   const branchId =
     outcome.kind === 'repeat' ? outcome.current.branchId : 'to' in outcome ? outcome.to.branchId : null;
-  const replies = replyFor(outcome, repliesFor(settings, branchId));
+  const replies: OutgoingMessage[] = replyFor(outcome, repliesFor(settings, branchId));
   if (!changesBinding(outcome)) return { outcome, replies, changed: false, customer };
+  const card = memberCardFor(settings, customer.channel);
+  // A reply token carries at most 5 messages: the card goes when there is room.
+  if (card && replies.length < 5) replies.push(card);
 
   const now = deps.clock.now();
   const bound = {

@@ -1,7 +1,9 @@
 /**
  * A brand's OMO binding settings: mode, the message's prefix and suffix, the success,
- * repeat and default (unknown staff code) replies, and per-branch success overrides. A brand that
- * never saved any gets the documented defaults.
+ * repeat and default (unknown staff code) replies, per-branch success overrides, the optional
+ * 91APP LINE member-binding card sent after a successful binding, and how long a referral link
+ * credits the associate (N days from send or from click). A brand that never saved any
+ * gets the documented defaults.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -10,6 +12,7 @@ import {
   DEFAULT_BINDING_SUFFIX,
   type BindingMode,
   type BindingReplies,
+  type LinkCard,
   type Reply,
 } from '../../domain/binding';
 
@@ -49,6 +52,33 @@ const AllowTransferSchema = z.boolean().meta({
     'A console may take over a customer bound to another associate (after confirming); false = refused',
 });
 
+export const MemberCardSchema = z
+  .strictObject({
+    // LINE's buttons template: text up to 160 characters, a button label up to 20.
+    text: z.string().trim().min(1).max(160),
+    label: z.string().trim().min(1).max(20),
+    url: z
+      .url({ protocol: /^https$/ })
+      .max(1000)
+      .meta({ description: 'The 91APP LINE member-binding link (https)' }),
+  })
+  .meta({
+    description:
+      'The 91APP LINE member-binding card sent after a successful binding on LINE (text and one button opening the link); null = none',
+  });
+
+export const ReferralValiditySchema = z
+  .strictObject({
+    days: z.number().int().min(1).max(365),
+    from: z.enum(['send', 'click']),
+  })
+  .meta({
+    description:
+      'How long an order through a referral link is credited to the associate: days, counted from when the link was sent or first clicked',
+  });
+export type ReferralValidity = z.infer<typeof ReferralValiditySchema>;
+export const DEFAULT_REFERRAL_VALIDITY: ReferralValidity = { days: 7, from: 'send' };
+
 export const BindingSettingsView = z.object({
   brandId: z.string(),
   mode: BindingModeSchema,
@@ -59,6 +89,8 @@ export const BindingSettingsView = z.object({
   repeatMessage: ReplySchema,
   defaultReply: ReplySchema.nullable(),
   branchSuccessMessages: z.array(z.object({ branchId: z.string(), successMessage: ReplySchema })),
+  memberCard: MemberCardSchema.nullable(),
+  referralValidity: ReferralValiditySchema,
   updatedAt: z.string().nullable(),
 });
 export type BindingSettingsView = z.infer<typeof BindingSettingsView>;
@@ -85,6 +117,8 @@ export interface BindingSettings {
   unknownStaff: Reply | null;
   /** branch id → success reply */
   branchSuccess: Map<string, Reply>;
+  memberCard: Omit<LinkCard, 'type'> | null;
+  referralValidity: ReferralValidity;
   updatedAt: string | null;
 }
 
@@ -108,8 +142,20 @@ export async function loadBindingSettings(
     repeat: row ? parseReply(row.repeat_message) : DEFAULT_REPEAT,
     unknownStaff: row ? (row.default_reply ? parseReply(row.default_reply) : null) : DEFAULT_UNKNOWN,
     branchSuccess: new Map(overrides.map((o) => [String(o.branch_id), parseReply(o.success_message)])),
+    memberCard: row?.member_card ? MemberCardSchema.parse(JSON.parse(String(row.member_card))) : null,
+    referralValidity: row
+      ? ReferralValiditySchema.parse({
+          days: Number(row.referral_valid_days),
+          from: String(row.referral_valid_from),
+        })
+      : DEFAULT_REFERRAL_VALIDITY,
     updatedAt: row ? String(row.updated_at) : null,
   };
+}
+
+/** The member-binding card a new binding on LINE gets after its success reply, if the brand set one. */
+export function memberCardFor(settings: BindingSettings, channel: unknown): LinkCard | null {
+  return settings.memberCard && channel === 'line' ? { type: 'link', ...settings.memberCard } : null;
 }
 
 /** The replies for a binding to an associate of `branchId` (its override, else the brand's). */
@@ -133,6 +179,8 @@ export function toBindingSettingsView(s: BindingSettings): BindingSettingsView {
       branchId,
       successMessage,
     })),
+    memberCard: s.memberCard,
+    referralValidity: s.referralValidity,
     updatedAt: s.updatedAt,
   };
 }
@@ -152,6 +200,8 @@ export const BindingSettingsInput = z.strictObject({
     .max(1000)
     .default([])
     .meta({ description: 'Per-branch overrides of the success message (replaces the whole list)' }),
+  memberCard: MemberCardSchema.nullable().default(null),
+  referralValidity: ReferralValiditySchema.default(DEFAULT_REFERRAL_VALIDITY),
 });
 export type BindingSettingsInput = z.input<typeof BindingSettingsInput>;
 
@@ -171,6 +221,9 @@ export async function saveBindingSettings(
     success_message: JSON.stringify(data.successMessage),
     repeat_message: JSON.stringify(data.repeatMessage),
     default_reply: data.defaultReply ? JSON.stringify(data.defaultReply) : null,
+    member_card: data.memberCard ? JSON.stringify(data.memberCard) : null,
+    referral_valid_days: data.referralValidity.days,
+    referral_valid_from: data.referralValidity.from,
     updated_at: at,
   };
   await trx('binding_settings').insert(row).onConflict('brand_id').merge();

@@ -1,5 +1,10 @@
-/** Branches (分店) of a brand. Every device belongs to one. */
+/**
+ * Branches (分店) of a brand. Every device belongs to one. A closed branch keeps its history
+ * (redemptions, bindings name it) but takes no new staff or devices; it closes only once nobody
+ * active works there and its devices are revoked, so closing never strands a till.
+ */
 import type { Knex } from 'knex';
+import { AppError, ErrorCode } from '../../domain/errors';
 import { recordChange } from '../db/changes';
 import { toBranchRow } from '../db/rows';
 import { requireBrand } from './brands';
@@ -8,6 +13,7 @@ import { alreadyExists, inTransaction, notFound, parseInput, type ServiceDeps } 
 
 export const toBranchView = (row: Record<string, unknown>): BranchView => ({
   ...toBranchRow(row),
+  closedAt: row.closed_at ? String(row.closed_at) : null,
   createdAt: String(row.created_at),
 });
 
@@ -53,7 +59,7 @@ export async function listBranches(db: Knex, brandId: string): Promise<BranchVie
   return rows.map(toBranchView);
 }
 
-/** The branch's row when it belongs to the brand, or NOT_FOUND. */
+/** The open branch's row when it belongs to the brand; NOT_FOUND, or BRANCH_CLOSED (field branchId). */
 export async function requireBranch(
   db: Knex,
   brandId: string,
@@ -61,10 +67,32 @@ export async function requireBranch(
 ): Promise<Record<string, unknown>> {
   const row = await db('branches').where({ id: branchId, brand_id: brandId }).first();
   if (!row) throw notFound('Branch', branchId);
+  if (row.closed_at)
+    throw new AppError(ErrorCode.BRANCH_CLOSED, `Branch ${String(row.name)} is closed.`, {
+      field: 'branchId',
+    });
   return row;
 }
 
-/** Renames a branch; consoles get the new name with their next pull. */
+/** Why the branch cannot close yet: its active staff and its devices not revoked. */
+async function closeBlockers(trx: Knex.Transaction, branchId: string): Promise<AppError | null> {
+  const staff = await trx('staff').where({ branch_id: branchId, active: true }).count({ n: '*' }).first();
+  const devices = await trx('devices')
+    .where({ branch_id: branchId })
+    .whereNot({ revoked: true })
+    .count({ n: '*' })
+    .first();
+  const activeStaff = Number(staff?.n ?? 0);
+  const liveDevices = Number(devices?.n ?? 0);
+  if (activeStaff === 0 && liveDevices === 0) return null;
+  return new AppError(
+    ErrorCode.BRANCH_NOT_EMPTY,
+    `The branch still has ${activeStaff} active staff and ${liveDevices} devices not revoked: move or deactivate them and revoke the devices first.`,
+    { field: 'closed', activeStaff, liveDevices },
+  );
+}
+
+/** Renames, closes or reopens a branch; consoles get the new name with their next pull. */
 export async function updateBranch(
   db: Knex,
   deps: ServiceDeps,
@@ -76,8 +104,16 @@ export async function updateBranch(
   return inTransaction(db, async (trx) => {
     const row = await trx('branches').where({ id: branchId }).first();
     if (!row) throw notFound('Branch', branchId);
-    const next = { ...row, name: data.name };
-    await trx('branches').where({ id: branchId }).update({ name: data.name });
+    const patch: Record<string, string | null> = {};
+    if (data.name !== undefined) patch.name = data.name;
+    if (data.closed === true && !row.closed_at) {
+      const blocked = await closeBlockers(trx, branchId);
+      if (blocked) throw blocked;
+      patch.closed_at = now.toISOString();
+    }
+    if (data.closed === false) patch.closed_at = null;
+    const next = { ...row, ...patch };
+    if (Object.keys(patch).length > 0) await trx('branches').where({ id: branchId }).update(patch);
     await recordChange(trx, {
       brandId: String(row.brand_id),
       scopes: ['brand'],

@@ -146,6 +146,21 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
     expect(cleared.body).toMatchObject({ conversationUrls: { line: null, whatsapp: null } });
   });
 
+  it('renames the brand and changes its time zone; devices pull both', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const b1 = await connectFixtureDevice(h, f.devices.b1.id);
+    const { cursor } = await pullAll(b1);
+    const res = await patch(f.brandId, { name: '  Fixture Tea HK ', timeZone: 'Asia/Hong_Kong' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Fixture Tea HK', timeZone: 'Asia/Hong_Kong' });
+    const { changes } = await pullAll(b1, cursor);
+    expect((changes[0] as { data: BrandRow }).data).toMatchObject({
+      name: 'Fixture Tea HK',
+      timeZone: 'Asia/Hong_Kong',
+    });
+  });
+
   it('answers bad values with 400, an unknown brand with 404, a missing token with 401, and writes nothing', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;
@@ -163,6 +178,10 @@ describe.each(testDbKinds())('PATCH /api/admin/brands/:brandId/settings on %s', 
       { verifyMaxAttempts: 5, colour: 'red' },
       { verifyMaxAttempts: 5, verifyLockSeconds: 10 }, // one bad value spoils the whole change
       { phoneRegion: 'XX' },
+      { name: '' },
+      { name: 'x'.repeat(101) },
+      { timeZone: 'Mars/Olympus' },
+      { timeZone: '' },
       { englishLocale: 'fr-FR' },
       { englishLocale: 'en' },
       { englishLocale: 'en-XX' },

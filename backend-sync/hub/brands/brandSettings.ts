@@ -1,5 +1,5 @@
 /**
- * A brand's console settings: wrong verification codes before a coupon locks on a device, how long
+ * A brand's name, time zone and console settings: wrong verification codes before a coupon locks on a device, how long
  * it stays locked, how long a device may redeem while offline, the region for phone numbers typed
  * without a country code, the locale of English screens' dates, the conversation links of the
  * customer screen, and how tills take app updates (staged rollout percentage, update window). They
@@ -12,19 +12,21 @@ import type { Clock } from '../../domain/clock';
 import { recordChange } from '../db/changes';
 import { brandRowOf } from '../binding/brandRow';
 import { requireBrand, toBrandView } from './brands';
-import { BrandTillSettingsFields, type BrandView } from '../services/schemas';
+import { BrandIdentityFields, BrandTillSettingsFields, type BrandView } from '../services/schemas';
 import { inTransaction, parseInput } from '../services/common';
 
 export const BrandTillSettingsInput = z
-  .strictObject(BrandTillSettingsFields)
+  .strictObject({ ...BrandIdentityFields, ...BrandTillSettingsFields })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message:
-      'give at least one of verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, englishLocale, conversationUrls, updates',
+      'give at least one of name, timeZone, verifyMaxAttempts, verifyLockSeconds, offlineRedeemLimitHours, phoneRegion, englishLocale, conversationUrls, updates',
   });
 export type BrandTillSettingsInput = z.input<typeof BrandTillSettingsInput>;
 
 const COLUMNS = {
+  name: 'name',
+  timeZone: 'time_zone',
   verifyMaxAttempts: 'verify_max_attempts',
   verifyLockSeconds: 'verify_lock_seconds',
   offlineRedeemLimitHours: 'offline_redeem_limit_hours',

@@ -4,7 +4,7 @@
  * and answers a repeat with 409 + x-line-accepted-request-id, which we count as sent.
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import type { ReplyMessage } from '../../domain/binding';
+import type { OutgoingMessage } from '../../domain/binding';
 import { httpFailure, networkFailure, type ChannelSendError } from './errors';
 import { parseRetryAfter } from './retry';
 import type { LineChannel } from './store';
@@ -14,12 +14,18 @@ export const DEFAULT_LINE_DATA_API_BASE_URL = 'https://api-data.line.me';
 
 export type LineMessage = messagingApi.Message;
 
-export function toLineMessages(messages: readonly ReplyMessage[]): LineMessage[] {
-  return messages.map((m) =>
-    m.type === 'text'
-      ? { type: 'text', text: m.text }
-      : { type: 'image', originalContentUrl: m.url, previewImageUrl: m.previewUrl ?? m.url },
-  );
+export function toLineMessages(messages: readonly OutgoingMessage[]): LineMessage[] {
+  return messages.map((m): LineMessage => {
+    if (m.type === 'text') return { type: 'text', text: m.text };
+    if (m.type === 'image')
+      return { type: 'image', originalContentUrl: m.url, previewImageUrl: m.previewUrl ?? m.url };
+    // A buttons template: the card's text and one button opening the link.
+    return {
+      type: 'template',
+      altText: m.text,
+      template: { type: 'buttons', text: m.text, actions: [{ type: 'uri', label: m.label, uri: m.url }] },
+    };
+  });
 }
 
 export interface LineProfile {

@@ -3,7 +3,7 @@
  * broadcasts — call): checks WhatsApp's 24-hour window up front, queues the rows, kicks the sender.
  */
 import type { Knex } from 'knex';
-import type { ReplyMessage } from '../../domain/binding';
+import type { OutgoingMessage } from '../../domain/binding';
 import type { Clock, IdGenerator } from '../../domain/clock';
 import { AppError } from '../../domain/errors';
 import { ChannelErrorCode } from './errors';
@@ -23,7 +23,7 @@ export interface CustomerMessage {
   customerId?: string | null;
   /** LINE user id or WhatsApp wa_id. */
   to: string;
-  messages?: ReplyMessage[];
+  messages?: OutgoingMessage[];
   /** WhatsApp only: an approved template (the one thing allowed outside the 24-hour window). */
   template?: WhatsappTemplate;
 }

@@ -3,7 +3,7 @@
  * token as Bearer. Errors come back as { error: { code, message } }; 130429 (throughput) and
  * 131056 (pair rate) are "try later", 131047 is "outside the 24-hour window".
  */
-import type { ReplyMessage } from '../../domain/binding';
+import type { OutgoingMessage } from '../../domain/binding';
 import { httpFailure, networkFailure } from './errors';
 import { parseRetryAfter } from './retry';
 import type { WhatsappChannel } from './store';
@@ -15,14 +15,16 @@ export const WHATSAPP_WINDOW_MS = 24 * 3_600_000;
 export type WhatsappBody = Record<string, unknown> & { type: string };
 
 /** One Cloud API message body per reply message (WhatsApp sends one message per call). */
-export function toWhatsappBodies(to: string, messages: readonly ReplyMessage[]): WhatsappBody[] {
+export function toWhatsappBodies(to: string, messages: readonly OutgoingMessage[]): WhatsappBody[] {
   return messages.map((m) => ({
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     to,
     ...(m.type === 'text'
       ? { type: 'text', text: { preview_url: false, body: m.text } }
-      : { type: 'image', image: { link: m.url } }),
+      : m.type === 'link'
+        ? { type: 'text', text: { preview_url: true, body: `${m.text}\n${m.url}` } }
+        : { type: 'image', image: { link: m.url } }),
   }));
 }
 

@@ -41,6 +41,13 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
     enrolledAt: strOrNull(row.enrolled_at),
     lastSeenAt: strOrNull(row.last_seen_at),
     updateChannel: row.update_channel === 'beta' ? 'beta' : 'stable',
+    appVersion: strOrNull(row.app_version),
+    queuedMutations:
+      row.queued_mutations === null || row.queued_mutations === undefined
+        ? null
+        : Number(row.queued_mutations),
+    statusAt: strOrNull(row.status_at),
+    clockOffsetMs: null,
     createdAt: String(row.created_at),
   };
 }

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ZodError } from 'zod';
 import { ErrorCode, isAppError } from '../../domain/errors';
+import { issuesOf } from '../services/common';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -27,12 +28,6 @@ export function sendError(
 }
 
 /** zod issues → a compact, JSON-safe list for `details.issues`. */
-export function zodIssues(error: ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}
 
 /** HTTP status for an AppError code; anything not listed is a 400 (the client sent something wrong). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -42,6 +37,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.PAIRING_CODE_INVALID]: 404,
   [ErrorCode.ALREADY_EXISTS]: 409,
+  [ErrorCode.BRANCH_CLOSED]: 409,
+  [ErrorCode.BRANCH_NOT_EMPTY]: 409,
   [ErrorCode.PAIRING_CODE_USED]: 409,
   [ErrorCode.PROTOCOL_UNSUPPORTED]: 426,
   [ErrorCode.INTERNAL]: 500,
@@ -60,7 +57,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof ZodError) {
       return sendError(reply, 400, ErrorCode.VALIDATION_FAILED, 'The request is not valid.', {
-        issues: zodIssues(error),
+        issues: issuesOf(error),
       });
     }
     if (isAppError(error)) {

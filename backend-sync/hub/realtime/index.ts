@@ -1,6 +1,6 @@
 /**
  * The realtime half of the hub: socket.io on the hub's http server, device auth, sync:pull,
- * sync:push, sync:poke and the staff session (session.ts). Each socket sits in a room per scope
+ * sync:push, sync:poke, device:status and the staff session (session.ts). Each socket sits in a room per scope
  * it reads; a poke goes only to the rooms a change touched, coalesced per brand (pokes.ts).
  */
 import type { Knex } from 'knex';
@@ -17,6 +17,7 @@ import { pullChanges, type RemainingMemo } from './pull';
 import { pushMutations } from './push';
 import { createPinGuard } from './pinGuard';
 import { closeSession, openSession, sessionOf } from './session';
+import { recordDeviceStatus } from './deviceStatus';
 
 export interface RealtimeDeps {
   db: Knex;
@@ -71,6 +72,13 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
 
     socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>
       answer(ack, log, () => closeSession(deps, device, socket)),
+    );
+
+    socket.on(SyncEvent.deviceStatus, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket, lastSeen);
+        return recordDeviceStatus(deps, device, request);
+      }),
     );
 
     socket.on(SyncEvent.push, (request: unknown, ack: unknown) =>

@@ -20,13 +20,36 @@ export interface ServiceDeps {
   random?: RandomSource;
 }
 
+/**
+ * One refused field: where, and what is wrong in English. Built-in checks also carry zod's code
+ * and bounds (minimum, maximum, origin: string, number, array…), so the back office can say it
+ * in the reader's language; a rule of ours (custom) is said by its message alone.
+ */
 export interface IssueSummary {
   path: string;
   message: string;
+  code?: string;
+  origin?: string;
+  minimum?: number;
+  maximum?: number;
 }
 
+const bound = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+
 export const issuesOf = (error: z.ZodError): IssueSummary[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  error.issues.map((issue) => {
+    const summary: IssueSummary = { path: issue.path.map(String).join('.'), message: issue.message };
+    if (issue.code === 'custom') return summary;
+    summary.code = issue.code;
+    const raw = issue as { origin?: unknown; minimum?: unknown; maximum?: unknown };
+    if (typeof raw.origin === 'string') summary.origin = raw.origin;
+    const minimum = bound(raw.minimum);
+    const maximum = bound(raw.maximum);
+    if (minimum !== undefined) summary.minimum = minimum;
+    if (maximum !== undefined) summary.maximum = maximum;
+    return summary;
+  });
 
 export function validationFailed(message: string, issues: IssueSummary[]): AppError {
   return new AppError(ErrorCode.VALIDATION_FAILED, message, { issues });

@@ -105,6 +105,19 @@ export const BrandTillSettingsFields = {
     }),
 };
 
+/** A brand's name and time zone: set at creation, changed by PATCH …/settings. */
+export const BrandIdentityFields = {
+  name: name(100),
+  timeZone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei')
+    .meta({
+      description: "The brand's time zone: every time on consoles and in the back office is shown in it",
+    }),
+};
+
 export const UpdateDeviceInput = z.strictObject({
   updateChannel: UpdateChannel.meta({
     description: 'The update channel the device follows: stable (default) or beta',
@@ -113,11 +126,8 @@ export const UpdateDeviceInput = z.strictObject({
 export type UpdateDeviceInput = z.input<typeof UpdateDeviceInput>;
 
 export const CreateBrandInput = z.strictObject({
-  name: name(100),
-  timeZone: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei')
-    .default('Asia/Taipei'),
+  name: BrandIdentityFields.name,
+  timeZone: BrandIdentityFields.timeZone.default('Asia/Taipei'),
   verifyMaxAttempts: BrandTillSettingsFields.verifyMaxAttempts.default(5),
   verifyLockSeconds: BrandTillSettingsFields.verifyLockSeconds.default(300),
   offlineRedeemLimitHours: BrandTillSettingsFields.offlineRedeemLimitHours.default(72),
@@ -191,8 +201,18 @@ export const StaffRoleBranch = z.object({ role: Role, branchId: id.nullable() })
 
 export const ResetPinInput = z.strictObject({ pin });
 
-/** A new name for a branch. */
-export const UpdateBranchInput = z.strictObject({ name: name(50) });
+/** A new name for a branch, or closing (true) / reopening (false) it. */
+export const UpdateBranchInput = z
+  .strictObject({
+    name: name(50).optional(),
+    closed: z.boolean().optional().meta({
+      description:
+        'true closes the branch (refused while it has active staff or devices not revoked); false reopens it',
+    }),
+  })
+  .refine((v) => v.name !== undefined || v.closed !== undefined, {
+    message: 'give a name, closed, or both',
+  });
 
 export const CreateDeviceInput = z.strictObject({
   branchId: id,
@@ -326,7 +346,11 @@ export const Paging = z.object({
 export const BrandView = BrandRow.extend({ createdAt: isoDateTime });
 export type BrandView = z.infer<typeof BrandView>;
 
-export const BranchView = BranchRow.extend({ createdAt: isoDateTime });
+export const BranchView = BranchRow.extend({
+  /** Set while the branch is closed: it keeps its history but takes no new staff or devices. */
+  closedAt: isoDateTime.nullable(),
+  createdAt: isoDateTime,
+});
 export type BranchView = z.infer<typeof BranchView>;
 
 export const StaffView = StaffRow.omit({ pinHash: true }).extend({ createdAt: isoDateTime });
@@ -344,6 +368,12 @@ export const DeviceView = z.object({
   enrolledAt: isoDateTime.nullable(),
   lastSeenAt: isoDateTime.nullable(),
   updateChannel: UpdateChannel,
+  /** What the console last reported (protocol device:status); null before its first report. */
+  appVersion: z.string().nullable(),
+  queuedMutations: z.number().int().nullable(),
+  statusAt: isoDateTime.nullable(),
+  /** How far the device's clock is from the hub's, in ms; null while unknown. */
+  clockOffsetMs: z.number().nullable().optional(),
   createdAt: isoDateTime,
 });
 export type DeviceView = z.infer<typeof DeviceView>;

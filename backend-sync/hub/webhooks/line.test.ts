@@ -116,6 +116,27 @@ describe.each(testDbKinds())('LINE webhook on %s', (kind) => {
     ]);
   });
 
+  it('sends the 91APP member-binding card after a new binding, not after a repeat', async () => {
+    h = await startChannelHub(kind);
+    const card = { text: '加入 91APP 會員，綁定享優惠', label: '綁定會員', url: 'https://shop.example/bind' };
+    await h.setSettings({ memberCard: card });
+    await send('聯絡專員A101');
+    expect((h.platform.delivered[0]!.body as { messages: unknown[] }).messages).toEqual([
+      { type: 'text', text: '我是Branch A的Staff A101' },
+      {
+        type: 'template',
+        altText: card.text,
+        template: {
+          type: 'buttons',
+          text: card.text,
+          actions: [{ type: 'uri', label: '綁定會員', uri: card.url }],
+        },
+      },
+    ]);
+    await send('聯絡專員A101');
+    expect((h.platform.delivered[1]!.body as { messages: unknown[] }).messages).toHaveLength(1);
+  });
+
   it('binds nothing for an unknown staff code and sends the default reply', async () => {
     h = await startChannelHub(kind);
     await send('聯絡專員Z999');

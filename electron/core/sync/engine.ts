@@ -26,11 +26,13 @@ import {
   SessionOpenResponse,
   SyncEvent,
   type DeviceAuth,
+  type DeviceStatusReport,
   type PullStream,
   type SessionOpenRequest,
 } from '../../../backend-sync/protocol';
 import type { SyncStatus } from '../consoleApi/contract';
 import type { DeviceCredentials } from '../enrollment/enrollment';
+import { countByStatus } from '../outbox/outbox';
 import { getMeta } from '../store/meta';
 import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
 import type { Faults } from './faults';
@@ -78,6 +80,8 @@ export interface SyncEngineDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
+  /** Reported to the hub after each push round (device:status), with the outbox size. */
+  appVersion?: string;
   publish: (status: SyncStatus) => void;
   tuning?: Partial<SyncTuning>;
   timers?: SyncTimers;
@@ -189,6 +193,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             onBatch: () => void status.refresh(),
           });
           await status.refresh();
+          await reportStatus();
         } else {
           wantPull = false;
           await pullRound();
@@ -211,6 +216,23 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         if (socket?.connected) schedule(() => void kick(true, true), tuning.roundRetryMs);
         return;
       }
+    }
+  }
+
+  /**
+   * Tells the hub our app version and what still waits in the outbox (the back office's device
+   * list). A hub that does not answer it (older, or busy) costs nothing: sync goes on.
+   */
+  async function reportStatus(): Promise<void> {
+    if (!deps.appVersion) return;
+    try {
+      const counts = await countByStatus(deps.db);
+      await request(SyncEvent.deviceStatus, {
+        appVersion: deps.appVersion,
+        queuedMutations: counts.queued,
+      } satisfies DeviceStatusReport);
+    } catch (err) {
+      log.debug({ err }, 'the hub did not take the device status');
     }
   }
 

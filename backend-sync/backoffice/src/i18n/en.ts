@@ -70,11 +70,18 @@ const en: Messages = {
     conversationLine: 'LINE conversation link',
     conversationWhatsapp: 'WhatsApp conversation link',
     conversationHint: "An https link with {'{userId}'} or {'{phone}'}; empty removes it",
-    fixedHint: 'The brand name and time zone are set when the brand is created.',
+    timeZoneHint: 'Every time on consoles and in the back office is shown in this zone.',
   },
   branches: {
     title: 'Branches',
     add: 'Add branch',
+    close: 'Close',
+    reopen: 'Reopen',
+    open: 'Open',
+    closed: 'Closed',
+    closedSince: 'Closed since {time}',
+    closeConfirm:
+      'Close {name}? A closed branch keeps its history but takes no new staff, devices or accounts.',
     rename: 'Rename',
     newName: 'New name',
   },
@@ -108,6 +115,9 @@ const en: Messages = {
     states: { unused: 'Awaiting pairing', expired: 'Code expired', enrolled: 'Enrolled', revoked: 'Revoked' },
     lastSeen: 'Last seen',
     enrolledAt: 'Enrolled',
+    appVersion: 'App version',
+    queued: 'Queued changes',
+    clockOffset: 'Clock offset',
     revoke: 'Revoke',
     revokeConfirm:
       'Revoke {name}? It can no longer sync with the hub; its unsynced redemptions can still be exported on the device.',
@@ -128,6 +138,7 @@ const en: Messages = {
     appSecret: 'App secret',
     verifyToken: 'Verify token',
     channelId: 'Channel ID',
+    destination: 'Destination (bot user ID)',
     basicId: "Basic ID (starts with {'@'})",
     phoneNumberId: 'Phone number ID',
     displayNumber: 'Phone number (digits only)',
@@ -159,6 +170,22 @@ const en: Messages = {
     overrides: 'Branch-specific success replies',
     addOverride: 'Add a branch',
     sampleStaff: 'Amy Lin',
+    memberCard: '91APP member-binding card',
+    memberCardHint:
+      'Optional: after a successful binding on LINE, the customer also gets a card with one button opening your 91APP member-binding link.',
+    cardText: 'Card text (up to 160 characters)',
+    cardLabel: 'Button text (up to 20 characters)',
+    cardUrl: '91APP member-binding link (https)',
+    cardDefaultLabel: 'Bind membership',
+    referral: 'Referral links',
+    referralDays: 'Valid for (days)',
+    referralFrom: 'Counted from',
+    fromSend: 'When the link is sent',
+    fromClick: 'When the customer first clicks it',
+    referralSummarySend:
+      'Orders within {days} days of sending the link are credited to the associate and branch.',
+    referralSummaryClick:
+      'Orders within {days} days of the first click are credited to the associate and branch.',
   },
   templates: {
     title: 'WhatsApp templates',
@@ -220,6 +247,30 @@ const en: Messages = {
     RATE_LIMITED: 'Too many sign-in attempts: wait a minute and try again.',
     HUB_UNREACHABLE: 'The hub cannot be reached.',
     INTERNAL: 'The hub had a problem: try again later.',
+    BRANCH_CLOSED: 'This branch is closed: it takes no new staff, devices or accounts.',
+    BRANCH_NOT_EMPTY:
+      'The branch still has {activeStaff} active staff and {liveDevices} devices not revoked: move or deactivate the staff and revoke the devices first.',
+  },
+  issues: {
+    too_small: {
+      string: 'At least {minimum} characters',
+      number: 'At least {minimum}',
+      array: 'At least {minimum} items',
+      other: 'Too small',
+    },
+    too_big: {
+      string: 'At most {maximum} characters',
+      number: 'At most {maximum}',
+      array: 'At most {maximum} items',
+      other: 'Too big',
+    },
+    invalid_type: 'Required, or not the right kind of value',
+    invalid_format: 'Not in the right format',
+    invalid_value: 'Not one of the allowed values',
+    invalid_union: 'Not in the right format',
+    unrecognized_keys: 'Holds fields the hub does not know',
+    not_multiple_of: 'Must be a whole number',
+    fallback: '{message}',
   },
 };
 

@@ -75,7 +75,7 @@ export const accountRoutes: readonly AdminRoute[] = [
     body: UpdateAdminUserInput,
     status: 200,
     response: AdminUserView,
-    errors: [400, 404],
+    errors: [400, 404, 409],
     before: (ctx) => getAdminUser(ctx.db, p(ctx, 'accountId')),
     run: async (ctx) => {
       const id = p(ctx, 'accountId');

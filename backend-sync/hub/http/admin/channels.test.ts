@@ -154,11 +154,37 @@ describe.each(testDbKinds())('admin API: channels and binding settings on %s', (
       repeatMessage: { kind: 'text', text: '已綁定{店員姓名}' },
       defaultReply: null,
       branchSuccessMessages: [{ branchId: h.fixture.branchB, successMessage: { kind: 'text', text: 'B!' } }],
+      memberCard: { text: '加入會員', label: '綁定', url: 'https://shop.example/bind' },
+      referralValidity: { days: 14, from: 'click' },
     };
+    const defaults = await api('GET', `/brands/${h.fixture.brandId}/binding-settings`);
+    expect(defaults.body).toMatchObject({ memberCard: null, referralValidity: { days: 7, from: 'send' } });
     const put = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, settings);
     expect(put.status).toBe(200);
     const got = await api('GET', `/brands/${h.fixture.brandId}/binding-settings`);
     expect(got.body).toMatchObject({ ...settings, brandId: h.fixture.brandId });
+
+    for (const [change, path] of [
+      [{ referralValidity: { days: 0, from: 'send' } }, 'referralValidity.days'],
+      [{ referralValidity: { days: 7, from: 'open' } }, 'referralValidity.from'],
+      [{ memberCard: { text: '加入', label: '綁定', url: 'http://shop.example' } }, 'memberCard.url'],
+      [
+        { memberCard: { text: 'x'.repeat(161), label: '綁定', url: 'https://shop.example' } },
+        'memberCard.text',
+      ],
+      [
+        { memberCard: { text: '加入', label: 'x'.repeat(21), url: 'https://shop.example' } },
+        'memberCard.label',
+      ],
+    ] as const) {
+      const refused = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, {
+        ...settings,
+        ...change,
+      });
+      const issues = (refused.body as { error: { details: { issues: { path: string }[] } } }).error.details
+        .issues;
+      expect([refused.status, issues[0]!.path]).toEqual([400, path]);
+    }
 
     const bad = await api('PUT', `/brands/${h.fixture.brandId}/binding-settings`, {
       ...settings,

@@ -1,7 +1,7 @@
 /**
  * Admin routes that change what exists (the back office's edit buttons):
  *   GET   /brands/:brandId                 one brand
- *   PATCH /branches/:branchId              rename a branch
+ *   PATCH /branches/:branchId              rename, close or reopen a branch
  *   PATCH /staff/:staffId                  name, role, branch, active (false = deactivated)
  *   POST  /staff/:staffId/pin              set a new PIN (write-only)
  *   POST  /devices/:deviceId/revoke        the hub refuses the device from its next request on
@@ -57,12 +57,12 @@ export const editRoutes: readonly AdminRoute[] = [
     operationId: 'updateBranch',
     roles: MANAGERS,
     entity: 'branch',
-    summary: 'Rename a branch',
+    summary: 'Rename a branch, or close it (no active staff, devices revoked) or reopen it',
     tag: 'branches',
     body: UpdateBranchInput,
     status: 200,
     response: BranchView,
-    errors: [400, 404],
+    errors: [400, 404, 409],
     before: async (ctx) => toBranchView(await rowOf(ctx, 'branches', 'branchId')),
     run: async (ctx) => {
       const branch = await updateBranch(ctx.db, ctx.catalog, p(ctx, 'branchId'), ctx.body);
@@ -80,7 +80,7 @@ export const editRoutes: readonly AdminRoute[] = [
     body: UpdateStaffInput,
     status: 200,
     response: StaffView,
-    errors: [400, 404],
+    errors: [400, 404, 409],
     before: async (ctx) => toStaffView(await rowOf(ctx, 'staff', 'staffId')),
     run: async (ctx) => {
       const staff = await updateStaff(ctx.db, ctx.catalog, p(ctx, 'staffId'), ctx.body);

@@ -158,7 +158,7 @@ export const adminRoutes: readonly AdminRoute[] = [
     roles: MANAGERS,
     entity: 'brand',
     summary:
-      "Change a brand's till settings (verification lock, offline redemption limit, update rollout and window)",
+      "Change a brand's name, time zone and till settings (verification lock, offline redemption limit, phone region, conversation links, update rollout and window)",
     tag: 'brands',
     body: BrandTillSettingsInput,
     status: 200,
@@ -236,7 +236,7 @@ export const adminRoutes: readonly AdminRoute[] = [
     body: CreateDeviceInput,
     status: 201,
     response: CreatedDeviceView,
-    errors: [400, 404],
+    errors: [400, 404, 409],
     run: async (ctx) => wrote(await createDevice(ctx.db, ctx.catalog, p(ctx, 'brandId'), ctx.body)),
   },
   {
