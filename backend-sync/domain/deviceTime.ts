@@ -13,17 +13,10 @@
  * Limits: within the bounds, a device's time is believed. A device that lies consistently (a
  * clock set back before its first ping, never corrected) is caught only by the bounds.
  */
+import type { TimeFlag } from '../protocol';
 
 /** Differences below this are measurement noise (round trips, a console's estimate's error). */
 export const DEVICE_TIME_TOLERANCE_MS = 2 * 60_000;
-
-export type TimeFlag =
-  /** After the offset, still later than the hub received it: the device's clock ran ahead. */
-  | 'ahead_of_hub'
-  /** Earlier than the device's previous mutation: its clock was set back. */
-  | 'before_previous'
-  /** The device's clock was off from the hub's by more than the tolerance at its last ping. */
-  | 'clock_skewed';
 
 export interface DeviceTimeKnowledge {
   receivedAtMs: number;

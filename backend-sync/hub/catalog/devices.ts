@@ -35,6 +35,8 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
     pairingExpiresAt: expiresAt,
     enrolledAt: strOrNull(row.enrolled_at),
     lastSeenAt: strOrNull(row.last_seen_at),
+    clockOffsetMs:
+      row.clock_offset_ms === null || row.clock_offset_ms === undefined ? null : Number(row.clock_offset_ms),
     updateChannel: row.update_channel === 'beta' ? 'beta' : 'stable',
     createdAt: String(row.created_at),
   };
