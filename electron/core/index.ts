@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { systemClock, uuidV7, type Clock, type IdGenerator } from '../../backend-sync/domain/clock';
+import { systemClock, uuidV7, type DeviceClock, type IdGenerator } from '../../backend-sync/domain/clock';
 import { PROTOCOL_VERSION } from '../../backend-sync/protocol';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import type { ConsoleEventName, ConsoleEventPayload, ConsoleHandlers } from './api/contract';
@@ -24,6 +24,7 @@ import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
 import { saveDiagnostics } from './diagnostics';
 import { readUpdatePolicy, type UpdatePolicy } from './updates';
+import { createHubClock } from './time/hubClock';
 
 export type { UpdatePolicy } from './updates';
 import { AppError, ErrorCode } from '../../backend-sync/domain/errors';
@@ -49,7 +50,11 @@ export interface ConsoleCoreOptions {
   suggestedHubUrl?: string | null;
   /** Path to a better-sqlite3 binary built for Electron's ABI (the Node build serves tests). */
   nativeBinding?: string;
-  clock?: Clock;
+  /**
+   * The device's own clocks (wall and monotonic). Everything judges and stamps by the hub time
+   * estimated from them (time/hubClock.ts); tests move them by hand (manualClock).
+   */
+  clock?: DeviceClock;
   /** Mutation and record ids (UUIDv7 unless a test injects its own). */
   ids?: IdGenerator;
   /** pino logger; default: pino at LOG_LEVEL or 'info'. Never given secrets, PINs or tokens. */
@@ -91,10 +96,16 @@ export interface ConsoleCore {
 }
 
 export async function createConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
-  const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidV7;
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'console-core' });
   const db = await openConsoleDb({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+  const clock = await createHubClock({
+    db,
+    device: options.clock ?? systemClock,
+    logger,
+    // A microtask: nothing awaits between here and the engine's creation, so it exists by then.
+    onWarning: () => queueMicrotask(() => sync.refreshStatus()),
+  });
 
   const listeners = new Set<(name: ConsoleEventName, payload: unknown) => void>();
   const emit = <E extends ConsoleEventName>(name: E, payload: ConsoleEventPayload<E>): void => {
@@ -131,6 +142,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const till = createTill({
     db,
     clock,
+    timeUntrusted: () => clock.estimate().source === 'untrusted',
     ids,
     logger,
     faults: options.faults ?? noFaults,
@@ -142,6 +154,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const sync = createSyncEngine({
     db,
     clock,
+    time: clock,
     logger,
     hooks: till.syncHooks,
     staffSession: hubProof,
@@ -280,6 +293,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       listeners.clear();
       await scanner.stop();
       await sync.stop();
+      await clock.flush();
       await db.destroy();
     },
   };
