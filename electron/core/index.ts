@@ -103,8 +103,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     db,
     device: options.clock ?? systemClock,
     logger,
-    // A microtask: nothing awaits between here and the engine's creation, so it exists by then.
-    onWarning: () => queueMicrotask(() => sync.refreshStatus()),
+    // Called only after creation, by then the engine exists.
+    onWarning: () => sync.refreshStatus(),
   });
 
   const listeners = new Set<(name: ConsoleEventName, payload: unknown) => void>();

@@ -70,10 +70,12 @@ export async function createHubClock(deps: HubClockDeps): Promise<HubClock> {
       .catch((err: unknown) => log.error({ err }, 'could not record the clock state'));
   };
 
+  /** False during creation: the status reads the warning itself when it first publishes. */
+  let started = false;
   const setWarning = (next: ClockWarning | null): void => {
     warning = next;
     write({ clockWarning: next ? JSON.stringify(next) : null });
-    deps.onWarning?.(next);
+    if (started) deps.onWarning?.(next);
   };
 
   const persist = (now: TimeEstimate, wallMs: number, monoMs: number): void => {
@@ -103,6 +105,10 @@ export async function createHubClock(deps: HubClockDeps): Promise<HubClock> {
       persist(now, wallMs, monoMs);
     return now;
   };
+
+  // At start: a wall clock set back behind the floor while the app was closed is noticed now.
+  read();
+  started = true;
 
   return {
     now: () => new Date(read().hubMs),
