@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SyncEvent, type PingResponse } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import { connectFixtureDevice, request, startTestHub, type DeviceClient, type TestHub } from './testing';
-import { pullAll, push, redeem, redemptionsIn } from './mutations/testSupport';
+import { pullAll, push, redeem, redemptionsIn } from './mutations/testing';
 
 const DAY = 86_400_000;
 const HUB_NOW = '2026-03-01T10:00:00.000Z';

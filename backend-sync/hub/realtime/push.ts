@@ -39,7 +39,7 @@ import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
 import { DeviceClockBounds } from './deviceClock';
-import { appliers, isKnownKind, prefetchers } from './mutations';
+import { appliers, isKnownKind, prefetchers } from './mutations/appliers';
 import { PendingWrites, PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';
 

@@ -5,7 +5,7 @@
  */
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import type { PullStream } from '../../../backend-sync/protocol';
-import type { CustomerList, SessionStaff } from '../api/contract';
+import type { CustomerList, SessionStaff } from '../consoleApi/contract';
 
 export function listsOf(staff: SessionStaff): CustomerList[] {
   if (staff.role === 'sales_manager' && staff.branchId) return ['mine', 'team'];

@@ -22,7 +22,7 @@ import {
   type PersistedTime,
   type TimeEstimate,
 } from '../../../backend-sync/domain/hubTime';
-import type { ClockWarning } from '../api/contract';
+import type { ClockWarning } from '../consoleApi/contract';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 

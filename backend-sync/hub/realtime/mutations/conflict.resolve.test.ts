@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
 import { insertBranch, insertStaff } from '../../testing/fixtures';
 import { connectFixtureDevice, startTestHub, type DeviceClient, type TestHub } from '../testing';
-import { pullAll, push, redeem, redemptionsIn, resolve } from './testSupport';
+import { pullAll, push, redeem, redemptionsIn, resolve } from './testing';
 
 describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
   let h: TestHub | undefined;

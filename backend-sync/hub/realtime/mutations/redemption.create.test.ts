@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
 import { connectFixtureDevice, startTestHub, type TestHub } from '../testing';
-import { pullAll, push, redeem, redemptionsIn } from './testSupport';
+import { pullAll, push, redeem, redemptionsIn } from './testing';
 
 /** The hub receives the day's offline redemptions after they were made (it bounds device times by its receipt). */
 const RECEIVED_LATER = '2026-03-02T00:00:00.000Z';
