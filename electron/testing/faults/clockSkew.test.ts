@@ -245,9 +245,7 @@ describe.each(testDbKinds())('clock skew (%s)', (kind) => {
     ]);
     expect(await h.t.db('redemptions').where({ claim_id: expired!.id })).toEqual([]);
     expect((await h.t.db('claims').where({ id: target!.id }).first()).redemption_id).toBe(first.id);
-    expect(await h.t.db('mutations').whereIn('id', [first.id, second.id]).count({ n: '*' })).toEqual([
-      { n: 2 },
-    ]);
+    expect(await h.t.db('mutations').whereIn('id', [first.id, second.id]).pluck('id')).toHaveLength(2);
 
     for (const t of [a, b]) {
       const attention = await t.c.call('attention.list');
