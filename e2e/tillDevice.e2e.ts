@@ -64,7 +64,11 @@ describe('the till with a USB HID scanner, and offline too long', () => {
       host: 'web',
       appVersion: '0.0.0-e2e',
       suggestedHubUrl: proxy.url,
-      clock: { now: () => new Date(Date.now() - clockBehindMs) },
+      // Time passing, not a clock someone moved: the wall and the monotonic clock move together.
+      clock: {
+        now: () => new Date(Date.now() - clockBehindMs),
+        monotonicMs: () => performance.now() - clockBehindMs,
+      },
       hidBackend: usb.backend,
       logger: pino({ level: process.env.CONSOLE_TEST_LOG_LEVEL ?? 'silent' }),
     });

@@ -7,20 +7,35 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/**
+ * A device's own clocks: the wall clock (`now`, which anyone may set) and a monotonic one
+ * (milliseconds from an arbitrary origin, never set back, restarting with the process), which
+ * tells how much time really passed while the wall clock may have been moved.
+ */
+export interface DeviceClock extends Clock {
+  monotonicMs(): number;
+}
 
-/** A clock a test moves by hand. */
+export const systemClock: DeviceClock = { now: () => new Date(), monotonicMs: () => performance.now() };
+
+/**
+ * A clock a test moves by hand: `advance` is time passing (wall and monotonic), `set` is someone
+ * changing the wall clock (the monotonic clock does not move).
+ */
 export function manualClock(
   start: Date | string,
-): Clock & { set(t: Date | string): void; advance(ms: number): void } {
+): DeviceClock & { set(t: Date | string): void; advance(ms: number): void } {
   let current = new Date(start);
+  let monotonic = 0;
   return {
     now: () => new Date(current),
+    monotonicMs: () => monotonic,
     set: (t) => {
       current = new Date(t);
     },
     advance: (ms) => {
       current = new Date(current.getTime() + ms);
+      monotonic += ms;
     },
   };
 }

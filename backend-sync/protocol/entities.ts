@@ -215,6 +215,15 @@ export const RedemptionStatus = z.enum(['applied', 'conflict', 'voided']);
 export type RedemptionStatus = z.infer<typeof RedemptionStatus>;
 
 /**
+ * Why the hub corrected a device's time by more than its tolerance (docs/protocol.md, "Time"):
+ * ahead_of_hub — later than the hub received it; before_previous — earlier than the device's
+ * previous mutation (its clock was set back); clock_skewed — the device's clock was off at its
+ * last ping.
+ */
+export const TimeFlag = z.enum(['ahead_of_hub', 'before_previous', 'clock_skewed']);
+export type TimeFlag = z.infer<typeof TimeFlag>;
+
+/**
  * A redemption as the hub decided it, replicated to the branches involved so every device there
  * and the branch's managers see conflicts ("needs attention") and their resolution.
  */
@@ -228,8 +237,13 @@ export const RedemptionRow = z.object({
   deviceId: z.string(),
   staffId: z.string(),
   scannedCode: z.string(),
+  /** The time the device said. */
   deviceTime: isoDateTime,
   receivedAt: isoDateTime,
+  /** The device time as the hub bounded it: what orders conflicts. Optional: older hubs send none. */
+  correctedTime: isoDateTime.optional(),
+  /** Set when the correction was larger than the tolerance: a manager should look. */
+  timeFlag: TimeFlag.nullable().optional(),
   /** applied: holds the claim · conflict: lost to an earlier redemption · voided by a manager */
   status: RedemptionStatus,
   /** For a conflict: the redemption that holds the claim. */

@@ -27,6 +27,8 @@ export const SyncEvent = {
   sessionClose: 'session:close',
   /** The console tells the hub its app version and outbox size (the back office's device list). */
   deviceStatus: 'device:status',
+  /** The console's clock against the hub's: see PingRequest. */
+  ping: 'sync:ping',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ export const PullResponse = z.object({
   hasMore: z.boolean(),
   /** Changes in scope after `cursor` still to come, for the first-sync progress bar. */
   remaining: z.number().int().nonnegative(),
+  /** The hub's clock as it answered (every ack carries it: docs/protocol.md, "Time"). */
+  hubTime: isoDateTime.optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
@@ -177,5 +181,23 @@ export const SessionOpenResponse = z.object({
   expiresAt: isoDateTime,
   /** The pull streams this session may read, besides 'device'. */
   streams: z.array(PullStream),
+  hubTime: isoDateTime.optional(),
 });
 export type SessionOpenResponse = z.infer<typeof SessionOpenResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// sync:ping — the console's clock against the hub's (docs/protocol.md, "Time"). Sent on connect
+// and then now and then; the console stamps send and receipt, the hub keeps the measured offset.
+
+export const PingRequest = z.object({
+  /** The clock the device stamps its mutations with, when it sent this. */
+  deviceTime: isoDateTime,
+});
+export type PingRequest = z.infer<typeof PingRequest>;
+
+export const PingResponse = z.object({
+  hubTime: isoDateTime,
+  /** Hub receipt minus `deviceTime` (the one-way delay included): what the hub will assume. */
+  clockOffsetMs: z.number().int(),
+});
+export type PingResponse = z.infer<typeof PingResponse>;

@@ -105,5 +105,9 @@ export const MutationResult = z.union([
 ]);
 export type MutationResult = z.infer<typeof MutationResult>;
 
-export const PushResponse = z.object({ results: z.array(MutationResult) });
+export const PushResponse = z.object({
+  results: z.array(MutationResult),
+  /** The hub's clock as it answered (every ack carries it: docs/protocol.md, "Time"). */
+  hubTime: isoDateTime.optional(),
+});
 export type PushResponse = z.infer<typeof PushResponse>;

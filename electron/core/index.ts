@@ -4,7 +4,7 @@
  * transport and forward its events to the renderer.
  */
 import pino, { type Logger } from 'pino';
-import { systemClock, uuidV7, type Clock, type IdGenerator } from '../../backend-sync/domain/clock';
+import { systemClock, uuidV7, type DeviceClock, type IdGenerator } from '../../backend-sync/domain/clock';
 import { createDispatcher, type Dispatch } from './consoleApi/dispatcher';
 import type { ConsoleEventName, ConsoleEventPayload, ConsoleHandlers } from './consoleApi/contract';
 import { appHandlers, type DiagnosticsOptions } from './app/handlers';
@@ -25,6 +25,7 @@ import { createCustomers } from './customers/handlers';
 import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
 import { readUpdatePolicy, type UpdatePolicy } from './updates';
+import { createHubClock } from './time/hubClock';
 
 export type { UpdatePolicy } from './updates';
 
@@ -48,7 +49,11 @@ export interface ConsoleCoreOptions {
   suggestedHubUrl?: string | null;
   /** Path to a better-sqlite3 binary built for Electron's ABI (the Node build serves tests). */
   nativeBinding?: string;
-  clock?: Clock;
+  /**
+   * The device's own clocks (wall and monotonic). Everything judges and stamps by the hub time
+   * estimated from them (time/hubClock.ts); tests move them by hand (manualClock).
+   */
+  clock?: DeviceClock;
   /** Mutation and record ids (UUIDv7 unless a test injects its own). */
   ids?: IdGenerator;
   /** pino logger; default: pino at LOG_LEVEL or 'info'. Never given secrets, PINs or tokens. */
@@ -80,10 +85,16 @@ export interface ConsoleCore {
 }
 
 export async function createConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
-  const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidV7;
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'console-core' });
   const db = await openConsoleDb({ dataDir: options.dataDir, nativeBinding: options.nativeBinding });
+  const clock = await createHubClock({
+    db,
+    device: options.clock ?? systemClock,
+    logger,
+    // Called only after creation, by then the engine exists.
+    onWarning: () => sync.refreshStatus(),
+  });
 
   const listeners = new Set<(name: ConsoleEventName, payload: unknown) => void>();
   const emit = <E extends ConsoleEventName>(name: E, payload: ConsoleEventPayload<E>): void => {
@@ -120,6 +131,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const till = createTill({
     db,
     clock,
+    timeUntrusted: () => clock.estimate().source === 'untrusted',
     ids,
     logger,
     faults: options.faults ?? noFaults,
@@ -131,6 +143,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   const sync = createSyncEngine({
     db,
     clock,
+    time: clock,
     logger,
     appVersion: options.appVersion,
     hooks: till.syncHooks,
@@ -219,6 +232,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
       listeners.clear();
       await scanner.stop();
       await sync.stop();
+      await clock.flush();
       await db.destroy();
     },
   };

@@ -143,6 +143,8 @@ export const toRedemptionRow = (r: Db, brandId: string): RedemptionRow => ({
   scannedCode: str(r.scanned_code),
   deviceTime: str(r.device_time),
   receivedAt: str(r.received_at),
+  correctedTime: str(r.corrected_time ?? r.device_time),
+  timeFlag: strOrNull(r.time_flag) as RedemptionRow['timeFlag'],
   status: str(r.status) as RedemptionRow['status'],
   winnerId: strOrNull(r.winner_id),
   resolution: strOrNull(r.resolution) as RedemptionRow['resolution'],

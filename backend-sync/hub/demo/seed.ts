@@ -212,6 +212,7 @@ async function redeemOne(
     staff_id: staffId,
     scanned_code: DEMO_REDEEMED.code,
     device_time: redeemedAt,
+    corrected_time: redeemedAt,
     received_at: redeemedAt,
     status: 'applied',
   };

@@ -40,6 +40,8 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
     pairingExpiresAt: expiresAt,
     enrolledAt: strOrNull(row.enrolled_at),
     lastSeenAt: strOrNull(row.last_seen_at),
+    clockOffsetMs:
+      row.clock_offset_ms === null || row.clock_offset_ms === undefined ? null : Number(row.clock_offset_ms),
     updateChannel: row.update_channel === 'beta' ? 'beta' : 'stable',
     appVersion: strOrNull(row.app_version),
     queuedMutations:

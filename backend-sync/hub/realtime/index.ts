@@ -11,6 +11,7 @@ import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { deviceAuthMiddleware } from './auth';
 import { deviceOf, type DeviceContext } from './device';
+import { pingDevice } from './deviceClock';
 import { createLastSeenWriter, type LastSeenWriter } from './lastSeen';
 import { createPoker } from './pokes';
 import { pullChanges, type RemainingMemo } from './pull';
@@ -59,14 +60,23 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     socket.on(SyncEvent.pull, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         await ensureStillAllowed(deps, device, socket, lastSeen);
-        return pullChanges(deps.db, device, request, sessionOf(socket), remaining);
+        const page = await pullChanges(deps.db, device, request, sessionOf(socket), remaining);
+        return { ...page, hubTime: deps.clock.now().toISOString() };
+      }),
+    );
+
+    socket.on(SyncEvent.ping, (request: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket, lastSeen);
+        return pingDevice(deps, device, request);
       }),
     );
 
     socket.on(SyncEvent.sessionOpen, (request: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         await ensureStillAllowed(deps, device, socket, lastSeen);
-        return openSession({ ...deps, pinGuard }, device, socket, request);
+        const opened = await openSession({ ...deps, pinGuard }, device, socket, request);
+        return { ...opened, hubTime: deps.clock.now().toISOString() };
       }),
     );
 

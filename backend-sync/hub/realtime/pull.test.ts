@@ -47,7 +47,13 @@ describe.each(testDbKinds())('sync:pull on %s', (kind) => {
       else expect(page.cursor).toBeGreaterThanOrEqual(seqs.at(-1)!);
     }
     const again = await request<PullResponse>(socket, SyncEvent.pull, { cursor: pages.at(-1)!.cursor });
-    expect(again).toEqual({ changes: [], cursor: pages.at(-1)!.cursor, hasMore: false, remaining: 0 });
+    expect(again).toEqual({
+      hubTime: h.clock.now().toISOString(),
+      changes: [],
+      cursor: pages.at(-1)!.cursor,
+      hasMore: false,
+      remaining: 0,
+    });
   });
 
   it('counts what remains once per pull, and never says 0 while changes written meanwhile follow', async () => {

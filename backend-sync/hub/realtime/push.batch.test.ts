@@ -22,6 +22,8 @@ async function setUp(kind: TestDb['kind']) {
   const t = await openTestDb(kind);
   const clock = manualClock(FIXTURE_TIME);
   const f: Fixture = await seedFixture(t.db, clock, { claimsPerCoupon: 4 });
+  // The hub receives the day's offline redemptions after they were made (it bounds device times by its receipt).
+  clock.set('2026-03-01T09:00:00.000Z');
   const faults: string[] = [];
   const deps: PushDeps = {
     db: t.db,
@@ -161,7 +163,14 @@ describe.each(testDbKinds())('mutations of one claim within one push on %s', (ki
   it('decides them as if pushed one by one: take-over by an earlier one, then resolving the conflict', async () => {
     const s = await setUp(kind);
     t = s.t;
+    // Another till's later redemption holds the claim; this device's push then brings an earlier
+    // one (after a redemption of another claim, so the take-over must read rows still buffered).
+    const a2: DeviceContext = { ...s.device, id: s.f.devices.a2.id, name: 'A2' };
     const late = { ...s.redeem(0), deviceTime: '2026-03-01T06:00:00.000Z' };
+    expect((await pushMutations(s.deps, a2, { mutations: [late] })).response.results[0]!.status).toBe(
+      'applied',
+    );
+    const other = { ...s.redeem(1), deviceTime: '2026-03-01T03:00:00.000Z' };
     const early = { ...s.redeem(0), deviceTime: '2026-03-01T04:00:00.000Z' };
     const later = { ...s.redeem(0), deviceTime: '2026-03-01T07:00:00.000Z' };
     const resolve = {
@@ -170,7 +179,7 @@ describe.each(testDbKinds())('mutations of one claim within one push on %s', (ki
       payload: { redemptionId: late.id, staffId: s.f.staff.managerA.id, decision: 'acknowledge' },
       deviceTime: '2026-03-01T08:00:00.000Z',
     };
-    const { response } = await pushMutations(s.deps, s.device, { mutations: [late, early, later, resolve] });
+    const { response } = await pushMutations(s.deps, s.device, { mutations: [other, early, later, resolve] });
     expect(response.results.map((r) => r.status)).toEqual(['applied', 'applied', 'conflict', 'applied']);
     expect(response.results[2]).toMatchObject({ details: { redemptionId: early.id } });
     const rows = await s.t

@@ -29,6 +29,9 @@ const redeem = (claim: FixtureClaim, staffId: string, deviceTime: string, id = u
   deviceTime,
 });
 
+/** The hub receives the day's offline redemptions after they were made (it bounds device times by its receipt). */
+const RECEIVED_LATER = '2026-03-02T00:00:00.000Z';
+
 describe.each(testDbKinds())('sync:push on %s', (kind) => {
   let h: TestHub | undefined;
   afterEach(async () => {
@@ -38,6 +41,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('applies a mutation once and answers a repeat with the first answer', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const m = redeem(f.claims.onlyA[0]!, f.staff.associateA.id, '2026-03-01T03:00:00.000Z');
@@ -51,6 +55,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('applies a mutation once when two pushes of the same id race', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const first = await connectFixtureDevice(h, f.devices.a1.id);
     const second = { ...first, socket: (await connectFixtureDevice(h, f.devices.a1.id)).socket };
@@ -63,6 +68,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('rejects a malformed mutation without blocking the ones around it', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const before = signIn(f.staff.associateA.id);
@@ -97,6 +103,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('rejects sign-ins of staff who are inactive or of another branch, and ids of other devices', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const b1 = await connectFixtureDevice(h, f.devices.b1.id);
@@ -119,6 +126,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('keeps the earliest redemption of a claim and reports the later one as a conflict', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -155,6 +163,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('moves the claim to an earlier redemption that arrives second, and tells the first device by a change', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -195,6 +204,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('breaks a tie of device times in favour of the smaller device id', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -215,6 +225,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('settles simultaneous redemptions of one claim on the earliest, whatever the arrival order', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -236,6 +247,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('refuses to redeem a claim of a coupon not valid at the branch', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const { results } = await push(a1, [
@@ -248,6 +260,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it("pokes the brand's other devices after a push that changed something", async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const b1 = await connectFixtureDevice(h, f.devices.b1.id);
@@ -264,6 +277,7 @@ describe.each(testDbKinds())('sync:push on %s', (kind) => {
 
   it('answers a push that is not a list of mutations with an ack error', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const a1 = await connectFixtureDevice(h, h.fixture.devices.a1.id);
     expect(await request(a1.socket, SyncEvent.push, { mutations: [] })).toMatchObject({
       error: { code: 'VALIDATION_FAILED' },

@@ -37,6 +37,7 @@ import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
+import { DeviceClockBounds } from './deviceClock';
 import { appliers, isKnownKind, prefetchers } from './mutations/appliers';
 import { PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, FlushFirst, Prefetcher } from './mutations/types';
@@ -114,6 +115,7 @@ export async function pushMutations(
     const ctx: ApplyContext = { trx, dbKind: dbKind(deps.db), device, clock: deps.clock, push: state };
     const ids = items.filter((i) => !i.answer).map((i) => i.id);
     const seen = await storedAnswers(trx, device, ids);
+    const clockBounds = await DeviceClockBounds.load(trx, device);
     await prefetch(ctx, items, seen);
     /** Answers given in this push, for an id repeated within it. */
     const given = new Map<string, MutationResult>();
@@ -123,7 +125,10 @@ export async function pushMutations(
       else if (given.has(item.id)) result = asRepeat(given.get(item.id)!);
       else if (seen.has(item.id)) result = seen.get(item.id)!;
       else {
-        const one = await applyOne(ctx, item);
+        const time = item.mutation
+          ? clockBounds.bound(item.mutation.deviceTime, deps.clock.now())
+          : undefined;
+        const one = await applyOne(time ? { ...ctx, time } : ctx, item);
         result = one.result;
         changed ||= one.changed;
         if (one.changed && item.mutation && !BUFFERED_KINDS.has(item.mutation.kind)) unbuffered = true;
@@ -132,6 +137,7 @@ export async function pushMutations(
       results.push(result);
     }
     await state.flush(trx);
+    await clockBounds.save(trx, device);
   });
   deps.faults?.('push:after-commit-before-ack');
   for (const r of results) {
@@ -139,7 +145,11 @@ export async function pushMutations(
       deps.logger.info({ deviceId: device.id, mutationId: r.id, code: r.code }, 'mutation rejected');
     }
   }
-  return { response: { results }, changed, scopes: unbuffered ? null : state.scopes };
+  return {
+    response: { results, hubTime: deps.clock.now().toISOString() },
+    changed,
+    scopes: unbuffered ? null : state.scopes,
+  };
 }
 
 /** Validation happens before the transaction: what is stored, and what will run. */

@@ -367,6 +367,11 @@ export const DeviceView = z.object({
   pairingExpiresAt: isoDateTime.nullable(),
   enrolledAt: isoDateTime.nullable(),
   lastSeenAt: isoDateTime.nullable(),
+  /**
+   * Hub time minus the device's clock at its last `sync:ping` (ms; positive: the device is
+   * behind); null until it pinged. The hub corrects its mutation times by it (docs/protocol.md).
+   */
+  clockOffsetMs: z.number().int().nullable(),
   updateChannel: UpdateChannel,
   /** What the console last reported (protocol device:status); null before its first report. */
   appVersion: z.string().nullable(),

@@ -24,7 +24,11 @@ export type MetaKey =
   | 'outboxAnsweredThrough'
   | 'locale'
   /** Scanner settings (JSON, see scanner/settings.ts). */
-  | 'scannerSettings';
+  | 'scannerSettings'
+  /** The last hub-time anchor and floor (JSON, time/hubClock.ts). */
+  | 'hubTimeAnchor'
+  /** The last clock warning (JSON ClockWarning, time/hubClock.ts). */
+  | 'clockWarning';
 
 type Db = Knex | Knex.Transaction;
 

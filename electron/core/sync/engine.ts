@@ -10,6 +10,9 @@
  * - On connect and after every enqueue: push the queued outbox. On connect and on `sync:poke`:
  *   pull until the hub has no more. One round runs at a time; requests made meanwhile are merged
  *   into the next round, so nothing is lost and nothing runs twice in parallel.
+ * - Time: every ack that carries the hub's time is a round-trip sample for the console's clock
+ *   (time/hubClock.ts), and each push round starts with a `sync:ping`, so the hub knows this
+ *   device's clock offset before it bounds the pushed mutations' times (docs/protocol.md, "Time").
  * - Staff session: on connect and whenever the signed-in staff changes, the engine opens the
  *   session at the hub (`session:open` with the sign-in's proof, see session/hubProof.ts) and then
  *   also pulls the lists that session may read (its streams); on sign-out it closes it.
@@ -22,6 +25,7 @@ import { AppError, isAppError } from '../../../backend-sync/domain/errors';
 import {
   AckError,
   ConnectRefusal,
+  PingResponse,
   PROTOCOL_VERSION,
   SessionOpenResponse,
   SyncEvent,
@@ -34,6 +38,7 @@ import type { SyncStatus } from '../consoleApi/contract';
 import type { DeviceCredentials } from '../enrollment/enrollment';
 import { countByStatus } from '../outbox/outbox';
 import { getMeta } from '../store/meta';
+import type { HubClock } from '../time/hubClock';
 import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
 import type { Faults } from './faults';
 import type { SyncHooks } from './hooks';
@@ -92,6 +97,8 @@ export interface SyncEngineDeps {
   staffSession?: StaffSessionLink;
   /** A stream's pull brought changes (features refresh what they show). */
   onStreamPulled?: (stream: PullStream, received: number) => void;
+  /** The console's clock: fed with each ack's hub time, read for the ping and the status. */
+  time?: Pick<HubClock, 'now' | 'stamp' | 'roundTrip' | 'warning'>;
 }
 
 export interface StaffSessionLink {
@@ -116,6 +123,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     publish: deps.publish,
     countConflicts: (db) => deps.hooks?.countConflicts?.(db),
     offlineRedeemUntil: (db, since) => deps.hooks?.offlineRedeemUntil?.(db, since),
+    clockWarning: () => deps.time?.warning() ?? null,
     onError: (err) => log.error({ err }, 'sync status update failed'),
   });
 
@@ -133,19 +141,40 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let firstSyncStartedAt: string | null = null;
   let stopped = false;
   let hadError = false;
+  /** False once this connection's hub left a ping unanswered (a hub older than the ping). */
+  let pingAnswered = true;
 
-  function request(event: string, payload: unknown): Promise<unknown> {
+  function request(event: string, payload: unknown, timeoutMs = tuning.requestTimeoutMs): Promise<unknown> {
     const s = socket;
     if (!s?.connected) return Promise.reject(new AppError('SYNC_DISCONNECTED', 'Not connected to the hub.'));
+    const sent = deps.time?.stamp();
     return s
-      .timeout(tuning.requestTimeoutMs)
+      .timeout(timeoutMs)
       .emitWithAck(event, payload)
       .then((answer: unknown) => {
         const error = AckError.safeParse(answer);
         if (error.success)
           throw new AppError(error.data.error.code, error.data.error.message, error.data.error.details);
+        const hubTime = (answer as { hubTime?: unknown } | null)?.hubTime;
+        if (sent && typeof hubTime === 'string' && !Number.isNaN(Date.parse(hubTime))) {
+          deps.time!.roundTrip(sent, hubTime);
+        }
         return answer;
       });
+  }
+
+  /** Tells the hub this device's clock (and learns the hub's); never fails the round. */
+  async function ping(): Promise<void> {
+    if (!deps.time || !pingAnswered) return;
+    try {
+      PingResponse.parse(
+        await request(SyncEvent.ping, { deviceTime: deps.time.now().toISOString() }, tuning.connectTimeoutMs),
+      );
+    } catch (err) {
+      if (isAppError(err) && err.code === 'SYNC_DISCONNECTED') throw err;
+      log.warn({ err }, 'the hub did not answer a ping; pushing without it on this connection');
+      pingAnswered = false;
+    }
   }
 
   const exchangeDeps = () => ({
@@ -188,6 +217,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           await syncSession();
         } else if (wantPush) {
           wantPush = false;
+          await ping();
           await pushAll(exchangeDeps(), {
             batchSize: tuning.pushBatchSize,
             onBatch: () => void status.refresh(),
@@ -329,6 +359,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       void status.setConnection('online');
       // A session belongs to a socket: a new connection opens it again.
       sessionOpen = false;
+      pingAnswered = true;
       sessionStreams = [];
       wantSession = !!deps.staffSession?.proof();
       void kick(true, true);
@@ -401,6 +432,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     },
 
     status: (): Promise<SyncStatus> => status.current(),
+    /** Something the status shows changed outside sync (the clock warning). */
+    refreshStatus: (): void => void status.refresh(),
     /** Resolves when no round is running (tests and shutdown). */
     idle: async (): Promise<void> => {
       while (round) await round.catch(() => {});

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
-import type { SyncStatus } from '../consoleApi/contract';
+import type { ClockWarning, SyncStatus } from '../consoleApi/contract';
 import { countByStatus } from '../outbox/outbox';
 import { oldestQueuedAt } from './ledger';
 import { getMeta, setMeta } from '../store/meta';
@@ -22,6 +22,8 @@ export interface StatusTrackerDeps {
   countConflicts?: (db: Knex) => Promise<number> | undefined;
   /** See SyncHooks.offlineRedeemUntil. */
   offlineRedeemUntil?: (db: Knex, offlineSince: string) => Promise<string | null> | undefined;
+  /** The console clock's warning (time/hubClock.ts). */
+  clockWarning?: () => ClockWarning | null;
   onError: (err: unknown) => void;
 }
 
@@ -60,6 +62,7 @@ export function createStatusTracker(deps: StatusTrackerDeps) {
       firstSync,
       lastErrorCode,
       oldestQueuedAt: oldestQueued,
+      clockWarning: deps.clockWarning?.() ?? null,
     };
   }
 

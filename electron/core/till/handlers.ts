@@ -21,7 +21,10 @@ export type TillMethod =
 
 export interface TillDeps {
   db: Knex;
+  /** The console's best time (time/hubClock.ts). */
   clock: Clock;
+  /** True while that time cannot be trusted: redeeming is refused (redeem.ts). */
+  timeUntrusted?: () => boolean;
   ids: IdGenerator;
   logger: Logger;
   faults: Faults;

@@ -23,9 +23,12 @@ import { redeemStatements, type RedeemStatements } from './statements';
 
 export interface RedeemDeps {
   db: Knex;
+  /** The console's best time (time/hubClock.ts): validity, the offline limit and the lock judge by it. */
   clock: Clock;
   ids: IdGenerator;
   faults: Faults;
+  /** True while that time cannot be trusted (time/hubClock.ts): redeeming is refused. */
+  timeUntrusted?: () => boolean;
 }
 
 export interface RedeemInput {
@@ -48,6 +51,12 @@ export async function redeemClaim(
   staff: SessionStaff,
   input: RedeemInput,
 ): Promise<RedemptionView> {
+  if (deps.timeUntrusted?.()) {
+    throw new AppError(
+      TillErrorCode.CLOCK_UNTRUSTED,
+      "This console's clock was set back and its time cannot be trusted; reconnect to the hub before redeeming.",
+    );
+  }
   const me = await requireIdentity(deps.db);
   const rules = await cachedRules(deps.db, me.brandId);
   const names = await cachedPlaceNames(deps.db, me);

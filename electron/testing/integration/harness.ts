@@ -8,7 +8,7 @@ import type { Hub } from '../../../backend-sync/hub/server';
 import { startHubOn } from '../../../backend-sync/hub/testing/hubOn';
 import { openTestDb, type TestDb } from '../../../backend-sync/hub/testing/databases';
 import { seedFixture, type Fixture, FIXTURE_TIME } from '../../../backend-sync/hub/testing/fixtures';
-import { manualClock } from '../../../backend-sync/domain/clock';
+import { manualClock, type Clock, type DeviceClock } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
 import type { HubDbKind } from '../../../backend-sync/hub/db';
 import type {
@@ -35,10 +35,12 @@ export interface HubHarness {
   close(): Promise<void>;
 }
 
-export async function startHubHarness(kind: HubDbKind): Promise<HubHarness> {
+/** `clock`: the hub's (the clock-skew suite moves it by hand); default the system's. */
+export async function startHubHarness(kind: HubDbKind, options: { clock?: Clock } = {}): Promise<HubHarness> {
   const t = await openTestDb(kind);
   const fixture = await seedFixture(t.db, manualClock(FIXTURE_TIME));
-  const launch = (port: number) => startHubOn(t, { port });
+  const launch = (port: number) =>
+    startHubOn(t, { port, ...(options.clock ? { clock: options.clock } : {}) });
   const first = await launch(0);
   let running: Hub | null = first;
   const h: HubHarness = {
@@ -76,12 +78,15 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
+/** `options.clock`: the device's clocks (the clock-skew suite moves them by hand); default the system's. */
 export async function openTestConsole(
   dataDir?: string,
   sync: Partial<SyncTuning> = {},
+  options: { clock?: DeviceClock } = {},
 ): Promise<TestConsole & { remove(): void }> {
   const tmp = dataDir ? { dir: dataDir, remove: () => {} } : tempDir('omo-console-int-');
   const core = await createConsoleCore({
+    ...(options.clock ? { clock: options.clock } : {}),
     dataDir: tmp.dir,
     secretStore: createKeyfileSecretStore(tmp.dir),
     host: 'web',

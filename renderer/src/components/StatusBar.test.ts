@@ -62,6 +62,23 @@ function render(s: SyncStatus) {
 }
 
 describe('the status bar', () => {
+  it('warns that the PC clock was set back, and that redeeming waits while its time is untrusted', () => {
+    render(
+      status({ clockWarning: { kind: 'set_back', byMs: -3 * 86_400_000, at: '2026-03-01T01:30:00.000Z' } }),
+    );
+    const alert = wrapper!.find('.clock-warning');
+    expect(alert.attributes('role')).toBe('alert');
+    expect(alert.text()).toMatch(/^此電腦時鐘於 .+ 被調慢 3 天.*；收銀機仍以正確時間判斷，請校正電腦時鐘。$/);
+    wrapper!.unmount();
+    render(
+      status({ clockWarning: { kind: 'untrusted', byMs: -86_400_000, at: '2026-03-01T01:30:00.000Z' } }),
+    );
+    expect(wrapper!.find('.clock-warning').text()).toContain('恢復連線至雲端伺服器前暫停兌換');
+    wrapper!.unmount();
+    render(status({ clockWarning: null }));
+    expect(wrapper!.find('.clock-warning').exists()).toBe(false);
+  });
+
   it('says so when a change has waited unsent for over a minute while online', () => {
     render(status({ oldestQueuedAt: '2026-03-01T01:58:30.000Z' }));
     expect(wrapper!.text()).toContain('有資料超過 1 分鐘仍未上傳');

@@ -87,6 +87,14 @@ const en: Messages = {
     rejected: 'Rejected {count}',
     revoked:
       'An admin revoked this device: it can no longer sync. Unsynced redemptions can still be exported from History.',
+    clock: {
+      set_back:
+        "This PC's clock was set back {duration} at {time}; the till keeps the right time. Please correct the clock.",
+      jumped_forward:
+        "This PC's clock jumped {duration} ahead at {time}; the till keeps the right time. Please correct the clock.",
+      untrusted:
+        "This PC's clock is behind a time already seen: redeeming is paused until the device reconnects to the hub.",
+    },
   },
   ledger: {
     open: 'Sync ledger',

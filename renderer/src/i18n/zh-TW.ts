@@ -84,6 +84,11 @@ const zhTW = {
     conflicts: '衝突 {count}',
     rejected: '被拒絕 {count}',
     revoked: '此裝置已被管理員撤銷，無法再同步；未同步的核銷仍可在核銷紀錄匯出。',
+    clock: {
+      set_back: '此電腦時鐘於 {time} 被調慢 {duration}；收銀機仍以正確時間判斷，請校正電腦時鐘。',
+      jumped_forward: '此電腦時鐘於 {time} 被調快 {duration}；收銀機仍以正確時間判斷，請校正電腦時鐘。',
+      untrusted: '此電腦時鐘早於已記錄的時間，無法信任：恢復連線至雲端伺服器前暫停兌換。',
+    },
   },
   ledger: {
     open: '同步紀錄',

@@ -16,6 +16,7 @@ import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m030 from './030_back_office';
+import * as m040 from './040_device_time';
 import * as m050 from './050_changes_entity_index';
 import * as m051 from './051_staff_pin_check';
 import * as m055 from './055_changes_commit_order';
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021_update_settings': m021,
   '022_english_locale': m022,
   '030_back_office': m030,
+  '040_device_time': m040,
   '050_changes_entity_index': m050,
   '051_staff_pin_check': m051,
   '055_changes_commit_order': m055,

@@ -3,6 +3,9 @@ import { testDbKinds } from '../../testing/databases';
 import { connectFixtureDevice, startTestHub, type TestHub } from '../testing';
 import { pullAll, push, redeem, redemptionsIn } from './testing';
 
+/** The hub receives the day's offline redemptions after they were made (it bounds device times by its receipt). */
+const RECEIVED_LATER = '2026-03-02T00:00:00.000Z';
+
 describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
   let h: TestHub | undefined;
   afterEach(async () => {
@@ -12,6 +15,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
   it('gives the claim to the earlier of two offline redemptions at one branch, and both devices learn it', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -47,6 +51,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
   it('shows a conflict between branches to both branches, whichever arrives first', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const b1 = await connectFixtureDevice(h, f.devices.b1.id);
@@ -62,8 +67,9 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
       details: { redemptionId: aEarly.id, deviceId: f.devices.a1.id, branchId: f.branchA },
     });
     // Claim 2: B's earlier redemption arrives after A's later one and takes the claim.
-    const aLate = redeem(second!, f.staff.associateA.id, '2026-03-01T05:00:00.000Z');
-    const bEarly = redeem(second!, f.staff.associateB.id, '2026-03-01T04:00:00.000Z');
+    // (Each device's times move forward: the hub never lets a device's mutation go before its previous one.)
+    const aLate = redeem(second!, f.staff.associateA.id, '2026-03-01T05:30:00.000Z');
+    const bEarly = redeem(second!, f.staff.associateB.id, '2026-03-01T05:10:00.000Z');
     await push(a1, [aLate]);
     expect((await push(b1, [bEarly])).results[0]!.status).toBe('applied');
 
@@ -95,6 +101,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
   it('points every open conflict of a claim at the new winner when an even earlier one arrives', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const a2 = await connectFixtureDevice(h, f.devices.a2.id);
@@ -126,6 +133,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
   it("tags the customer with the coupon's redeem tag once per redeemed claim", async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const db = h.t.db;
     const claim = f.claims.onlyA[0]!;
@@ -146,7 +154,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
     expect((await push(a1, [first])).results[0]!.status).toBe('applied');
     expect((await push(a1, [first])).results[0]!.status).toBe('duplicate');
     const conflicting = redeem(claim, f.staff.managerA.id, '2026-03-01T06:00:00.000Z');
-    expect((await push(a2, [conflicting])).results[0]!.status).toBe('conflict');
+    expect((await push(a1, [conflicting])).results[0]!.status).toBe('conflict');
     // An earlier redemption arriving late takes the claim, but it is still one redemption of it.
     const earlier = redeem(claim, f.staff.managerA.id, '2026-03-01T04:00:00.000Z');
     expect((await push(a2, [earlier])).results[0]!.status).toBe('applied');
@@ -187,6 +195,7 @@ describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
 
   it('records every wrong verification code with device, staff, coupon and time', async () => {
     h = await startTestHub(kind);
+    h.clock.set(RECEIVED_LATER);
     const f = h.fixture;
     const a1 = await connectFixtureDevice(h, f.devices.a1.id);
     const failure = (deviceTime: string) => ({

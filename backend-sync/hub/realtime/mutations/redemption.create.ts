@@ -3,8 +3,9 @@
  *
  * The device decided validity offline from its synced data; the hub does not second-guess it (a
  * confirmed redemption must never be lost). The hub's one job is the single-use rule: when two
- * devices redeemed the same claim, the earliest device time wins, ties going to the smaller
- * device id. The loser is answered `conflict` — or, when the earlier one arrives second, the
+ * devices redeemed the same claim, the earliest CORRECTED time wins (the device's time bounded by
+ * what the hub knows: realtime/deviceClock.ts), ties going to the smaller device id. The raw
+ * device time is kept beside it; a correction beyond the tolerance flags the redemption. The loser is answered `conflict` — or, when the earlier one arrives second, the
  * claim moves to it and the previous holder becomes a conflict. Every redemption row created or
  * changed is replicated (see redemptions.ts), so both branches see the conflict; the claim's own
  * change still tells every device who holds it (docs/protocol.md, "Conflicts").
@@ -33,7 +34,7 @@ interface Holder {
 
 type Row = Record<string, unknown>;
 
-/** Does redemption `a` win over `b`? Earliest device time; same instant → smaller device id. */
+/** Does redemption `a` win over `b`? Earliest corrected time; same instant → smaller device id. */
 export function winsOver(
   a: Pick<Holder, 'redeemedAt' | 'deviceId'>,
   b: Pick<Holder, 'redeemedAt' | 'deviceId'>,
@@ -66,8 +67,10 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     return rejected('STAFF_NOT_IN_BRANCH', 'This staff member belongs to another branch.');
   }
 
+  const deviceTime = new Date(mutation.deviceTime).toISOString();
+  const correctedTime = ctx.time ? new Date(ctx.time.correctedMs).toISOString() : deviceTime;
   const mine: Holder = {
-    redeemedAt: new Date(mutation.deviceTime).toISOString(),
+    redeemedAt: correctedTime,
     deviceId: device.id,
     branchId: device.branchId,
     staffId,
@@ -81,7 +84,9 @@ export const applyRedemptionCreate: Applier<'redemption.create'> = async (mutati
     branch_id: device.branchId,
     staff_id: staffId,
     scanned_code: scannedCode,
-    device_time: mine.redeemedAt,
+    device_time: deviceTime,
+    corrected_time: correctedTime,
+    time_flag: ctx.time?.flag ?? null,
     received_at: ctx.clock.now().toISOString(),
   };
 

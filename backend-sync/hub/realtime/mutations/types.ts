@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Mutation, MutationKind, MutationOutcome } from '../../../protocol';
 import type { Clock } from '../../../domain/clock';
+import type { BoundedTime } from '../../../domain/deviceTime';
 import type { HubDbKind } from '../../db';
 import type { DeviceContext } from '../device';
 import type { PushState } from './pushState';
@@ -18,6 +19,11 @@ export interface ApplyContext {
   clock: Clock;
   /** Lookups cached across the push; events and changes, written at the end of the push. */
   push: PushState;
+  /**
+   * The mutation's device time as the hub bounded it (realtime/deviceClock.ts), set for each
+   * new mutation before it is applied.
+   */
+  time?: BoundedTime;
 }
 
 /**

@@ -6,6 +6,19 @@
 import { z } from 'zod';
 import { isoDateTime } from './base';
 
+/**
+ * The device's wall clock moved (set back or jumped forward while the app ran), or was found
+ * behind time already seen at start (`untrusted`: no redeeming offline until the hub answers).
+ */
+export const ClockWarning = z.object({
+  kind: z.enum(['set_back', 'jumped_forward', 'untrusted']),
+  /** By how much (negative: back). */
+  byMs: z.number(),
+  /** When it was noticed (the console's best time). */
+  at: isoDateTime,
+});
+export type ClockWarning = z.infer<typeof ClockWarning>;
+
 export const SyncStatus = z.object({
   connection: z.enum(['not_enrolled', 'connecting', 'online', 'offline']),
   offlineSince: isoDateTime.nullable(),
@@ -36,6 +49,8 @@ export const SyncStatus = z.object({
   lastErrorCode: z.string().nullable(),
   /** When the oldest change still waiting to go to the hub was made (null: nothing waits). */
   oldestQueuedAt: isoDateTime.nullable(),
+  /** The last clock warning, while it holds (the status bar shows it). */
+  clockWarning: ClockWarning.nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -160,6 +160,8 @@ const tillEn: TillMessages = {
       'Too many wrong verification codes. This coupon is locked on this device until {time}.',
     OFFLINE_TOO_LONG: 'This device has been offline for more than {hours} hours. Reconnect before redeeming.',
     OFFLINE_TOO_LONG_PLAIN: 'This device has been offline too long. Reconnect before redeeming.',
+    CLOCK_UNTRUSTED:
+      "This PC's clock was set back, so the till cannot tell the time. Reconnect to the hub before redeeming.",
     COUPON_EXPIRED: 'Cannot redeem: the coupon expired ({date}).',
     COUPON_NOT_YET_VALID: 'Cannot redeem: not valid until {date}.',
     ALREADY_REDEEMED: 'Cannot redeem: already redeemed at {time}.',

@@ -98,6 +98,9 @@ describe('till errors in words', () => {
     expect(tillErrorText(zh, 'zh-TW', err('OFFLINE_TOO_LONG', { limitHours: 72 }))).toBe(
       '此裝置離線過久（超過 72 小時），恢復連線前無法兌換。',
     );
+    expect(tillErrorText(zh, 'zh-TW', err('CLOCK_UNTRUSTED'))).toBe(
+      '此電腦時鐘被調慢，收銀機無法確認時間；恢復連線至雲端伺服器前無法兌換。',
+    );
     expect(tillErrorText(tIn('en'), 'en', err('COUPON_EXPIRED', { endedAt: at }))).toBe(
       `Cannot redeem: the coupon expired (${local('en')}).`,
     );

@@ -129,6 +129,7 @@ export function tillErrorText(t: T, locale: string, err: unknown): string {
     case 'BRANCH_MISMATCH':
     case 'COUPON_DRAFT':
     case 'CONFLICT_NOT_OPEN':
+    case 'CLOCK_UNTRUSTED':
       return t(`tillErrors.${err.code}`);
     case 'VERIFICATION_WRONG':
       return t('tillErrors.VERIFICATION_WRONG', { count: num('attemptsLeft') ?? 0 });

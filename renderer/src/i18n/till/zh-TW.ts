@@ -157,6 +157,7 @@ const tillZhTW = {
     VERIFICATION_LOCKED: '驗證碼錯誤次數過多，此優惠券在本裝置鎖定至 {time}。',
     OFFLINE_TOO_LONG: '此裝置離線過久（超過 {hours} 小時），恢復連線前無法兌換。',
     OFFLINE_TOO_LONG_PLAIN: '此裝置離線過久，恢復連線前無法兌換。',
+    CLOCK_UNTRUSTED: '此電腦時鐘被調慢，收銀機無法確認時間；恢復連線至雲端伺服器前無法兌換。',
     COUPON_EXPIRED: '無法兌換：優惠券已過期（有效期至 {date}）。',
     COUPON_NOT_YET_VALID: '無法兌換：使用期限未到（{date} 起可使用）。',
     ALREADY_REDEEMED: '無法兌換：此優惠券已於 {time} 兌換。',

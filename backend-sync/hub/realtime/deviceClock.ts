@@ -1,0 +1,71 @@
+/**
+ * What the hub knows of a device's clock (docs/protocol.md, "Time"): the offset its last
+ * `sync:ping` measured, and its last mutation's corrected time. A push reads both once, bounds
+ * each new mutation's time with them (domain/deviceTime.ts) and stores the last corrected time
+ * with its commit.
+ */
+import type { Knex } from 'knex';
+import { PingRequest, type PingResponse } from '../../protocol';
+import type { Clock } from '../../domain/clock';
+import { boundDeviceTime, measuredOffsetMs, type BoundedTime } from '../../domain/deviceTime';
+import { AppError, ErrorCode } from '../../domain/errors';
+import type { DeviceContext } from './device';
+
+/** `sync:ping`: measures and keeps the device's offset; answers with the hub's time. */
+export async function pingDevice(
+  deps: { db: Knex; clock: Clock },
+  device: DeviceContext,
+  raw: unknown,
+): Promise<PingResponse> {
+  const parsed = PingRequest.safeParse(raw);
+  if (!parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, 'ping: expected { deviceTime }.');
+  const now = deps.clock.now();
+  const clockOffsetMs = measuredOffsetMs(now.getTime(), Date.parse(parsed.data.deviceTime));
+  await deps
+    .db('devices')
+    .where({ id: device.id })
+    .update({ clock_offset_ms: clockOffsetMs, clock_checked_at: now.toISOString() });
+  return { hubTime: deps.clock.now().toISOString(), clockOffsetMs };
+}
+
+/** One push's view of the device's clock: bounds each new mutation in push order. */
+export class DeviceClockBounds {
+  private changed = false;
+
+  private constructor(
+    private readonly offsetMs: number | null,
+    private previousMs: number | null,
+  ) {}
+
+  static async load(trx: Knex.Transaction, device: DeviceContext): Promise<DeviceClockBounds> {
+    const row = (await trx('devices')
+      .where({ id: device.id })
+      .first('clock_offset_ms', 'last_mutation_time')) as Record<string, unknown> | undefined;
+    const offset = row?.clock_offset_ms;
+    const previous = row?.last_mutation_time;
+    return new DeviceClockBounds(
+      offset === null || offset === undefined ? null : Number(offset),
+      typeof previous === 'string' ? Date.parse(previous) : null,
+    );
+  }
+
+  /** The mutation's bounded time; the next one may not be earlier. */
+  bound(deviceTime: string, receivedAt: Date): BoundedTime {
+    const bounded = boundDeviceTime(Date.parse(deviceTime), {
+      receivedAtMs: receivedAt.getTime(),
+      offsetMs: this.offsetMs,
+      previousMs: this.previousMs,
+    });
+    this.previousMs = bounded.correctedMs;
+    this.changed = true;
+    return bounded;
+  }
+
+  /** Stores the last corrected time, in the push's transaction. */
+  async save(trx: Knex.Transaction, device: DeviceContext): Promise<void> {
+    if (!this.changed || this.previousMs === null) return;
+    await trx('devices')
+      .where({ id: device.id })
+      .update({ last_mutation_time: new Date(this.previousMs).toISOString() });
+  }
+}
