@@ -49,7 +49,6 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
         ? null
         : Number(row.queued_mutations),
     statusAt: strOrNull(row.status_at),
-    clockOffsetMs: null,
     createdAt: String(row.created_at),
   };
 }

@@ -377,8 +377,6 @@ export const DeviceView = z.object({
   appVersion: z.string().nullable(),
   queuedMutations: z.number().int().nullable(),
   statusAt: isoDateTime.nullable(),
-  /** How far the device's clock is from the hub's, in ms; null while unknown. */
-  clockOffsetMs: z.number().nullable().optional(),
   createdAt: isoDateTime,
 });
 export type DeviceView = z.infer<typeof DeviceView>;
