@@ -153,7 +153,14 @@ export type AckError = z.infer<typeof AckError>;
 
 export const SessionOpenRequest = z.union([
   /** First time (the PIN the staff typed at sign-in; the hub checks it against its own hash). */
-  z.object({ staffId: z.string().min(1).max(100), pin: z.string().regex(/^\d{4,8}$/) }).strict(),
+  z
+    .object({
+      staffId: z.string().min(1).max(100),
+      pin: z.string().regex(/^\d{4,8}$/),
+      /** The console sign-in (its staff.signin mutation id) this session proves at the hub. */
+      signInId: z.string().min(1).max(100).optional(),
+    })
+    .strict(),
   /** Later connections of the same sign-in. */
   z.object({ sessionToken: z.string().min(16).max(200) }).strict(),
 ]);

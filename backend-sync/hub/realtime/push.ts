@@ -12,6 +12,8 @@
  * answered `duplicate` with the stored answers.
  *
  * - Already stored ids (a retry) are answered from one read at the start of the push.
+ * - Who made each new mutation is checked before it applies (mutations/actor.ts): the person of
+ *   the sign-in it names, allowed to make its kind; a refusal is stored like any rejection.
  * - A rejected mutation (or one whose applier throws an AppError) rolls back only its savepoint;
  *   its row is then stored with the rejection, so a retry gets the same answer and it never
  *   blocks the mutations behind it.
@@ -39,6 +41,7 @@ import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
 import { appliers, isKnownKind, prefetchers } from './mutations';
+import { checkActor } from './mutations/actor';
 import { PendingWrites, PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';
 
@@ -187,6 +190,8 @@ const applierOf = (mutation: Mutation) =>
 async function applyOne(ctx: ApplyContext, item: NewItem): Promise<Applied> {
   if (item.rejection)
     return { result: await storeRejection(ctx, item.stored, item.rejection), changed: false };
+  const refusal = await checkActor(ctx, item.mutation);
+  if (refusal) return { result: await storeRejection(ctx, item.stored, refusal), changed: false };
   if (ctx.dbKind === 'sqlite') {
     const buffered = await applyBuffered(ctx, item);
     if (buffered) return buffered;

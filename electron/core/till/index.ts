@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
-import type { ConsoleEventPayload, ConsoleHandlers, SessionStaff, Settings } from '../api/contract';
+import type { ConsoleEventPayload, ConsoleHandlers, SignedInStaff, Settings } from '../api/contract';
 import type { Faults, SyncHooks } from '../sync/hooks';
 import { attentionCount, attentionList, resolveConflict } from './attention';
 import { csvFilename, redemptionsCsv } from './csv';
@@ -24,7 +24,7 @@ export interface TillDeps {
   ids: IdGenerator;
   logger: Logger;
   faults: Faults;
-  currentStaff: () => SessionStaff | null;
+  currentStaff: () => SignedInStaff | null;
   settings: () => Promise<Settings>;
   /** After a commit that queued mutations (nudges the sync engine). */
   outboxChanged: () => void;

@@ -11,7 +11,7 @@ import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
-import type { RedemptionView, SessionStaff } from '../api/contract';
+import type { RedemptionView, SignedInStaff } from '../api/contract';
 import type { Faults } from '../sync/hooks';
 import { immediateTransaction } from '../store/transaction';
 import { cachedPlaceNames, cachedRules, requireIdentity } from './cache';
@@ -43,7 +43,7 @@ type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; e
  */
 export async function redeemClaim(
   deps: RedeemDeps,
-  staff: SessionStaff,
+  staff: SignedInStaff,
   input: RedeemInput,
 ): Promise<RedemptionView> {
   const me = await requireIdentity(deps.db);
@@ -75,7 +75,13 @@ export async function redeemClaim(
     const at = now.toISOString();
     const mutation = sql.enqueue(
       'redemption.create',
-      { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
+      {
+        claimId: claim.id,
+        couponId: coupon.id,
+        staffId: staff.id,
+        signInId: staff.signInId,
+        scannedCode: input.scannedCode,
+      },
       // The redemption's time and the mutation's device time are the same instant.
       { clock: { now: () => now }, ids: deps.ids, subject: `claim:${claim.id}` },
     );
@@ -137,7 +143,7 @@ function checkVerificationCode(
   ctx: {
     coupon: CouponRow;
     claim: ClaimRow;
-    staff: SessionStaff;
+    staff: SignedInStaff;
     rules: TillRules;
     now: Date;
     input: RedeemInput;
@@ -167,7 +173,12 @@ function checkVerificationCode(
   sql.setVerifyAttempts(coupon.id, { failures, locked_until: lockedUntil });
   const mutation = sql.enqueue(
     'verification.failure',
-    { couponId: coupon.id, staffId: ctx.staff.id, scannedCode: ctx.input.scannedCode },
+    {
+      couponId: coupon.id,
+      staffId: ctx.staff.id,
+      signInId: ctx.staff.signInId,
+      scannedCode: ctx.input.scannedCode,
+    },
     { clock: { now: () => now }, ids: deps.ids, subject: null },
   );
   sql.insertVerificationFailure({
@@ -192,7 +203,7 @@ const lockedError = (retryAt: string): AppError =>
     { retryAt },
   );
 
-export const requireStaff = (staff: SessionStaff | null): SessionStaff => {
+export const requireStaff = (staff: SignedInStaff | null): SignedInStaff => {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to redeem coupons.');
   return staff;
 };

@@ -15,6 +15,7 @@ import * as m010 from './010_admin_accounts';
 import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
+import * as m045 from './045_sign_ins';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011_audit_log': m011,
   '021_update_settings': m021,
   '022_english_locale': m022,
+  '045_sign_ins': m045,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
