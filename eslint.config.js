@@ -65,20 +65,15 @@ export default defineConfig(
         { type: 'tooling', pattern: ['scripts/**', 'e2e/**', 'bench/**'], partialMatch: false },
       ],
       'boundaries/files': [
-        // Tests, and the hub's per-feature test helpers beside them (never imported by the hub).
+        // Tests, and the per-feature test helpers beside them (`testing.ts`, never imported by production code).
         {
           category: 'test',
-          pattern: [
-            '**/*.test.ts',
-            '**/*.e2e.ts',
-            'backend-sync/**/testSupport.ts',
-            'backend-sync/**/testing.ts',
-          ],
+          pattern: ['**/*.test.ts', '**/*.e2e.ts', 'backend-sync/**/testing.ts'],
         },
         // The ConsoleApi contract: part of the core, and the one piece of it the renderer may see.
         {
           category: 'contract',
-          pattern: ['electron/core/api/contract.ts', 'electron/core/api/contract/*.ts'],
+          pattern: ['electron/core/consoleApi/contract.ts', 'electron/core/consoleApi/contract/*.ts'],
         },
       ],
     },

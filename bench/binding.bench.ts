@@ -33,7 +33,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { lineSignature, verifyLineSignature } from '../backend-sync/hub/webhooks/signature';
-import { lineBody, lineTextEvent, TEST_LINE } from '../backend-sync/hub/webhooks/testSupport';
+import { lineBody, lineTextEvent, TEST_LINE } from '../backend-sync/hub/webhooks/testing';
 import { systemClock } from '../backend-sync/domain/clock';
 import { BindingSettingsInput, saveBindingSettings } from '../backend-sync/hub/binding/settings';
 import { createConsoleCore } from '../electron/core/index';

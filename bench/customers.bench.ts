@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import type { ConsoleInput } from '../electron/core/api/contract';
+import type { ConsoleInput } from '../electron/core/consoleApi/contract';
 import { mulberry32 } from '../electron/testing/faults/prng';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';

@@ -9,7 +9,7 @@
  * prepared statements in one transaction, in exactly the row shapes and with exactly the change
  * rows the hub's own writers produce: rows mapped by hub/db/rows.ts, customer scopes by
  * customers/replication.ts customerChanges, claims brand-wide (couponScopes), change rows as
- * catalog/changeLog.ts recordChanges writes them. Going through the admin API would take minutes.
+ * db/batchedChanges.ts recordChanges writes them. Going through the admin API would take minutes.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,7 +18,7 @@ import { hashSecret } from '../backend-sync/domain/secrets';
 import { couponScopes, type ChangeInput, type Scope } from '../backend-sync/hub/db/changes';
 import { openHubDb } from '../backend-sync/hub/db';
 import { toClaimRow, toStaffRow } from '../backend-sync/hub/db/rows';
-import { generateClaimCode, generateClaimToken } from '../backend-sync/hub/catalog/codes';
+import { generateClaimCode, generateClaimToken } from '../backend-sync/hub/readableCodes';
 import { seededPrng } from '../backend-sync/hub/demo/prng';
 import { customerChanges } from '../backend-sync/hub/customers/replication';
 import {
@@ -163,7 +163,7 @@ export async function seedHub(
       }
       const claimedAt = new Date(now.getTime() - 86_400_000).toISOString();
       const redeemedAt = new Date(now.getTime() - 3_600_000).toISOString();
-      // Random codes and tokens as the hub makes them (catalog/claims.ts), seeded.
+      // Random codes and tokens as the hub makes them (coupons/claims.ts), seeded.
       const prng = seededPrng(1_000_003);
       const codes = new Set<string>();
       for (let i = 1; i <= claims; i += 1) {

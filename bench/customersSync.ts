@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import type { SyncStatus } from '../electron/core/api/contract';
+import type { SyncStatus } from '../electron/core/consoleApi/contract';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { applyPragmas, DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';

@@ -22,7 +22,7 @@ import { systemClock, uuidV7 } from '../backend-sync/domain/clock';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME, openConsoleDb } from '../electron/core/store/db';
-import { noFaults } from '../electron/core/sync/hooks';
+import { noFaults } from '../electron/core/sync/faults';
 import { redeemClaim } from '../electron/core/till/redeem';
 import { mulberry32 } from '../electron/testing/faults/prng';
 import { measureDrain } from './tillDrain';

@@ -28,7 +28,7 @@ import type {
   ConsoleMethod,
   ConsoleOutput,
   SyncStatus,
-} from '../electron/core/api/contract';
+} from '../electron/core/consoleApi/contract';
 import { createConsoleCore } from '../electron/core/index';
 import { createKeyfileSecretStore } from '../electron/core/secrets/keyfile';
 import { DB_FILE_NAME } from '../electron/core/store/db';

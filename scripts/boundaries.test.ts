@@ -68,7 +68,7 @@ const wrong: [string, string, string][] = [
   [
     'the domain imports the core',
     'backend-sync/domain/fixture.ts',
-    "import { createTill } from '../../electron/core/till';",
+    "import { createTill } from '../../electron/core/till/handlers';",
   ],
   [
     'the protocol imports the domain',
@@ -96,7 +96,7 @@ const right: [string, string, string][] = [
   [
     'the renderer imports the ConsoleApi contract',
     'renderer/src/stores/fixture.ts',
-    "import type { SyncStatus } from '../../../electron/core/api/contract';",
+    "import type { SyncStatus } from '../../../electron/core/consoleApi/contract';",
   ],
   [
     'a test imports a harness and the hub',

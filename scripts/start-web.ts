@@ -21,7 +21,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DemoSummary } from '../backend-sync/hub/demo/seed';
 import type { ConsoleCore } from '../electron/core';
-import type { EnrollmentInfo } from '../electron/core/api/contract';
+import type { EnrollmentInfo } from '../electron/core/consoleApi/contract';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererOut = path.join(projectRoot, 'out', 'renderer');

@@ -19,7 +19,7 @@ import { frameworkErrors, installErrorHandler } from './http/errors';
 import { registerHealthRoute } from './http/health';
 import { createHubLogger } from './logger';
 import { attachRealtime } from './realtime';
-import { registerChannels, type HubChannels } from './webhooks';
+import { registerChannels, type HubChannels } from './webhooks/registerChannels';
 
 export type { HubOptions } from './config';
 

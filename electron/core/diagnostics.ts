@@ -11,7 +11,7 @@ import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Knex } from 'knex';
 import type { Clock } from '../../backend-sync/domain/clock';
-import type { EnrollmentInfo, SyncStatus } from './api/contract';
+import type { EnrollmentInfo, SyncStatus } from './consoleApi/contract';
 import { LOG_FILE_NAME } from './logging';
 
 /** A log file larger than this is cut to its last LOG_TAIL_BYTES (the newest lines matter). */

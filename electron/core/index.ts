@@ -3,31 +3,30 @@
  * import). electron/main and electron/webhost create one core, pass its `dispatch` to their
  * transport and forward its events to the renderer.
  */
-import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { systemClock, uuidV7, type Clock, type IdGenerator } from '../../backend-sync/domain/clock';
-import { PROTOCOL_VERSION } from '../../backend-sync/protocol';
-import { createDispatcher, type Dispatch } from './api/dispatcher';
-import type { ConsoleEventName, ConsoleEventPayload, ConsoleHandlers } from './api/contract';
-import { createEnrollment } from './enrollment';
-import { createSessions } from './session';
-import { createSettings } from './settings';
+import { createDispatcher, type Dispatch } from './consoleApi/dispatcher';
+import type { ConsoleEventName, ConsoleEventPayload, ConsoleHandlers } from './consoleApi/contract';
+import { appHandlers, type DiagnosticsOptions } from './app/handlers';
+import { createEnrollment } from './enrollment/enrollment';
+import { enrollmentHandlers } from './enrollment/handlers';
+import { sessionHandlers } from './session/handlers';
+import { createSessions } from './session/sessions';
+import { settingsHandlers } from './settings/handlers';
+import { createSettings } from './settings/settings';
 import { openConsoleDb } from './store/db';
 import { createSyncEngine, type SyncTuning, type Timers } from './sync/engine';
-import { syncLedger } from './sync/ledger';
-import { noFaults, type Faults } from './sync/hooks';
+import { syncHandlers } from './sync/handlers';
+import { noFaults, type Faults } from './sync/faults';
 import { nodeHidBackend, type HidBackend } from './scanner/hidPosReader';
 import { createScannerService } from './scanner/service';
-import { createTill } from './till';
-import { createCustomers } from './customers';
+import { createTill } from './till/handlers';
+import { createCustomers } from './customers/handlers';
 import { brandCustomerSettings, conversationOrigins } from './customers/brand';
 import { createHubProof } from './session/hubProof';
-import { saveDiagnostics } from './diagnostics';
 import { readUpdatePolicy, type UpdatePolicy } from './updates';
 
 export type { UpdatePolicy } from './updates';
-import { AppError, ErrorCode } from '../../backend-sync/domain/errors';
-import { canManageDevice } from '../../backend-sync/domain/roles';
 
 /** lastErrorCode when the stored device token cannot be unsealed. */
 export const CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE';
@@ -64,7 +63,38 @@ export interface ConsoleCoreOptions {
    * scanner is wanted. A loader that fails leaves the scanner state 'error' and nothing else.
    */
   hidBackend?: HidBackend | (() => Promise<HidBackend>);
-  /** Fault points for fault-injection tests (list in sync/hooks.ts); a no-op by default. */
+  /** Fault points for fault-injection tests (list in sync/faults.ts); a no-op by default. */
+  faults?: Faults;
+  /** What "save diagnostics" collects besides the database's own (app/handlers.ts). */
+  diagnostics?: DiagnosticsOptions;
+}
+
+export interface ConsoleCoreOptions {
+  /** Folder holding the local SQLite file (console.sqlite). */
+  dataDir: string;
+  secretStore: SecretStore;
+  host: 'electron' | 'web';
+  appVersion: string;
+  /** Prefilled hub URL on the enrollment screen (embedded demo hub or configuration). */
+  suggestedHubUrl?: string | null;
+  /** Path to a better-sqlite3 binary built for Electron's ABI (the Node build serves tests). */
+  nativeBinding?: string;
+  clock?: Clock;
+  /** Mutation and record ids (UUIDv7 unless a test injects its own). */
+  ids?: IdGenerator;
+  /** pino logger; default: pino at LOG_LEVEL or 'info'. Never given secrets, PINs or tokens. */
+  logger?: Logger;
+  /** Sync timings (back-off, timeouts, page sizes); tests shorten them. */
+  sync?: Partial<SyncTuning>;
+  timers?: Timers;
+  /** How long the enrollment request may take. */
+  enrollTimeoutMs?: number;
+  /**
+   * The USB edge for HID POS scanners (or a loader of it); default node-hid, loaded only when a
+   * scanner is wanted. A loader that fails leaves the scanner state 'error' and nothing else.
+   */
+  hidBackend?: HidBackend | (() => Promise<HidBackend>);
+  /** Fault points for fault-injection tests (list in sync/faults.ts); a no-op by default. */
   faults?: Faults;
   /** What "save diagnostics" collects besides the database's own (diagnostics.ts). */
   diagnostics?: {
@@ -181,76 +211,25 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   });
 
   const handlers: ConsoleHandlers = {
-    'app.info': async () => ({
-      version: options.appVersion,
-      protocolVersion: PROTOCOL_VERSION,
+    ...appHandlers({
+      db,
+      clock,
+      logger,
       host: options.host,
+      appVersion: options.appVersion,
+      dataDir: options.dataDir,
+      ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
+      enrollmentInfo: () => enrollment.info(),
+      syncStatus: () => sync.status(),
     }),
-    'settings.get': () => settings.get(),
-    'settings.update': (patch) => settings.update(patch),
-    'diagnostics.save': async () => {
-      const saved = await saveDiagnostics({
-        db,
-        clock,
-        logsDir: options.diagnostics?.logsDir ?? null,
-        crashDumpsDir: options.diagnostics?.crashDumpsDir ?? null,
-        outputDir: options.diagnostics?.outputDir ?? path.join(options.dataDir, 'diagnostics'),
-        versions: {
-          app: options.appVersion,
-          host: options.host,
-          protocol: PROTOCOL_VERSION,
-          ...options.diagnostics?.runtimeVersions,
-        },
-        enrollment: () => enrollment.info(),
-        syncStatus: () => sync.status(),
-      });
-      logger.info({ file: saved.file, bytes: saved.bytes }, 'diagnostics saved');
-      options.diagnostics?.onSaved?.(saved.file);
-      return saved;
-    },
-    'enrollment.get': () => enrollment.info(),
-    'enrollment.enroll': async (input) => {
-      const creds = await enrollment.enroll(input);
-      logger.info({ deviceId: creds.deviceId }, 'enrolled');
-      await sync.start(creds);
-      return enrollment.info();
-    },
-    'enrollment.changeHubUrl': async ({ hubUrl }) => {
-      requireDeviceManager();
-      const creds = await enrollment.changeHubUrl(hubUrl);
-      logger.info({ deviceId: creds.deviceId }, 'following the hub to a new address');
-      await sync.stop();
-      await sync.start(creds);
-      return enrollment.info();
-    },
-    'enrollment.leave': async () => {
-      requireDeviceManager();
-      await sync.stop();
-      await enrollment.leave();
-      sessions.signOut();
-      await sync.left();
-      logger.info('left the hub; the outbox is kept for the next enrollment');
-      return enrollment.info();
-    },
-    'session.get': async () => sessions.current(),
-    'session.signIn': (input) => sessions.signIn(input),
-    'session.signOut': async () => sessions.signOut(),
-    'sync.status': () => sync.status(),
-    'sync.ledger': () => syncLedger(db),
-    'sync.now': async () => {
-      await enrollment.requireEnrolled();
-      return sync.syncNow();
-    },
+    ...settingsHandlers(settings),
+    ...enrollmentHandlers({ enrollment, sessions, sync, logger }),
+    ...sessionHandlers(sessions),
+    ...syncHandlers(db, sync, enrollment),
     ...till.handlers,
     ...scanner.handlers,
     ...customers.handlers,
   };
-  function requireDeviceManager(): void {
-    const staff = sessions.current();
-    if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in first.');
-    if (!canManageDevice(staff.role))
-      throw new AppError(ErrorCode.FORBIDDEN, 'Only a manager may move this device to another hub.');
-  }
 
   const dispatch = createDispatcher(handlers, (method, err) =>
     logger.error({ err, method }, 'ConsoleApi call failed unexpectedly'),

@@ -3,7 +3,7 @@
  * with its pairing code, unless this console is enrolled already. Only the core is used.
  */
 import os from 'node:os';
-import type { EnrollmentInfo } from '../core/api/contract';
+import type { EnrollmentInfo } from '../core/consoleApi/contract';
 import type { ConsoleCore } from '../core';
 
 export async function enrollToDemoHub(

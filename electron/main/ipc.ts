@@ -4,7 +4,7 @@
  * validates the method name and payload against the zod contract.
  */
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { ApiResult } from '../core/api/contract';
+import type { ApiResult } from '../core/consoleApi/contract';
 import type { ConsoleCore } from '../core';
 import { isTrustedSender } from './policy';
 

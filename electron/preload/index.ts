@@ -5,7 +5,7 @@
  * Bundled into one CommonJS file (electron.vite.config.ts): a sandboxed preload cannot require zod.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { isConsoleEvent, isConsoleMethod, type ApiResult } from '../core/api/contract';
+import { isConsoleEvent, isConsoleMethod, type ApiResult } from '../core/consoleApi/contract';
 
 const INVOKE_CHANNEL = 'omo:invoke';
 const EVENT_CHANNEL = 'omo:event';

@@ -17,15 +17,15 @@ import type {
   RedemptionRow,
   StaffRow,
 } from '../../backend-sync/protocol';
-import type { ConsoleEventPayload, SignedInStaff } from '../core/api/contract';
+import type { ConsoleEventPayload, SignedInStaff } from '../core/consoleApi/contract';
 import { openConsoleDb } from '../core/store/db';
 import { applyChanges } from '../core/store/mirrors';
 import { setMeta } from '../core/store/meta';
 import { writeTransaction } from '../core/store/transaction';
 import { tempDir, waitFor } from './temp';
-import type { Faults } from '../core/sync/hooks';
+import type { Faults } from '../core/sync/faults';
 import { pullAll, pushAll } from '../core/sync/exchange';
-import { createTill } from '../core/till';
+import { createTill } from '../core/till/handlers';
 
 export const T0 = '2026-03-10T04:00:00.000Z'; // 12:00 in Taipei
 export const ME = { deviceId: 'device-a1', brandId: 'brand-1', branchId: 'branch-a' };

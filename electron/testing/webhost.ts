@@ -7,8 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { AppError, ErrorCode } from '../../backend-sync/domain/errors';
-import type { ConsoleEventName, ConsoleHandlers, SessionStaff, SyncStatus } from '../core/api/contract';
-import { createDispatcher } from '../core/api/dispatcher';
+import type {
+  ConsoleEventName,
+  ConsoleHandlers,
+  SessionStaff,
+  SyncStatus,
+} from '../core/consoleApi/contract';
+import { createDispatcher } from '../core/consoleApi/dispatcher';
 import type { ConsoleCore } from '../core';
 
 export const offlineStatus: SyncStatus = {

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../../backend-sync/domain/errors';
-import type { ApiResult } from '../core/api/contract';
-import type { Dispatch } from '../core/api/dispatcher';
+import type { ApiResult } from '../core/consoleApi/contract';
+import type { Dispatch } from '../core/consoleApi/dispatcher';
 
 export const RequestId = z.union([z.number().int(), z.string().min(1).max(100)]);
 export type RequestId = z.infer<typeof RequestId>;

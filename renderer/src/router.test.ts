@@ -2,7 +2,7 @@
 /** Where the guard sends people: enroll first, then sign in, then the shell. */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EnrollmentInfo, SessionStaff, SyncStatus } from '../../electron/core/api/contract';
+import type { EnrollmentInfo, SessionStaff, SyncStatus } from '../../electron/core/consoleApi/contract';
 import { destinationFor, router } from './router';
 import { useEnrollmentStore } from './stores/enrollment';
 import { useSessionStore } from './stores/session';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { systemClock, uuidV7 } from '../../domain/clock';
-import { createBrand } from '../catalog/brands';
+import { createBrand } from '../brands/brands';
 import { createAdminUser, type AdminUserView } from './users';
 
 export const CREATE_ADMIN_USAGE = `Usage: npm run hub -- create-admin --email a@example.com --name "王小明" (--brand <brand id> | --brand-name "OMO") [--data ./var/hub]

@@ -12,7 +12,7 @@ import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { printableText } from '../../protocol';
 import { recordAudit } from '../audit';
-import { parseInput } from '../catalog/support';
+import { parseInput } from '../services/common';
 import { decoyHash, passwordMatches } from './passwords';
 import { AdminRole, type Principal } from './roles';
 import { toAdminUserView, type AdminUserView } from './users';

@@ -5,9 +5,9 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { requireBrand } from '../catalog/brands';
-import { requireBranch } from '../catalog/branches';
-import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../catalog/support';
+import { requireBrand } from '../brands/brands';
+import { requireBranch } from '../brands/branches';
+import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
 import { isoDateTime } from '../../protocol';
 import { hashPassword, Password } from './passwords';
 import { AdminRole } from './roles';

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
 import { auditCsv, listAudit, recordAudit } from './index';
-import { startAdminHarness, type AdminHarness } from '../http/admin/testSupport';
+import { startAdminHarness, type AdminHarness } from '../http/admin/testing';
 
 describe.each(testDbKinds())('audit log on %s', (kind) => {
   let h: AdminHarness | undefined;

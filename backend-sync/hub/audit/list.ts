@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { parseInput } from '../catalog/support';
+import { parseInput } from '../services/common';
 import { isoDateTime } from '../../protocol';
 
 export const AuditQuery = z.object({

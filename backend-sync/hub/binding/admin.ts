@@ -1,9 +1,9 @@
 /** GET/PUT of a brand's binding settings (with per-branch success overrides). */
 import type { Knex } from 'knex';
 import type { Clock } from '../../domain/clock';
-import { requireBrand } from '../catalog/brands';
+import { requireBrand } from '../brands/brands';
 import { recordBrandRow } from './brandRow';
-import { inTransaction, parseInput, validationFailed } from '../catalog/support';
+import { inTransaction, parseInput, validationFailed } from '../services/common';
 import {
   BindingSettingsInput,
   loadBindingSettings,

@@ -8,7 +8,7 @@ import {
   TEST_WA,
   waTextBody,
   type ChannelHub,
-} from '../webhooks/testSupport';
+} from '../webhooks/testing';
 import { sendToCustomer } from './messaging';
 import { getChannel, type Channel } from './store';
 

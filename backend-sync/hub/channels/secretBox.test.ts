@@ -1,7 +1,7 @@
 /** Channel secrets at rest: sealed in the rows, opened for use, and still opened after a key rotation. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
-import { startChannelHub, TEST_LINE, TEST_WA, type ChannelHub } from '../webhooks/testSupport';
+import { startChannelHub, TEST_LINE, TEST_WA, type ChannelHub } from '../webhooks/testing';
 import { open, seal, sealChannelSecrets, useSecretKeys } from './secretBox';
 import { toChannel } from './store';
 

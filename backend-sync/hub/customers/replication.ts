@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import type { BindingHistoryRow } from '../../protocol';
-import { recordChanges } from '../catalog/changeLog';
+import { recordChanges } from '../db/batchedChanges';
 import { staffScope, teamScope, type ChangeInput, type Scope } from '../db/changes';
 import { toCustomerRow } from '../db/rows';
 

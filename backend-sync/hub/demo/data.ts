@@ -2,7 +2,7 @@
  * The demo's fixed facts: what docs/demo.md promises. Change them together with that file.
  */
 import type { Role } from '../../protocol';
-import type { CreateCouponInput } from '../catalog/schemas';
+import type { CreateCouponInput } from '../services/schemas';
 
 export const DEMO_SEED = 20_261_123;
 export const DEMO_BRAND_NAME = 'OMO 示範品牌';

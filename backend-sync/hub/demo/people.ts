@@ -3,7 +3,7 @@
  * WhatsApp with HK mobiles (and a few of each the other way round), all deterministic.
  */
 import { isValidPhoneNumber } from 'libphonenumber-js';
-import type { CreateCustomerInput } from '../catalog/schemas';
+import type { CreateCustomerInput } from '../services/schemas';
 import type { Prng } from './prng';
 
 const TW_SURNAMES = [

@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32) so the demo makes the same codes, names and numbers on every
  * machine, and docs/demo.md can list codes that stay true.
  */
-import type { RandomSource } from '../catalog/support';
+import type { RandomSource } from '../services/common';
 
 export interface Prng {
   /** Uniform in [0, 1). */

@@ -4,7 +4,7 @@ import { verifySecret } from '../../domain/secrets';
 import { judgeClaim } from '../../domain/verdict';
 import { ROLES } from '../../domain/roles';
 import { toClaimRow, toCouponRow } from '../db/rows';
-import { countRows } from '../catalog/testSupport';
+import { countRows } from '../services/testing';
 import { enrollDevice } from '../devices/enroll';
 import { openTestDb, testDbKinds, type TestDb } from '../testing/databases';
 import { seedDemo } from './seed';

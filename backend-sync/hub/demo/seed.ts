@@ -6,16 +6,16 @@
  */
 import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../domain/clock';
-import { createBrand } from '../catalog/brands';
-import { createBranch } from '../catalog/branches';
-import { recordChange } from '../catalog/changeLog';
-import { createClaimsBulk } from '../catalog/claims';
-import { generateClaimCode } from '../catalog/codes';
-import { createCoupon } from '../catalog/coupons';
-import { createCustomersBulk } from '../catalog/customers';
-import { createDevice } from '../catalog/devices';
-import { createStaff } from '../catalog/staff';
-import type { CatalogDeps } from '../catalog/support';
+import { createBrand } from '../brands/brands';
+import { createBranch } from '../brands/branches';
+import { recordChange } from '../db/batchedChanges';
+import { createClaimsBulk } from '../coupons/claims';
+import { generateClaimCode } from '../readableCodes';
+import { createCoupon } from '../coupons/coupons';
+import { createCustomersBulk } from '../customers/customers';
+import { createDevice } from '../devices/devices';
+import { createStaff } from '../staff/staff';
+import type { CatalogDeps } from '../services/common';
 import { branchScope, couponScopes } from '../db/changes';
 import { claimForDevices, toClaimRow, toRedemptionRow } from '../db/rows';
 import {

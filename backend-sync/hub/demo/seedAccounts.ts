@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { createAdminUser } from '../accounts/users';
 import type { AdminRole } from '../accounts/roles';
-import type { CatalogDeps } from '../catalog/support';
+import type { CatalogDeps } from '../services/common';
 
 export const DEMO_ADMIN_PASSWORD = 'omo-demo-password';
 

@@ -4,7 +4,7 @@
  * existed gets them too, and settings changed through the admin API are kept.
  */
 import type { Knex } from 'knex';
-import type { CatalogDeps } from '../catalog/support';
+import type { CatalogDeps } from '../services/common';
 import { recordBrandRow } from '../binding/brandRow';
 import { BindingSettingsInput, saveBindingSettings } from '../binding/settings';
 import { DEMO_BINDING_SETTINGS, DEMO_LINE_CHANNEL, DEMO_WHATSAPP_CHANNEL } from './channels';

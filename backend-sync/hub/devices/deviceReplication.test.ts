@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnrollResponse, PROTOCOL_VERSION } from '../../protocol';
-import { pullAll } from '../realtime/mutations/testSupport';
+import { pullAll } from '../realtime/mutations/testing';
 import { connectDevice, startTestHub, type TestHub } from '../realtime/testing';
 import { testDbKinds } from '../testing/databases';
 import { ENROLL_PATH } from './enroll';

@@ -20,7 +20,7 @@ import {
 import type { Clock } from '../../domain/clock';
 import { deviceTokenHash } from '../../domain/secrets';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { normalizePairingCode } from '../catalog/codes';
+import { normalizePairingCode } from '../readableCodes';
 import { dbKind } from '../db';
 import { recordChange } from '../db/changes';
 import { toDeviceRow } from '../db/rows';

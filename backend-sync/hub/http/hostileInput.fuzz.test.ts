@@ -18,7 +18,7 @@ import {
   TEST_WA,
   waTextBody,
   type ChannelHub,
-} from '../webhooks/testSupport';
+} from '../webhooks/testing';
 import { adminRoutes } from './admin/routes';
 
 const RUNS = Number(process.env.HUB_FUZZ_RUNS ?? 1200);

@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../domain/clock';
 import { SyncEvent, type PullResponse, type PushResponse } from '../../protocol';
-import { createClaimsBulk } from '../catalog/claims';
-import { createCustomersBulk } from '../catalog/customers';
+import { createClaimsBulk } from '../coupons/claims';
+import { createCustomersBulk } from '../customers/customers';
 import { testDbKinds } from '../testing/databases';
 import {
   connectFixtureDevice,

@@ -12,7 +12,7 @@
  *   and replicated in the member's staff row (`signInLockedUntil`), so every till of the branch
  *   refuses the sign-in with SIGNIN_LOCKED as well, and the admin API lists it. Each lock also
  *   writes an audit row (`staffPinLocked`) in the same transaction. A manager's PIN reset
- *   (catalog/staff.ts) lifts the lock.
+ *   (staff/staff.ts) lifts the lock.
  */
 import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../domain/errors';

@@ -3,7 +3,7 @@ import { uuidV7 } from '../../domain/clock';
 import { SyncEvent, type PullResponse, type PushResponse } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import type { FixtureClaim } from '../testing/fixtures';
-import { underSignIn } from './mutations/testSupport';
+import { underSignIn } from './mutations/testing';
 import {
   connectFixtureDevice,
   nextEvent,

@@ -40,7 +40,7 @@ import { AppError, ErrorCode, isAppError } from '../../domain/errors';
 import { dbKind } from '../db';
 import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
-import { appliers, isKnownKind, prefetchers } from './mutations';
+import { appliers, isKnownKind, prefetchers } from './mutations/appliers';
 import { checkActor } from './mutations/actor';
 import { PendingWrites, PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, Prefetcher } from './mutations/types';

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../domain/clock';
 import { SyncEvent, type AckError, type PullResponse, type SessionOpenResponse } from '../../protocol';
-import { createCustomersBulk } from '../catalog/customers';
+import { createCustomersBulk } from '../customers/customers';
 import { testDbKinds } from '../testing/databases';
 import { connectFixtureDevice, request, startTestHub, type DeviceClient, type TestHub } from './testing';
 

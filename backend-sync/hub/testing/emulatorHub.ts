@@ -10,7 +10,7 @@ import { BindingSettingsInput, saveBindingSettings } from '../binding/settings';
 import { createHub, type Hub } from '../server';
 import { openTestDb, type TestDb } from './databases';
 import { FIXTURE_TIME, seedFixture, type Fixture } from './fixtures';
-import { TEST_SETTINGS } from '../webhooks/testSupport';
+import { TEST_SETTINGS } from '../webhooks/testing';
 
 export const EMU_LINE = testChannels.line[0]!;
 export const EMU_WA = testChannels.whatsapp[0]!;

@@ -15,7 +15,7 @@ import {
   TEST_LINE,
   waTextBody,
   type ChannelHub,
-} from './testSupport';
+} from './testing';
 
 const USER = 'U4af4980629a1b2c3d4e5f60718293a4b';
 

@@ -19,7 +19,7 @@ import {
 } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import { giveDeviceToken } from '../testing/fixtures';
-import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from './testSupport';
+import { lineBody, lineTextEvent, postLine, startChannelHub, type ChannelHub } from './testing';
 
 const USER = 'U7777777777777777777777777777aaaa';
 

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../testing/databases';
 import { whatsappSignature } from './signature';
-import {
-  postWhatsapp,
-  startChannelHub,
-  TEST_WA,
-  waStatusBody,
-  waTextBody,
-  type ChannelHub,
-} from './testSupport';
+import { postWhatsapp, startChannelHub, TEST_WA, waStatusBody, waTextBody, type ChannelHub } from './testing';
 
 const WA_ID = '85291234567';
 

@@ -10,8 +10,8 @@ import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
 import { callingCodeOf, formatPhone, phoneProblem, toE164 } from '../../../backend-sync/domain/phone';
 import { Role } from '../../../backend-sync/protocol';
-import type { CustomerAddRequest, SignedInStaff } from '../api/contract';
-import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox';
+import type { CustomerAddRequest, SignedInStaff } from '../consoleApi/contract';
+import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox/outbox';
 import { writeTransaction } from '../store/transaction';
 
 export const PHONE_INVALID = 'PHONE_INVALID';

@@ -8,8 +8,8 @@ import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
 import { BroadcastRow } from '../../../backend-sync/protocol';
-import type { BroadcastMessage, BroadcastView, SignedInStaff } from '../api/contract';
-import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox';
+import type { BroadcastMessage, BroadcastView, SignedInStaff } from '../consoleApi/contract';
+import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox/outbox';
 import { writeTransaction } from '../store/transaction';
 import type { BrandCustomerSettings } from './brand';
 

@@ -1,5 +1,5 @@
 /** The customer list being viewed, as CSV for Excel (csv/index.ts: the one writer of every export). */
-import type { BoundCustomer, Locale } from '../api/contract';
+import type { BoundCustomer, Locale } from '../consoleApi/contract';
 import { csvTime, writeCsv, type CsvColumn } from '../../../backend-sync/domain/csv';
 
 const HEADERS: Record<Locale, string[]> = {

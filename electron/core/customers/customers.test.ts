@@ -15,13 +15,13 @@ import type {
   PullStream,
   StaffRow,
 } from '../../../backend-sync/protocol';
-import { consoleApi, type CustomerQuery, type SignedInStaff } from '../api/contract';
-import { markAnswers, readAll } from '../outbox';
+import { consoleApi, type CustomerQuery, type SignedInStaff } from '../consoleApi/contract';
+import { markAnswers, readAll } from '../outbox/outbox';
 import { openConsoleDb } from '../store/db';
 import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../../testing/temp';
-import { createCustomers } from '.';
+import { createCustomers } from './handlers';
 
 const staff: SignedInStaff = {
   id: 'staff-s001',

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { phoneDigits } from '../../../backend-sync/domain/phone';
 import { ClaimRow, CustomerRow, type PullStream } from '../../../backend-sync/protocol';
-import type { CustomerCoupon, CustomerDetail } from '../api/contract';
+import type { CustomerCoupon, CustomerDetail } from '../consoleApi/contract';
 import type { BrandCustomerSettings } from './brand';
 import { findInList } from './search';
 

@@ -5,7 +5,7 @@
  */
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import type { PullStream } from '../../../backend-sync/protocol';
-import type { CustomerList, SignedInStaff } from '../api/contract';
+import type { CustomerList, SignedInStaff } from '../consoleApi/contract';
 
 export function listsOf(staff: SignedInStaff): CustomerList[] {
   if (staff.role === 'sales_manager' && staff.branchId) return ['mine', 'team'];

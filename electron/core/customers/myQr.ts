@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { BrandRow } from '../../../backend-sync/protocol';
 import { lineOaMessageUrl, whatsAppClickToChatUrl } from '../../../backend-sync/domain/bindingLinks';
-import type { MyQrInfo, SessionStaff } from '../api/contract';
+import type { MyQrInfo, SessionStaff } from '../consoleApi/contract';
 
 export { lineOaMessageUrl, whatsAppClickToChatUrl };
 

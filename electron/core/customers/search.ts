@@ -19,7 +19,7 @@ import type { Knex } from 'knex';
 import { formatPhone, phoneSearch } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import { Role, type PullStream } from '../../../backend-sync/protocol';
-import type { BoundCustomer, CustomerPage } from '../api/contract';
+import type { BoundCustomer, CustomerPage } from '../consoleApi/contract';
 
 export interface ListFilter {
   stream: PullStream;

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../backend-sync/domain/errors';
 import { openConsoleDb } from '../store/db';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../../testing/temp';
-import { countByStatus, enqueue, markAnswers, readAll, readQueued } from '.';
+import { countByStatus, enqueue, markAnswers, readAll, readQueued } from './outbox';
 
 describe('outbox', () => {
   let db: Knex;

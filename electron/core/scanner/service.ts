@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { ConsoleEventPayload, ConsoleHandlers, ScannerSettings } from '../api/contract';
+import type { ConsoleEventPayload, ConsoleHandlers, ScannerSettings } from '../consoleApi/contract';
 import { createHidPosReader, listPosScanners, type HidBackend } from './hidPosReader';
 import type { ScanEvent, ScannerSource, ScannerState as SourceState } from './source';
 import { readScannerSettings, updateScannerSettings } from './settings';

@@ -4,7 +4,7 @@
  * in Settings (null = off) and whether the till plays sounds.
  */
 import type { Knex } from 'knex';
-import { ScannerSettings } from '../api/contract';
+import { ScannerSettings } from '../consoleApi/contract';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 

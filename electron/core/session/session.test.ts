@@ -4,14 +4,14 @@ import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import { ErrorCode } from '../../../backend-sync/domain/errors';
 import { hashSecret } from '../../../backend-sync/domain/secrets';
 import type { StaffRow } from '../../../backend-sync/protocol';
-import type { SessionStaff } from '../api/contract';
-import { readAll } from '../outbox';
+import type { SessionStaff } from '../consoleApi/contract';
+import { readAll } from '../outbox/outbox';
 import { openConsoleDb } from '../store/db';
 import { setMeta } from '../store/meta';
 import { applyChanges } from '../store/mirrors';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../../testing/temp';
-import { createSessions, LOCK_MS, MAX_FAILURES } from '.';
+import { createSessions, LOCK_MS, MAX_FAILURES } from './sessions';
 
 const pinHash = hashSecret('1234');
 const staff = (over: Partial<StaffRow>): StaffRow => ({

@@ -20,7 +20,7 @@ export type MetaKey =
   | 'firstSyncDone'
   | 'lastSyncAt'
   | 'offlineSince'
-  /** Every outbox entry with seq at or below this has the hub's answer (outbox/index.ts). */
+  /** Every outbox entry with seq at or below this has the hub's answer (outbox/outbox.ts). */
   | 'outboxAnsweredThrough'
   | 'locale'
   /** Scanner settings (JSON, see scanner/settings.ts). */

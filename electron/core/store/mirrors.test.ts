@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
 import type { Change, ClaimRow, CustomerRow, StaffRow } from '../../../backend-sync/protocol';
-import { enqueue, markAnswers } from '../outbox';
+import { enqueue, markAnswers } from '../outbox/outbox';
 import { tempDir } from '../../testing/temp';
 import { openConsoleDb } from './db';
 import { applyChanges } from './mirrors';

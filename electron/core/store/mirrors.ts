@@ -21,7 +21,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { phoneDigits } from '../../../backend-sync/domain/phone';
 import { foldForSearch } from '../../../backend-sync/domain/searchText';
 import type { Change, ClaimRow, PullStream } from '../../../backend-sync/protocol';
-import { IS_QUEUED } from '../outbox';
+import { IS_QUEUED } from '../outbox/outbox';
 import { preparedPer } from './prepared';
 import { transactionConnection, type Trx } from './transaction';
 

@@ -29,11 +29,12 @@ import {
   type PullStream,
   type SessionOpenRequest,
 } from '../../../backend-sync/protocol';
-import type { SyncStatus } from '../api/contract';
-import type { DeviceCredentials } from '../enrollment';
+import type { SyncStatus } from '../consoleApi/contract';
+import type { DeviceCredentials } from '../enrollment/enrollment';
 import { getMeta } from '../store/meta';
 import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
-import type { Faults, SyncHooks } from './hooks';
+import type { Faults } from './faults';
+import type { SyncHooks } from './hooks';
 import { createStatusTracker } from './status';
 
 export interface Timers {

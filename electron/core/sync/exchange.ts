@@ -9,11 +9,12 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
 import { PullResponse, PushResponse, SyncEvent, type PullStream } from '../../../backend-sync/protocol';
 import { AppError } from '../../../backend-sync/domain/errors';
-import { markAnswers, readQueued } from '../outbox';
+import { markAnswers, readQueued } from '../outbox/outbox';
 import { applyChanges } from '../store/mirrors';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
-import type { Faults, SyncHooks } from './hooks';
+import type { Faults } from './faults';
+import type { SyncHooks } from './hooks';
 
 export type Request = (event: string, payload: unknown) => Promise<unknown>;
 

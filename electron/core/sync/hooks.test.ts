@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
-import { enqueue } from '../outbox';
+import { enqueue } from '../outbox/outbox';
 import { openConsoleDb } from '../store/db';
 import { getMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock, uuidV7 } from '../../../backend-sync/domain/clock';
-import { enqueue, markAnswers } from '../outbox';
+import { enqueue, markAnswers } from '../outbox/outbox';
 import { openConsoleDb } from '../store/db';
 import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../../testing/temp';

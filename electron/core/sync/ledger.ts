@@ -2,13 +2,13 @@
  * The sync ledger: every change this device made that the hub has not taken — still queued,
  * rejected, or lost a conflict — with what it is, when it was made, the hub's reason code and a
  * subject a person recognises (the code scanned, the number added), newest first. Queued entries
- * are read along the outbox cursor and the others from their partial index (outbox/index.ts), so
+ * are read along the outbox cursor and the others from their partial index (outbox/outbox.ts), so
  * the list costs the same on a till with a million answered entries.
  */
 import type { Knex } from 'knex';
 import type { Mutation, MutationOutcome } from '../../../backend-sync/protocol';
-import type { SyncLedger, SyncLedgerEntry } from '../api/contract';
-import { IS_QUEUED } from '../outbox';
+import type { SyncLedger, SyncLedgerEntry } from '../consoleApi/contract';
+import { IS_QUEUED } from '../outbox/outbox';
 
 /** The ledger shows this many of each kind of entry at most (newest first). */
 export const LEDGER_LIMIT = 200;

@@ -6,8 +6,8 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
-import type { SyncStatus } from '../api/contract';
-import { countByStatus } from '../outbox';
+import type { SyncStatus } from '../consoleApi/contract';
+import { countByStatus } from '../outbox/outbox';
 import { oldestQueuedAt } from './ledger';
 import { getMeta, setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';

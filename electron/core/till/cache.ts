@@ -17,7 +17,8 @@
 import type { Knex } from 'knex';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import type { BrandRow } from '../../../backend-sync/protocol';
-import { DEFAULT_RULES, rulesOf, type DeviceIdentity, type TillRules } from './data';
+import type { DeviceIdentity } from './lookups';
+import { DEFAULT_RULES, rulesOf, type TillRules } from './rules';
 
 type Db = Knex | Knex.Transaction;
 

@@ -15,7 +15,7 @@ import type {
   ConsoleMethod,
   ConsoleOutput,
   TillVerdict,
-} from '../api/contract';
+} from '../consoleApi/contract';
 import { createConsoleCore, type ConsoleCoreOptions } from '../index';
 import { fakeUsb } from '../../testing/fakeUsb';
 import { createKeyfileSecretStore } from '../secrets/keyfile';

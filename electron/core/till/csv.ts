@@ -1,5 +1,5 @@
 /** History as CSV for Excel (csv/index.ts: BOM, formulas defused, codes kept as text), headers in the console's language, times in the brand's zone. */
-import type { Locale, RedemptionView } from '../api/contract';
+import type { Locale, RedemptionView } from '../consoleApi/contract';
 import { csvTime, exportFilename, writeCsv, type CsvColumn } from '../../../backend-sync/domain/csv';
 
 const STATES: Record<Locale, Record<RedemptionView['syncState'], string>> = {

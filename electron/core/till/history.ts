@@ -4,8 +4,8 @@
  * The search is a literal substring: LIKE wildcards in what was typed are escaped.
  */
 import type { Knex } from 'knex';
-import type { RedemptionView } from '../api/contract';
-import type { DeviceIdentity } from './data';
+import type { RedemptionView } from '../consoleApi/contract';
+import type { DeviceIdentity } from './lookups';
 import { redemptionsQuery, toViews } from './views';
 
 type Db = Knex | Knex.Transaction;

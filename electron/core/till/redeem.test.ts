@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type AppError } from '../../../backend-sync/domain/errors';
-import { enqueue } from '../outbox';
+import { enqueue } from '../outbox/outbox';
 import { setMeta } from '../store/meta';
 import { writeTransaction } from '../store/transaction';
 import { TillErrorCode } from './errors';

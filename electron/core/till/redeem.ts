@@ -11,11 +11,11 @@ import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
-import type { RedemptionView, SignedInStaff } from '../api/contract';
-import type { Faults } from '../sync/hooks';
+import type { RedemptionView, SignedInStaff } from '../consoleApi/contract';
+import type { Faults } from '../sync/faults';
 import { immediateTransaction } from '../store/transaction';
 import { cachedPlaceNames, cachedRules, requireIdentity } from './cache';
-import { isOfflineTooLong, type TillRules } from './data';
+import { isOfflineTooLong, type TillRules } from './rules';
 import { notFound, TillErrorCode, verdictError } from './errors';
 import { redeemStatements, type RedeemStatements } from './statements';
 

@@ -9,17 +9,17 @@ import { parseScan } from '../../../backend-sync/domain/scan';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import { validityWindow } from '../../../backend-sync/domain/validity';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
-import type { TillVerdict } from '../api/contract';
+import type { TillVerdict } from '../consoleApi/contract';
 import {
   claimByCode,
   claimByToken,
   couponByFixedCode,
   couponById,
-  isOfflineTooLong,
   loadNames,
   offlineSince,
   verificationLockedUntil,
-} from './data';
+} from './lookups';
+import { isOfflineTooLong } from './rules';
 import { cachedRules, requireIdentity } from './cache';
 
 export type ScanOrigin = TillVerdict['origin'];

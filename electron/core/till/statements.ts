@@ -11,7 +11,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import type { Mutation } from '../../../backend-sync/protocol';
-import { newMutation, type PayloadOf } from '../outbox';
+import { newMutation, type PayloadOf } from '../outbox/outbox';
 import { preparedPer } from '../store/prepared';
 
 /** One read for everything a redemption needs besides the cached identity, rules and names. */

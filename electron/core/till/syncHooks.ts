@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { Change, ClaimRow, RedemptionRow } from '../../../backend-sync/protocol';
 import type { SyncHooks } from '../sync/hooks';
 import { cachedIdentity, cachedRules, invalidateTillCache } from './cache';
-import { offlineRedeemUntil } from './data';
+import { offlineRedeemUntil } from './rules';
 import { applyAnswers } from './answers';
 import { attentionCount } from './attention';
 import { deriveState } from './state';

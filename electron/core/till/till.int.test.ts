@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../backend-sync/domain/clock';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { insertClaims, type FixtureClaim } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../api/contract';
+import type { SyncStatus } from '../consoleApi/contract';
 import {
   openTestConsole,
   startHubHarness,

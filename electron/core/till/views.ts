@@ -4,8 +4,8 @@
  */
 import type { Knex } from 'knex';
 import type { CouponRow } from '../../../backend-sync/protocol';
-import type { RedemptionView } from '../api/contract';
-import { loadNames } from './data';
+import type { RedemptionView } from '../consoleApi/contract';
+import { loadNames } from './lookups';
 import type { RedemptionState } from './state';
 
 type Db = Knex | Knex.Transaction;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../backend-sync/domain/clock';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { insertClaims } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../../core/api/contract';
+import type { SyncStatus } from '../../core/consoleApi/contract';
 import { openTestConsole, startHubHarness, type TestConsole } from '../integration/harness';
 import { waitFor } from '../temp';
 import { drained, enrolledConsole, peekConsole } from './setup';

@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../../backend-sync/hub/server';
-import type { FaultPoint } from '../../core/sync/hooks';
+import type { FaultPoint } from '../../core/sync/faults';
 import { chooseSeed, mulberry32 } from './prng';
 import { bundleFaultScripts, endOf, startScript, type Bundles } from './processes';
 import { enrolledConsole, peekConsole, seedFaultHubDb, type FaultHubDb } from './setup';

@@ -10,7 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHub } from '../../../backend-sync/hub/server';
-import type { SyncStatus } from '../../core/api/contract';
+import type { SyncStatus } from '../../core/consoleApi/contract';
 import { bundleFaultScripts, endOf, startScript, type Bundles, type Child } from './processes';
 import type { HubPlan } from './hubProcess';
 import { startProxy, type Proxy } from './proxy';

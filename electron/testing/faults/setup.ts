@@ -22,12 +22,12 @@ import {
   type Fixture,
   type FixtureClaim,
 } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../../core/api/contract';
+import type { SyncStatus } from '../../core/consoleApi/contract';
 import { createConsoleCore } from '../../core/index';
 import { openTestConsole, type TestConsole } from '../integration/harness';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 import { DB_FILE_NAME } from '../../core/store/db';
-import type { Faults } from '../../core/sync/hooks';
+import type { Faults } from '../../core/sync/faults';
 
 export interface FaultHubDb {
   t: TestDb;

@@ -24,7 +24,7 @@ import type {
   ConsoleMethod,
   ConsoleOutput,
   SyncStatus,
-} from '../../core/api/contract';
+} from '../../core/consoleApi/contract';
 import { createConsoleCore } from '../../core/index';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 

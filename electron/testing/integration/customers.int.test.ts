@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../../backend-sync/domain/clock';
-import { createCustomersBulk } from '../../../backend-sync/hub/catalog/customers';
+import { createCustomersBulk } from '../../../backend-sync/hub/customers/customers';
 import { testDbKinds } from '../../../backend-sync/hub/testing/databases';
 import { waitFor } from '../temp';
 import { openTestConsole, startHubHarness, type HubHarness, type TestConsole } from './harness';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../../backend-sync/hub/server';
 import { openTestDb, testDbKinds, type TestDb } from '../../../backend-sync/hub/testing/databases';
-import type { SyncStatus } from '../../core/api/contract';
+import type { SyncStatus } from '../../core/consoleApi/contract';
 import { openTestConsole } from './harness';
 
 describe.each(testDbKinds())('a console enrolled to the demo hub (%s)', (kind) => {

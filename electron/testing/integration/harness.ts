@@ -16,7 +16,7 @@ import type {
   ConsoleMethod,
   ConsoleOutput,
   SyncStatus,
-} from '../../core/api/contract';
+} from '../../core/consoleApi/contract';
 import { createConsoleCore, type ConsoleCore } from '../../core/index';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
 import type { SyncTuning } from '../../core/sync/engine';

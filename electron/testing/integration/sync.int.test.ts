@@ -17,9 +17,9 @@ import {
   insertDevice,
   insertStaff,
 } from '../../../backend-sync/hub/testing/fixtures';
-import type { SyncStatus } from '../../core/api/contract';
+import type { SyncStatus } from '../../core/consoleApi/contract';
 import { createKeyfileSecretStore } from '../../core/secrets/keyfile';
-import { enqueue } from '../../core/outbox';
+import { enqueue } from '../../core/outbox/outbox';
 import { DB_FILE_NAME, openConsoleDb } from '../../core/store/db';
 import { writeTransaction } from '../../core/store/transaction';
 import { waitFor } from '../temp';

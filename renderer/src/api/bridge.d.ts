@@ -2,7 +2,7 @@
  * The Electron preload exposes the ConsoleApi as `window.omo` (contextBridge). The web host has no
  * bridge; the client then talks WebSocket instead (see transport.ts).
  */
-import type { ApiResult, ConsoleEventName, ConsoleMethod } from '../../../electron/core/api/contract';
+import type { ApiResult, ConsoleEventName, ConsoleMethod } from '../../../electron/core/consoleApi/contract';
 
 declare global {
   interface OmoBridge {

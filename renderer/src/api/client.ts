@@ -9,7 +9,7 @@ import type {
   ConsoleInput,
   ConsoleMethod,
   ConsoleOutput,
-} from '../../../electron/core/api/contract';
+} from '../../../electron/core/consoleApi/contract';
 import type { Transport } from './transport';
 
 export class ApiCallError extends Error {

@@ -2,7 +2,7 @@
  * How the renderer reaches the console core. Two transports behind one interface: the Electron
  * preload bridge, and a WebSocket to the web host (browser tests and development).
  */
-import type { ApiResult } from '../../../electron/core/api/contract';
+import type { ApiResult } from '../../../electron/core/consoleApi/contract';
 
 export interface Transport {
   invoke(method: string, input: unknown): Promise<ApiResult<unknown>>;

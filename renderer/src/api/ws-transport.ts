@@ -4,7 +4,7 @@
  * in flight when it drops fail with CONSOLE_DISCONNECTED (the core may or may not have run them, so
  * the caller decides whether to retry). Reconnects back off with jitter.
  */
-import type { ApiResult } from '../../../electron/core/api/contract';
+import type { ApiResult } from '../../../electron/core/consoleApi/contract';
 import { LinkErrorCode, type Transport } from './transport';
 
 /** The subset of the WebSocket API we use, so tests can pass the `ws` package's class. */

@@ -3,7 +3,7 @@ import { ApiCallError } from '../api/client';
 import en from './en';
 import { errorText, formatDuration, formatTime } from './format';
 import { setBrandEnglishLocale, setBrandTimeZone, timeZoneLabel } from './brandTime';
-import { formatDateTime } from '../components/till/words';
+import { formatDateTime } from './till/words';
 import zhTW from './zh-TW';
 import { i18n } from './index';
 

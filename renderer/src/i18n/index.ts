@@ -1,6 +1,6 @@
 /** vue-i18n setup: zh-TW by default, English as the alternative and fallback for missing keys. */
 import { createI18n } from 'vue-i18n';
-import type { Locale } from '../../../electron/core/api/contract';
+import type { Locale } from '../../../electron/core/consoleApi/contract';
 import en from './en';
 import zhTW, { type Messages } from './zh-TW';
 

@@ -11,7 +11,7 @@ import type {
   BroadcastView,
   ConsoleInput,
   CustomerAddRequest,
-} from '../../../electron/core/api/contract';
+} from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 import { coalesce } from '../util/coalesce';
 import { useSyncStore } from './sync';

@@ -7,7 +7,7 @@ import type {
   ConsoleOutput,
   EnrollmentInfo,
   SessionStaff,
-} from '../../../electron/core/api/contract';
+} from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 
 /** Who may move the device to its hub's new address or make it enroll again (the core checks too). */

@@ -1,7 +1,7 @@
 /** Who is signed in on this device. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { SessionStaff } from '../../../electron/core/api/contract';
+import type { SessionStaff } from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 
 export const useSessionStore = defineStore('session', () => {

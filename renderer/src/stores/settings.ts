@@ -1,7 +1,7 @@
 /** User settings kept by the core (language), applied to vue-i18n as they change. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Locale } from '../../../electron/core/api/contract';
+import type { Locale } from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 import { applyLocale, DEFAULT_LOCALE } from '../i18n';
 

@@ -1,7 +1,7 @@
 /** Sync status from the core: loaded once, then kept current by `sync.status` events. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { SyncStatus } from '../../../electron/core/api/contract';
+import type { SyncStatus } from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 
 export const useSyncStore = defineStore('sync', () => {

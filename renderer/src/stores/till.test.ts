@@ -2,7 +2,7 @@
 /** The till's state machine against a fake ConsoleApi: what the cashier sees, and when. */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RedemptionView, TillVerdict } from '../../../electron/core/api/contract';
+import type { RedemptionView, TillVerdict } from '../../../electron/core/consoleApi/contract';
 import { ApiCallError } from '../api/client';
 
 type Handler = (input: never) => unknown;

@@ -11,7 +11,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RedemptionView, TillVerdict } from '../../../electron/core/api/contract';
+import type { RedemptionView, TillVerdict } from '../../../electron/core/consoleApi/contract';
 import { ApiCallError, useApi } from '../api';
 import { playSound, type TillSound } from '../scanner/sounds';
 import { useSyncStore } from './sync';

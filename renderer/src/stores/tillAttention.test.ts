@@ -2,7 +2,7 @@
 /** Needs attention: who may resolve, and the count that follows the core's events. */
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RedemptionView, SessionStaff } from '../../../electron/core/api/contract';
+import type { RedemptionView, SessionStaff } from '../../../electron/core/consoleApi/contract';
 
 const listeners = new Map<string, ((payload: unknown) => void)[]>();
 let list: RedemptionView[] = [];

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RedemptionView, SessionStaff } from '../../../electron/core/api/contract';
+import type { RedemptionView, SessionStaff } from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 import { useSessionStore } from './session';
 

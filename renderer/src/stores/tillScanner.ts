@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ConsoleOutput, ScannerSettings } from '../../../electron/core/api/contract';
+import type { ConsoleOutput, ScannerSettings } from '../../../electron/core/consoleApi/contract';
 import { useApi } from '../api';
 
 export const useTillScannerStore = defineStore('tillScanner', () => {

@@ -16,7 +16,7 @@ import type {
   CustomerDetail,
   CustomersContext,
   SessionStaff,
-} from '../../../electron/core/api/contract';
+} from '../../../electron/core/consoleApi/contract';
 import { ApiCallError } from '../api/client';
 import en from '../i18n/en';
 import zhTW from '../i18n/zh-TW';

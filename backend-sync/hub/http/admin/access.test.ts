@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_ROLES } from '../../accounts/roles';
 import { testDbKinds } from '../../testing/databases';
-import { startAdminHarness, type AdminHarness, type Caller } from './testSupport';
+import { startAdminHarness, type AdminHarness, type Caller } from './testing';
 
 describe.each(testDbKinds())('admin API access on %s', (kind) => {
   let h: AdminHarness | undefined;

@@ -29,7 +29,7 @@ import {
   UpdateAdminUserInput,
 } from '../../accounts/users';
 import { AuditQuery, AuditRowView, auditCsv, listAudit } from '../../audit';
-import { listOf } from '../../catalog/schemas';
+import { listOf } from '../../services/schemas';
 import { AppError, ErrorCode } from '../../../domain/errors';
 import type { AdminRoute, RouteContext } from './routes';
 

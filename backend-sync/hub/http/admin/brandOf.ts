@@ -4,7 +4,7 @@
  * tokens inside their own brand.
  */
 import type { Knex } from 'knex';
-import { notFound } from '../../catalog/support';
+import { notFound } from '../../services/common';
 
 const TABLE_OF_PARAM: Record<string, { table: string; what: string }> = {
   branchId: { table: 'branches', what: 'Branch' },

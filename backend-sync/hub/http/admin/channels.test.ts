@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toChannel } from '../../channels/store';
 import { testDbKinds } from '../../testing/databases';
-import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testSupport';
+import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testing';
 
 describe.each(testDbKinds())('admin API: channels and binding settings on %s', (kind) => {
   let h: ChannelHub | undefined;

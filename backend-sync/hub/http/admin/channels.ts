@@ -11,8 +11,8 @@
 import { getBindingSettings, putBindingSettings } from '../../binding/admin';
 import { BindingSettingsInput, BindingSettingsView } from '../../binding/settings';
 import { z } from 'zod';
-import { listOf } from '../../catalog/schemas';
-import { notFound, parseInput } from '../../catalog/support';
+import { listOf } from '../../services/schemas';
+import { notFound, parseInput } from '../../services/common';
 import { sendToCustomer } from '../../channels/messaging';
 import { toChannel } from '../../channels/store';
 import {

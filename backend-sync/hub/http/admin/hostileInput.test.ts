@@ -5,9 +5,9 @@
  * is written.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { countRows } from '../../catalog/testSupport';
+import { countRows } from '../../services/testing';
 import { testDbKinds } from '../../testing/databases';
-import { startChannelHub, type ChannelHub } from '../../webhooks/testSupport';
+import { startChannelHub, type ChannelHub } from '../../webhooks/testing';
 
 describe.each(testDbKinds())('admin API under hostile input on %s', (kind) => {
   let h: ChannelHub | undefined;

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countRows, testDeps } from '../../catalog/testSupport';
+import { countRows, testDeps } from '../../services/testing';
 import { openTestDb, testDbKinds, type TestDb } from '../../testing/databases';
 import { installErrorHandler } from '../errors';
 import { registerAdminRoutes } from '.';

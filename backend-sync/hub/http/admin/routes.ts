@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { CatalogDeps } from '../../catalog/support';
+import type { CatalogDeps } from '../../services/common';
 import {
   ADMIN_ONLY,
   CS_MANAGERS,
@@ -19,15 +19,15 @@ import {
   type Principal,
 } from '../../accounts/roles';
 import { accountRoutes } from './accounts';
-import { catalogEditRoutes } from './catalogEdits';
-import { createBrand, getBrand, listBrands } from '../../catalog/brands';
-import { BrandTillSettingsInput, updateBrandTillSettings } from '../../catalog/brandSettings';
-import { createBranch, listBranches } from '../../catalog/branches';
-import { createClaim, listClaims } from '../../catalog/claims';
-import { createCoupon, listCoupons, publishCoupon } from '../../catalog/coupons';
-import { createCustomer, listCustomers, ListCustomersQuery } from '../../catalog/customers';
-import { createDevice, listDevices, updateDevice } from '../../catalog/devices';
-import { createStaff, listStaff } from '../../catalog/staff';
+import { catalogEditRoutes } from './editRoutes';
+import { createBrand, getBrand, listBrands } from '../../brands/brands';
+import { BrandTillSettingsInput, updateBrandTillSettings } from '../../brands/brandSettings';
+import { createBranch, listBranches } from '../../brands/branches';
+import { createClaim, listClaims } from '../../coupons/claims';
+import { createCoupon, listCoupons, publishCoupon } from '../../coupons/coupons';
+import { createCustomer, listCustomers, ListCustomersQuery } from '../../customers/customers';
+import { createDevice, listDevices, updateDevice } from '../../devices/devices';
+import { createStaff, listStaff } from '../../staff/staff';
 import { channelRoutes } from './channels';
 import {
   BranchView,
@@ -49,7 +49,7 @@ import {
   pageOf,
   Paging,
   StaffView,
-} from '../../catalog/schemas';
+} from '../../services/schemas';
 
 export interface RouteContext {
   db: Knex;

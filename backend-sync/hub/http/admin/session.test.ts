@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDLE_MS } from '../../accounts/sessions';
 import { testDbKinds } from '../../testing/databases';
-import { PASSWORD, startAdminHarness, type AdminHarness } from './testSupport';
+import { PASSWORD, startAdminHarness, type AdminHarness } from './testing';
 
 describe.each(testDbKinds())('back-office sessions on %s', (kind) => {
   let h: AdminHarness | undefined;

@@ -14,7 +14,7 @@ import { ErrorCode, isAppError } from '../../../domain/errors';
 import { resolveSession, signIn, signOut } from '../../accounts/sessions';
 import { recordAudit } from '../../audit';
 import { RATE_LIMITED } from '../../realtime/pinGuard';
-import { toBrandView } from '../../catalog/brands';
+import { toBrandView } from '../../brands/brands';
 import { sendError, statusForCode } from '../errors';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookie';
 import { ADMIN_PREFIX } from './openapi';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdminUserView } from '../../accounts/users';
-import { BrandView } from '../../catalog/schemas';
+import { BrandView } from '../../services/schemas';
 
 /** What sign-in and GET /session answer: the person, their brand, the CSRF token for writes. */
 export const SessionView = z.object({

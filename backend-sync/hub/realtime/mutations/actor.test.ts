@@ -18,7 +18,7 @@ import {
   testSignInId,
   type TestHub,
 } from '../testing';
-import { push } from './testSupport';
+import { push } from './testing';
 
 /** One mutation of each kind by `staffId`, under `signInId` (none for staff.signin). */
 function mutationOf(kind: MutationKind, f: Fixture, staffId: string, signInId: string) {

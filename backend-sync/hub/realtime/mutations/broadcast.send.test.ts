@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../../domain/clock';
 import { SyncEvent, type BroadcastRow, type PullResponse, type SessionOpenResponse } from '../../../protocol';
-import { createCustomersBulk } from '../../catalog/customers';
+import { createCustomersBulk } from '../../customers/customers';
 import { testDbKinds } from '../../testing/databases';
-import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testSupport';
+import { startChannelHub, TEST_WA, type ChannelHub } from '../../webhooks/testing';
 import { connectFixtureDevice, request, type DeviceClient } from '../testing';
-import { push } from './testSupport';
+import { push } from './testing';
 
 const TEMPLATE = { name: 'spring_sale', language: 'zh_HK' };
 

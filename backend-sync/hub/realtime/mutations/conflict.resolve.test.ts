@@ -8,7 +8,7 @@ import {
   type DeviceClient,
   type TestHub,
 } from '../testing';
-import { pullAll, push, redeem, redemptionsIn, resolve } from './testSupport';
+import { pullAll, push, redeem, redemptionsIn, resolve } from './testing';
 
 describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
   let h: TestHub | undefined;

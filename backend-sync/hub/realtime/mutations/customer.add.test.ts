@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, uuidV7 } from '../../../domain/clock';
 import type { BindingMode } from '../../../domain/binding';
-import { createCustomersBulk } from '../../catalog/customers';
+import { createCustomersBulk } from '../../customers/customers';
 import { testDbKinds } from '../../testing/databases';
-import { startChannelHub, type ChannelHub } from '../../webhooks/testSupport';
+import { startChannelHub, type ChannelHub } from '../../webhooks/testing';
 import { connectFixtureDevice, type DeviceClient } from '../testing';
-import { push } from './testSupport';
+import { push } from './testing';
 
 const add = (staffId: string, phone: string, takeOver = false, name: string | null = null) => ({
   id: uuidV7(),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
 import { connectFixtureDevice, startTestHub, type TestHub } from '../testing';
-import { pullAll, push, redeem, redemptionsIn } from './testSupport';
+import { pullAll, push, redeem, redemptionsIn } from './testing';
 
 describe.each(testDbKinds())('redemption.create replication on %s', (kind) => {
   let h: TestHub | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
-import { countByStatus, readQueued } from '../../outbox';
+import { countByStatus, readQueued } from '../../outbox/outbox';
 import { openConsoleDb } from '../db';
 import { tempDir } from '../../../testing/temp';
 import { consoleMigrationSource } from '.';

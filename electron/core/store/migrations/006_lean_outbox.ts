@@ -9,7 +9,7 @@
  * - The `(status, seq)` index goes. It served one question, "the oldest queued entries", and
  *   every queued insert wrote to it. Queued entries are now read along the rowid after the meta
  *   cursor `outboxAnsweredThrough` (every entry at or below it has its answer), which the push
- *   answer moves forward in its own transaction (outbox/index.ts markAnswers). A second trigger
+ *   answer moves forward in its own transaction (outbox/outbox.ts markAnswers). A second trigger
  *   refuses to queue an answered entry again, which the cursor could not see.
  * - Rejected and conflict entries, counted for the status bar, get a partial index: a new entry
  *   is queued, so its insert never touches it.

@@ -7,7 +7,7 @@ import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
-import type { TillVerdict } from '../../../../electron/core/api/contract';
+import type { TillVerdict } from '../../../../electron/core/consoleApi/contract';
 import en from '../../i18n/en';
 import zhTW from '../../i18n/zh-TW';
 
