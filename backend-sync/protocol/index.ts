@@ -25,6 +25,8 @@ export const SyncEvent = {
   /** Opens (or resumes) the signed-in staff member's session on this socket: see SessionOpen. */
   sessionOpen: 'session:open',
   sessionClose: 'session:close',
+  /** Which hub database and restore this is, and its change log's horizon: see HubEpoch. */
+  epoch: 'sync:epoch',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +132,19 @@ export const PullResponse = z.object({
   remaining: z.number().int().nonnegative(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
+
+/**
+ * The answer to `sync:epoch` (asked on every connect, before anything else): the hub database's
+ * id, its restore generation, and the highest change seq it holds. A console that stored another
+ * id or generation, or a cursor above `horizon`, met a restored or replaced hub: it re-syncs and
+ * pushes again what it had delivered (docs/protocol.md "Hub epoch").
+ */
+export const HubEpoch = z.object({
+  id: z.string().min(1).max(100),
+  generation: z.number().int().nonnegative(),
+  horizon: z.number().int().nonnegative(),
+});
+export type HubEpoch = z.infer<typeof HubEpoch>;
 
 // ---------------------------------------------------------------------------------------------
 // poke: hub → device, "changes are waiting"

@@ -9,6 +9,7 @@ import type { Server, Socket } from 'socket.io';
 import { SyncEvent, type AckError, type Poke } from '../../protocol';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode, isAppError } from '../../domain/errors';
+import { readEpoch } from '../db/epoch';
 import { deviceAuthMiddleware } from './auth';
 import { brandRoom, deviceOf, type DeviceContext } from './device';
 import { latestSeq, pullChanges, type RemainingMemo } from './pull';
@@ -70,6 +71,10 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
         await ensureStillAllowed(deps, device, socket);
         return openSession({ ...deps, pinGuard }, device, socket, request);
       }),
+    );
+
+    socket.on(SyncEvent.epoch, (_request: unknown, ack: unknown) =>
+      answer(ack, log, () => readEpoch(deps.db)),
     );
 
     socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>

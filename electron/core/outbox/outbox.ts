@@ -209,6 +209,33 @@ function stripId(result: MutationOutcome & { id: string }): MutationOutcome {
   return outcome as MutationOutcome;
 }
 
+/**
+ * A restored hub lost what it had answered after its backup (sync/epoch.ts): the entries it
+ * applied (or decided as a conflict) since `since` are queued again, with the sign-ins they were
+ * made under however old, and the answered-through cursor moves back before the oldest. Returns
+ * how many were queued again.
+ */
+export async function requeueDelivered(trx: Trx, since: Date): Promise<number> {
+  const at = since.toISOString();
+  const delivered = `status IN ('synced', 'conflict') AND answered_at >= ?`;
+  const changed = await trx('outbox')
+    .whereRaw(delivered, [at])
+    .orWhereRaw(
+      `status = 'synced' AND kind = 'staff.signin' AND id IN
+         (SELECT json_extract(payload, '$.signInId') FROM outbox WHERE ${delivered})`,
+      [at],
+    )
+    .update({ status: 'queued', outcome: null, answered_at: null });
+  if (changed > 0) {
+    await trx.raw(
+      `INSERT INTO meta (key, value) VALUES ('outboxAnsweredThrough',
+         CAST((SELECT coalesce(min(seq), 1) - 1 FROM outbox WHERE status = 'queued') AS TEXT))
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    );
+  }
+  return changed;
+}
+
 /** A staff member's latest mutations of one kind, newest first (their requests and answers). */
 export async function readRecentOfKind(
   db: Db,

@@ -10,6 +10,8 @@
  * - On connect and after every enqueue: push the queued outbox. On connect and on `sync:poke`:
  *   pull until the hub has no more. One round runs at a time; requests made meanwhile are merged
  *   into the next round, so nothing is lost and nothing runs twice in parallel.
+ * - On connect, first of all: the hub's epoch (sync/epoch.ts), so a restored hub is noticed before
+ *   anything is pushed or pulled against it.
  * - Staff session: on connect and whenever the signed-in staff changes, the engine opens the
  *   session at the hub (`session:open` with the sign-in's proof, see session/hubProof.ts) and then
  *   also pulls the lists that session may read (its streams); on sign-out it closes it.
@@ -32,6 +34,7 @@ import {
 import type { SyncStatus } from '../consoleApi/contract';
 import type { DeviceCredentials } from '../enrollment/enrollment';
 import { getMeta } from '../store/meta';
+import { checkHubEpoch } from './epoch';
 import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
 import type { Faults } from './faults';
 import type { SyncHooks } from './hooks';
@@ -120,6 +123,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let wantPull = false;
   let wantPush = false;
   let wantSession = false;
+  /** Asked on every connect, before anything else: has the hub been restored or replaced? */
+  let wantEpoch = false;
+  let epochChecked = false;
   /** The list streams the hub opened for the signed-in staff on this connection. */
   let sessionStreams: PullStream[] = [];
   let sessionOpen = false;
@@ -168,18 +174,24 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       round = runRounds().finally(() => {
         round = null;
         // A request that arrived after the loop's last check starts a new loop.
-        if ((wantPull || wantPush || wantSession) && socket?.connected && !stopped) void kick(false, false);
+        if ((wantEpoch || wantPull || wantPush || wantSession) && socket?.connected && !stopped)
+          void kick(false, false);
       });
     }
     return round;
   }
 
   async function runRounds(): Promise<void> {
-    while (socket?.connected && !stopped && (wantPull || wantPush || wantSession)) {
+    while (socket?.connected && !stopped && (wantEpoch || wantPull || wantPush || wantSession)) {
       try {
         // Push before pull: the hub then answers our queued mutations before we take its view of
         // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
-        if (wantSession) {
+        if (wantEpoch) {
+          wantEpoch = false;
+          const met = await checkHubEpoch(exchangeDeps());
+          epochChecked = true;
+          if (met.resynced) log.warn(met, 'the hub was restored or replaced: pulling again, pushing again');
+        } else if (wantSession) {
           wantSession = false;
           await syncSession();
         } else if (wantPush) {
@@ -207,6 +219,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // Whatever failed is asked for again after a pause (or at the next connect).
         wantPull = true;
         wantPush = true;
+        if (!epochChecked) wantEpoch = true;
         if (!sessionOpen && deps.staffSession?.proof()) wantSession = true;
         if (socket?.connected) schedule(() => void kick(true, true), tuning.roundRetryMs);
         return;
@@ -309,6 +322,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       sessionOpen = false;
       sessionStreams = [];
       wantSession = !!deps.staffSession?.proof();
+      wantEpoch = true;
+      epochChecked = false;
       void kick(true, true);
     });
 

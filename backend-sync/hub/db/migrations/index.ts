@@ -16,6 +16,7 @@ import * as m011 from './011_audit_log';
 import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m045 from './045_sign_ins';
+import * as m046 from './046_hub_epoch';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021_update_settings': m021,
   '022_english_locale': m022,
   '045_sign_ins': m045,
+  '046_hub_epoch': m046,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {
