@@ -218,22 +218,23 @@ function stripId(result: MutationOutcome & { id: string }): MutationOutcome {
 export async function requeueDelivered(trx: Trx, since: Date): Promise<number> {
   const at = since.toISOString();
   const delivered = `status IN ('synced', 'conflict') AND answered_at >= ?`;
-  const changed = await trx('outbox')
+  const again = trx('outbox')
     .whereRaw(delivered, [at])
     .orWhereRaw(
       `status = 'synced' AND kind = 'staff.signin' AND id IN
          (SELECT json_extract(payload, '$.signInId') FROM outbox WHERE ${delivered})`,
       [at],
-    )
-    .update({ status: 'queued', outcome: null, answered_at: null });
-  if (changed > 0) {
-    await trx.raw(
-      `INSERT INTO meta (key, value) VALUES ('outboxAnsweredThrough',
-         CAST((SELECT coalesce(min(seq), 1) - 1 FROM outbox WHERE status = 'queued') AS TEXT))
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     );
-  }
-  return changed;
+  const oldest = (await again.clone().min({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+  if (oldest?.seq == null) return 0;
+  // The cursor moves back first: an entry is queued again only behind it (migration 015).
+  const through = await trx('meta').where({ key: 'outboxAnsweredThrough' }).first('value');
+  const cursor = Math.min(Number(through?.value ?? 0), oldest.seq - 1);
+  await trx('meta')
+    .insert({ key: 'outboxAnsweredThrough', value: String(cursor) })
+    .onConflict('key')
+    .merge();
+  return again.update({ status: 'queued', outcome: null, answered_at: null });
 }
 
 /** A staff member's latest mutations of one kind, newest first (their requests and answers). */
