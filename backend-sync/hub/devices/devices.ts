@@ -42,6 +42,7 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
     lastSeenAt: strOrNull(row.last_seen_at),
     updateChannel: row.update_channel === 'beta' ? 'beta' : 'stable',
     createdAt: String(row.created_at),
+    replacesDeviceId: strOrNull(row.replaces_device_id),
   };
 }
 

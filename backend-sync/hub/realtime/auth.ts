@@ -14,6 +14,7 @@ import {
 } from '../../protocol';
 import type { Clock } from '../../domain/clock';
 import { deviceTokenMatches, isSupportedProtocolVersion } from '../devices/enroll';
+import { deviceLineage } from '../devices/reenroll';
 import { branchRoom, brandRoom, type DeviceContext } from './device';
 
 export function refusal(code: ConnectRefusal['code'], message: string): ExtendedError {
@@ -63,5 +64,6 @@ async function authenticate(deps: { db: Knex; clock: Clock }, socket: Socket): P
     brandId: String(row.brand_id),
     branchId: String(row.branch_id),
     name: String(row.name),
+    lineage: await deviceLineage(deps.db, String(row.id)),
   };
 }

@@ -30,7 +30,13 @@ async function setUp(kind: TestDb['kind']) {
     logger: pino({ level: 'silent' }),
     faults: (point) => faults.push(point),
   };
-  const device: DeviceContext = { id: f.devices.a1.id, brandId: f.brandId, branchId: f.branchA, name: 'A1' };
+  const device: DeviceContext = {
+    id: f.devices.a1.id,
+    brandId: f.brandId,
+    branchId: f.branchA,
+    name: 'A1',
+    lineage: [f.devices.a1.id],
+  };
   await recordTestSignIns(t.db, device.id);
   const redeem = (i: number) => {
     const claim = f.claims.everywhere[i]!;

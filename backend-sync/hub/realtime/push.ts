@@ -344,7 +344,7 @@ async function storedAnswers(
   for (const row of rows) {
     answers.set(
       row.id,
-      row.device_id !== device.id
+      !device.lineage.includes(row.device_id)
         ? {
             id: row.id,
             status: 'rejected',

@@ -135,7 +135,8 @@ async function provenSignIn(
   now: Date,
 ): Promise<void> {
   const known = (await deps.db('sign_ins').where({ id }).first()) as Row | undefined;
-  if (known && (known.device_id !== device.id || known.staff_id !== staffId)) throw refuse(socket);
+  if (known && (!device.lineage.includes(String(known.device_id)) || known.staff_id !== staffId))
+    throw refuse(socket);
   if (known) {
     await deps.db('sign_ins').where({ id }).update({ proof: 'hub_pin' });
     return;

@@ -30,7 +30,7 @@ describe('hub restored from a backup', () => {
     cleanups.push(() => hub?.close());
     const port = hub.port;
 
-    const tills = [];
+    const tills: Awaited<ReturnType<typeof enrolledConsole>>[] = [];
     for (const [device, staff] of [
       [fixture.devices.a1, fixture.staff.associateA],
       [fixture.devices.a2, fixture.staff.managerA],

@@ -17,6 +17,7 @@ import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m045 from './045_sign_ins';
 import * as m046 from './046_hub_epoch';
+import * as m047 from './047_device_replaces';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '022_english_locale': m022,
   '045_sign_ins': m045,
   '046_hub_epoch': m046,
+  '047_device_replaces': m047,
 };
 
 export const hubMigrationSource: Knex.MigrationSource<string> = {

@@ -21,7 +21,7 @@ const refuse = (code: string, message: string): MutationOutcome => ({ status: 'r
 /** The sign-in `id` of this device, read once per push (a staff.signin of the push adds its own). */
 export const signInOf = (ctx: ApplyContext, id: string): Promise<Row | undefined> =>
   ctx.push.lookup(`signIn:${id}`, () =>
-    ctx.trx('sign_ins').where({ id, device_id: ctx.device.id }).first(),
+    ctx.trx('sign_ins').where({ id }).whereIn('device_id', ctx.device.lineage).first(),
   );
 
 /** null when the mutation's person may make it; else the rejection to store and answer. */

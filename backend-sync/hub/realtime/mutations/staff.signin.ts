@@ -16,7 +16,7 @@ export const applyStaffSignIn: Applier<'staff.signin'> = async (mutation, ctx) =
   const staff = (await staffOf(ctx, staffId))!;
   const known = (await ctx.trx('sign_ins').where({ id: mutation.id }).first()) as
     Record<string, unknown> | undefined;
-  if (known && (known.device_id !== ctx.device.id || known.staff_id !== staffId)) {
+  if (known && (!ctx.device.lineage.includes(String(known.device_id)) || known.staff_id !== staffId)) {
     return rejected(STAFF_MISMATCH, 'This sign-in is recorded for another device or staff member.');
   }
   const row = known ?? {
