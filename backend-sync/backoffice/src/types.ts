@@ -53,6 +53,8 @@ export interface Device {
   enrolledAt: string | null;
   lastSeenAt: string | null;
   createdAt: string;
+  /** Re-enrolled: the device whose lost credentials this one replaces. */
+  replacesDeviceId: string | null;
   pairingCode?: string;
 }
 export type ButtonKind = 'quick_reply' | 'url' | 'phone' | 'order';
