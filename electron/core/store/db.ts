@@ -10,6 +10,7 @@ import knex, { type Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ImmediateBetterSqliteClient } from './client';
 import { consoleMigrationSource } from './migrations';
+import { schemaState, takeBackup } from './backups';
 
 export const DB_FILE_NAME = 'console.sqlite';
 export const BUSY_TIMEOUT_MS = 5000;
@@ -35,10 +36,18 @@ export class StorePragmaError extends Error {
 
 export async function openConsoleDb(options: ConsoleDbOptions): Promise<Knex> {
   mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, DB_FILE_NAME);
+  // Refuses a database of a newer app; a database with migrations due is backed up first.
+  const { pending } = schemaState(
+    file,
+    await consoleMigrationSource.getMigrations([]),
+    options.nativeBinding,
+  );
+  if (pending) await takeBackup(file, 'pre-migration', new Date(), options.nativeBinding);
   const db = knex({
     client: ImmediateBetterSqliteClient,
     connection: {
-      filename: path.join(options.dataDir, DB_FILE_NAME),
+      filename: file,
       ...(options.nativeBinding ? { options: { nativeBinding: options.nativeBinding } } : {}),
     },
     useNullAsDefault: true,
