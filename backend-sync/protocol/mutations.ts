@@ -44,7 +44,10 @@ export const StaffSignInPayload = z.object({
    * `<mutation id>:<staffId>` (domain/secrets.ts signInProof): the hub records whether it matches
    * the member's current PIN. Absent from consoles older than the field.
    */
-  pinProof: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  pinProof: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export const CustomerAddPayload = z.object({
   staffId: z.string(),

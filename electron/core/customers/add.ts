@@ -36,7 +36,12 @@ export async function addByPhone(
   }
   const name = input.name?.trim() || null;
   const mutation = await writeTransaction(deps.db, (trx) =>
-    enqueue(trx, 'customer.add', { staffId: staff.id, signInId: staff.signInId, phone, name, takeOver: input.takeOver }, deps),
+    enqueue(
+      trx,
+      'customer.add',
+      { staffId: staff.id, signInId: staff.signInId, phone, name, takeOver: input.takeOver },
+      deps,
+    ),
   );
   return toRequest({ mutation, status: 'queued', outcome: null, createdAt: mutation.deviceTime });
 }
