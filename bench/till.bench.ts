@@ -144,6 +144,7 @@ async function commitPath(
       role: 'sales_associate' as const,
       branchId: BENCH_IDS.branch,
       signedInAt: new Date().toISOString(),
+      signInId: 'signin-bench',
     };
     const deps = { db, clock: systemClock, ids: uuidV7, faults: noFaults };
     return await paired(REDEEMS, REDEEM_WARMUP, () => redeemClaim(deps, staff, next()), bare.insert);

@@ -101,10 +101,14 @@ async function drainPerSecond(): Promise<number> {
         'the first sync',
       );
 
+      const { associateA } = fixture.staff;
+      const signedIn = await call('session.signIn', { staffCode: associateA.staffCode, pin: associateA.pin });
+      if (!signedIn.ok) throw new Error(`bench: sign-in failed: ${signedIn.error.code}`);
+      await until((s) => s.queued === 0, 'the sign-in to sync');
       queueRedemptions(consoleDir, {
         deviceId: fixture.devices.a1.id,
         branchId: fixture.branchA,
-        staffId: fixture.staff.associateA.id,
+        staffId: associateA.id,
         claims,
       });
       const started = performance.now();
@@ -149,6 +153,10 @@ function queueRedemptions(
     );
     const readClaim = db.prepare('SELECT data FROM claims WHERE id = ?');
     const markClaim = db.prepare('UPDATE claims SET redeemed_at = ?, data = ? WHERE id = ?');
+    // The sign-in the redemptions are made under (session/index.ts: its staff.signin mutation id).
+    const { mutation_id: signInId } = db
+      .prepare('SELECT mutation_id FROM signins WHERE staff_id = ? ORDER BY signed_in_at DESC LIMIT 1')
+      .get(who.staffId) as { mutation_id: string };
     db.transaction(() => {
       for (const claim of who.claims) {
         const id = uuidV7();
@@ -157,6 +165,7 @@ function queueRedemptions(
           claimId: claim.id,
           couponId: claim.couponId,
           staffId: who.staffId,
+          signInId,
           scannedCode: claim.code,
         };
         outbox.run(id, `claim:${claim.id}`, JSON.stringify(payload), at, at);

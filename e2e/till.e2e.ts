@@ -285,7 +285,11 @@ describe('the till in the browser', () => {
       await page.keyboard.press('Enter');
       await see(panel().getByText('待同步'));
       // The other counter redeemed the same code a minute earlier; the hub keeps the earliest.
-      const answer = await other.redeem(claim, facts.staffId('S003'), new Date(Date.now() - 60_000));
+      const answer = await other.redeem(
+        claim,
+        { id: facts.staffId('S003'), pin: '3333' },
+        new Date(Date.now() - 60_000),
+      );
       expect(answer?.status).toBe('applied');
     } finally {
       other.close();

@@ -135,12 +135,25 @@ export async function protocolDevice(hubUrl: string, pairingCode: string, device
   });
   return {
     deviceId: creds.deviceId,
-    /** Redeems a claim at `deviceTime` (the hub keeps the earliest redemption of a claim). */
-    async redeem(claim: DemoClaim, staffId: string, deviceTime: Date) {
+    /**
+     * Signs the staff member in at the hub with their PIN, then redeems a claim under that sign-in
+     * at `deviceTime` (the hub keeps the earliest redemption of a claim).
+     */
+    async redeem(claim: DemoClaim, staff: { id: string; pin: string }, deviceTime: Date) {
+      const signInId = uuidV7();
+      await socket
+        .timeout(10_000)
+        .emitWithAck(SyncEvent.sessionOpen, { staffId: staff.id, pin: staff.pin, signInId });
       const mutation: Mutation = {
         id: uuidV7(),
         kind: 'redemption.create',
-        payload: { claimId: claim.id, couponId: claim.couponId, staffId, scannedCode: claim.code },
+        payload: {
+          claimId: claim.id,
+          couponId: claim.couponId,
+          staffId: staff.id,
+          signInId,
+          scannedCode: claim.code,
+        },
         deviceTime: deviceTime.toISOString(),
       };
       const answer: unknown = await socket

@@ -77,6 +77,15 @@ export const deviceTokenHash = (token: string): string =>
 export const deviceIdentityProof = (tokenHash: string, nonce: string): string =>
   createHmac('sha256', tokenHash).update(nonce, 'utf8').digest('hex');
 
+/**
+ * A console's record that it checked a staff member's PIN against `pinHash` for the sign-in
+ * `signInId`, offline as well. The hub recomputes it from the member's current hash: a sign-in
+ * made with a PIN the hub has since replaced does not match and is flagged. It proves knowledge
+ * of the hash, which the device holds, not of the PIN (docs/protocol.md says what that is worth).
+ */
+export const signInProof = (pinHash: string, signInId: string, staffId: string): string =>
+  createHmac('sha256', pinHash).update(`${signInId}:${staffId}`, 'utf8').digest('hex');
+
 /** Constant-time comparison of two hex digests. */
 export function sameDigest(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');

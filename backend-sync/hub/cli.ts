@@ -10,12 +10,55 @@ import { createAdmin, parseCreateAdminArgs, readPassword } from './accounts/crea
 import { HUB_CLI_OPTIONS } from './cliOptions';
 import { DEMO_ADMIN_TOKEN } from './config';
 import { openHubDb } from './db';
+import { backupSqlite, restoreSqlite } from './db/backup';
+import { raiseGeneration } from './db/epoch';
 import { createHub, type Hub } from './server';
 
 const USAGE = `Usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data ./var/hub] [--demo] [--log-level info]
   DATABASE_URL=postgres://…  use PostgreSQL instead of the SQLite file in --data
   HUB_ADMIN_TOKEN=…          the operator's bearer token of the admin API (default: ${DEMO_ADMIN_TOKEN} with --demo, else random)
-       npm run hub -- create-admin --email … --name … (--brand <id> | --brand-name …)   first back-office account`;
+       npm run hub -- create-admin --email … --name … (--brand <id> | --brand-name …)   first back-office account
+       npm run hub -- backup --to <file> [--data ./var/hub]      online backup of the SQLite hub, checked
+       npm run hub -- restore --from <file> [--data ./var/hub]   hub stopped: put a backup back, consoles re-sync
+       npm run hub -- restored                                   after restoring PostgreSQL (docs/deploy.md)`;
+
+/** backup / restore / restored (db/backup.ts); PostgreSQL is backed up with pg_dump (docs/deploy.md). */
+async function backupCommand(command: string, argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      to: { type: 'string' },
+      from: { type: 'string' },
+      data: { type: 'string', default: './var/hub' },
+    },
+    strict: true,
+  });
+  const dataDir = path.resolve(values.data);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const open = () => openHubDb({ databaseUrl, dataDir });
+  if (command === 'restored') {
+    const db = await open();
+    try {
+      console.log(`Restore generation is now ${await raiseGeneration(db, 0)}; consoles will re-sync.`);
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  if (databaseUrl)
+    throw new Error(`${command} is for the SQLite hub; back up PostgreSQL with pg_dump (docs/deploy.md).`);
+  if (command === 'backup') {
+    if (!values.to) throw new Error('backup needs --to <file>');
+    const epoch = await backupSqlite(dataDir, path.resolve(values.to));
+    console.log(
+      `Backed up hub ${epoch.id} (generation ${epoch.generation}) to ${values.to}; it opens and checks out.`,
+    );
+    return;
+  }
+  if (!values.from) throw new Error('restore needs --from <file>');
+  const generation = await restoreSqlite(dataDir, path.resolve(values.from), open);
+  console.log(`Restored ${values.from}; restore generation ${generation}. Start the hub: consoles re-sync.`);
+}
 
 async function createAdminCommand(argv: string[]): Promise<void> {
   let args: ReturnType<typeof parseCreateAdminArgs>;
@@ -48,6 +91,8 @@ async function createAdminCommand(argv: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'create-admin') return createAdminCommand(process.argv.slice(3));
+  if (['backup', 'restore', 'restored'].includes(process.argv[2] ?? ''))
+    return backupCommand(process.argv[2]!, process.argv.slice(3));
   const { values } = parseArgs({ options: HUB_CLI_OPTIONS, strict: true });
   if (values.help) {
     console.log(USAGE);

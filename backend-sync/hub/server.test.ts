@@ -6,7 +6,9 @@ import {
   connectFixtureDevice,
   nextEvent,
   request,
+  recordTestSignIns,
   startTestHub,
+  testSignInId,
   type TestHub,
 } from './realtime/testing';
 import { ENROLL_PATH } from './devices/enroll';
@@ -63,10 +65,12 @@ describe.each(testDbKinds())('hub server on %s', (kind) => {
         claimId: claim.id,
         couponId: claim.couponId,
         staffId: f.staff.associateA.id,
+        signInId: testSignInId(deviceId, f.staff.associateA.id),
         scannedCode: claim.code,
       },
       deviceTime: '2026-03-01T03:00:00.000Z',
     };
+    await recordTestSignIns(h.t.db, deviceId);
     const first = await connectDevice(h, auth);
     const pushed = await request<PushResponse>(first, SyncEvent.push, { mutations: [mutation] });
     expect(pushed.results).toEqual([{ id: mutation.id, status: 'applied' }]);

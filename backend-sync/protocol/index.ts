@@ -29,6 +29,8 @@ export const SyncEvent = {
   deviceStatus: 'device:status',
   /** The console's clock against the hub's: see PingRequest. */
   ping: 'sync:ping',
+  /** Which hub database and restore this is, and its change log's horizon: see HubEpoch. */
+  epoch: 'sync:epoch',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -137,6 +139,19 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
+/**
+ * The answer to `sync:epoch` (asked on every connect, before anything else): the hub database's
+ * id, its restore generation, and the highest change seq it holds. A console that stored another
+ * id or generation, or a cursor above `horizon`, met a restored or replaced hub: it re-syncs and
+ * pushes again what it had delivered (docs/protocol.md "Hub epoch").
+ */
+export const HubEpoch = z.object({
+  id: z.string().min(1).max(100),
+  generation: z.number().int().nonnegative(),
+  horizon: z.number().int().nonnegative(),
+});
+export type HubEpoch = z.infer<typeof HubEpoch>;
+
 // ---------------------------------------------------------------------------------------------
 // poke: hub → device, "changes are waiting"
 
@@ -169,7 +184,14 @@ export type AckError = z.infer<typeof AckError>;
 
 export const SessionOpenRequest = z.union([
   /** First time (the PIN the staff typed at sign-in; the hub checks it against its own hash). */
-  z.object({ staffId: z.string().min(1).max(100), pin: z.string().regex(/^\d{4,8}$/) }).strict(),
+  z
+    .object({
+      staffId: z.string().min(1).max(100),
+      pin: z.string().regex(/^\d{4,8}$/),
+      /** The console sign-in (its staff.signin mutation id) this session proves at the hub. */
+      signInId: z.string().min(1).max(100).optional(),
+    })
+    .strict(),
   /** Later connections of the same sign-in. */
   z.object({ sessionToken: z.string().min(16).max(200) }).strict(),
 ]);

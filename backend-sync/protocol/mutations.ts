@@ -7,28 +7,51 @@ import { z } from 'zod';
 import { isoDateTime } from './base';
 import { Channel } from './entities';
 
+/**
+ * The console sign-in a mutation was made under: the id of that sign-in's `staff.signin`
+ * mutation. The hub takes the person from the sign-in it recorded, never from the payload's
+ * `staffId` alone (docs/protocol.md "Who made a mutation").
+ */
+const signInId = z.string().min(1).max(100);
+
 export const RedeemPayload = z.object({
   claimId: z.string(),
   couponId: z.string(),
   staffId: z.string(),
+  signInId,
   /** The code the cashier scanned or typed. */
   scannedCode: z.string(),
 });
 export const VerificationFailurePayload = z.object({
   couponId: z.string(),
   staffId: z.string(),
+  signInId,
   scannedCode: z.string(),
 });
 export const ConflictResolvePayload = z.object({
   /** The redemption (mutation id) that was answered with `conflict`. */
   redemptionId: z.string(),
   staffId: z.string(),
+  signInId,
   decision: z.enum(['acknowledge', 'void']),
   note: z.string().max(500).optional(),
 });
-export const StaffSignInPayload = z.object({ staffId: z.string(), signedInAt: isoDateTime });
+export const StaffSignInPayload = z.object({
+  staffId: z.string(),
+  signedInAt: isoDateTime,
+  /**
+   * hex HMAC-SHA256 keyed with the PIN hash the console checked the PIN against, over
+   * `<mutation id>:<staffId>` (domain/secrets.ts signInProof): the hub records whether it matches
+   * the member's current PIN. Absent from consoles older than the field.
+   */
+  pinProof: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
 export const CustomerAddPayload = z.object({
   staffId: z.string(),
+  signInId,
   /** E.164, already normalised by the console (the hub checks it again). */
   phone: z.string().max(20),
   /** null: the customer is named by the number. */
@@ -38,6 +61,7 @@ export const CustomerAddPayload = z.object({
 });
 export const BroadcastPayload = z.object({
   staffId: z.string(),
+  signInId,
   channel: Channel,
   /** LINE: the message. WhatsApp: sent to customers inside the 24-hour window, when given. */
   text: z.string().max(5000).nullable(),

@@ -70,6 +70,7 @@ describe('saveDiagnostics', () => {
         suggestedHubUrl: null,
         timeZone: 'Asia/Taipei',
         englishLocale: 'en-HK',
+        credentialsUnreadable: false,
       }),
       syncStatus: async () => status,
     });

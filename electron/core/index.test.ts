@@ -49,6 +49,7 @@ describe('console core (not enrolled)', () => {
         suggestedHubUrl: 'http://127.0.0.1:4100',
         timeZone: null,
         englishLocale: null,
+        credentialsUnreadable: false,
       },
     });
     expect(await core.dispatch('sync.status', undefined)).toMatchObject({

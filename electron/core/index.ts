@@ -3,6 +3,7 @@
  * import). electron/main and electron/webhost create one core, pass its `dispatch` to their
  * transport and forward its events to the renderer.
  */
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { systemClock, uuidV7, type DeviceClock, type IdGenerator } from '../../backend-sync/domain/clock';
 import { createDispatcher, type Dispatch } from './consoleApi/dispatcher';
@@ -14,7 +15,8 @@ import { sessionHandlers } from './session/handlers';
 import { createSessions } from './session/sessions';
 import { settingsHandlers } from './settings/handlers';
 import { createSettings } from './settings/settings';
-import { openConsoleDb } from './store/db';
+import { DB_FILE_NAME, openConsoleDb } from './store/db';
+import { dailyBackup } from './store/backups';
 import { createSyncEngine, type SyncTuning, type SyncTimers } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { noFaults, type Faults } from './sync/faults';
@@ -95,6 +97,14 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     // Called only after creation, by then the engine exists.
     onWarning: () => sync.refreshStatus(),
   });
+  // A verified copy a day (store/backups.ts); checked hourly so a till left running takes it too.
+  const backupDaily = () =>
+    dailyBackup(path.join(options.dataDir, DB_FILE_NAME), clock.now(), options.nativeBinding).catch(
+      (err: unknown) => logger.error({ err }, 'daily backup failed'),
+    );
+  const backupTimer = setInterval(() => void backupDaily(), 3_600_000);
+  backupTimer.unref();
+  const dailyBackupDone = backupDaily();
 
   const listeners = new Set<(name: ConsoleEventName, payload: unknown) => void>();
   const emit = <E extends ConsoleEventName>(name: E, payload: ConsoleEventPayload<E>): void => {
@@ -229,6 +239,8 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
     externalOrigins: async () => conversationOrigins(await brandCustomerSettings(db)),
     updatePolicy: () => readUpdatePolicy(db),
     async close() {
+      clearInterval(backupTimer);
+      await dailyBackupDone;
       listeners.clear();
       await scanner.stop();
       await sync.stop();

@@ -17,7 +17,7 @@ import type {
   RedemptionRow,
   StaffRow,
 } from '../../backend-sync/protocol';
-import type { ConsoleEventPayload, SessionStaff } from '../core/consoleApi/contract';
+import type { ConsoleEventPayload, SignedInStaff } from '../core/consoleApi/contract';
 import { openConsoleDb } from '../core/store/db';
 import { applyChanges } from '../core/store/mirrors';
 import { setMeta } from '../core/store/meta';
@@ -101,13 +101,14 @@ export const STAFF = {
   manager: staffRow('staff-mgr', 'sales_manager', 'M01', '李經理'),
 };
 
-export const sessionOf = (s: StaffRow): SessionStaff => ({
+export const sessionOf = (s: StaffRow): SignedInStaff => ({
   id: s.id,
   staffCode: s.staffCode,
   displayName: s.displayName,
   role: s.role,
   branchId: s.branchId,
   signedInAt: T0,
+  signInId: `signin-${s.id}`,
 });
 
 /** The standard till data set: every verdict has a claim. */
@@ -189,7 +190,7 @@ export async function openTillFixture(options: { faults?: Faults } = {}) {
   const clock = manualClock(T0);
   let counter = 0;
   const ids = () => `0190f000-0000-7000-8000-${String(++counter).padStart(12, '0')}`;
-  let staff: SessionStaff | null = sessionOf(STAFF.associate);
+  let staff: SignedInStaff | null = sessionOf(STAFF.associate);
   const events: ConsoleEventPayload<'till.redemptionsChanged'>[] = [];
   let nudges = 0;
   const faults = { current: options.faults ?? (() => {}) };

@@ -51,6 +51,7 @@ export function fakeCore(): Pick<ConsoleCore, 'dispatch' | 'onEvent'> & {
       suggestedHubUrl: 'http://127.0.0.1:4100',
       timeZone: null,
       englishLocale: null,
+      credentialsUnreadable: false,
     }),
     'enrollment.enroll': async () => {
       throw new AppError(ErrorCode.PAIRING_CODE_INVALID, 'Unknown pairing code');

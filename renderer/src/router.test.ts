@@ -18,6 +18,7 @@ const enrolled: EnrollmentInfo = {
   suggestedHubUrl: null,
   timeZone: null,
   englishLocale: null,
+  credentialsUnreadable: false,
 };
 const synced: SyncStatus = {
   connection: 'online',

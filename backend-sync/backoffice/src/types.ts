@@ -61,6 +61,8 @@ export interface Device {
   /** The device clock's distance from the hub's; null or absent while unknown. */
   clockOffsetMs?: number | null;
   createdAt: string;
+  /** Re-enrolled: the device whose lost credentials this one replaces. */
+  replacesDeviceId: string | null;
   pairingCode?: string;
 }
 export type ButtonKind = 'quick_reply' | 'url' | 'phone' | 'order';

@@ -50,6 +50,7 @@ export function toDeviceView(row: Record<string, unknown>, now: Date): DeviceVie
         : Number(row.queued_mutations),
     statusAt: strOrNull(row.status_at),
     createdAt: String(row.created_at),
+    replacesDeviceId: strOrNull(row.replaces_device_id),
   };
 }
 

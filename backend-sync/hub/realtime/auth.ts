@@ -13,6 +13,7 @@ import {
   type ConnectRefusal,
 } from '../../protocol';
 import { deviceTokenMatches, isSupportedProtocolVersion } from '../devices/enroll';
+import { deviceLineage } from '../devices/reenroll';
 import { branchRoom, brandRoom, type DeviceContext } from './device';
 import type { LastSeenWriter } from './lastSeen';
 
@@ -66,5 +67,6 @@ async function authenticate(
     brandId: String(row.brand_id),
     branchId: String(row.branch_id),
     name: String(row.name),
+    lineage: await deviceLineage(deps.db, String(row.id)),
   };
 }

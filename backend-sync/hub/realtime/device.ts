@@ -9,6 +9,11 @@ export interface DeviceContext {
   brandId: string;
   branchId: string;
   name: string;
+  /**
+   * This device and the devices it replaced (re-enrolled after lost credentials), newest first:
+   * their mutation ids and sign-ins count as this device's (devices/reenroll.ts).
+   */
+  lineage: string[];
 }
 
 export const brandRoom = (brandId: string): string => `brand:${brandId}`;

@@ -10,7 +10,14 @@ import { SyncEvent, type PullResponse, type PushResponse } from '../../protocol'
 import { createClaimsBulk } from '../coupons/claims';
 import { createCustomersBulk } from '../customers/customers';
 import { testDbKinds } from '../testing/databases';
-import { connectFixtureDevice, request, startTestHub, type DeviceClient, type TestHub } from './testing';
+import {
+  connectFixtureDevice,
+  request,
+  startTestHub,
+  testSignInId,
+  type DeviceClient,
+  type TestHub,
+} from './testing';
 
 async function pullEverything(d: DeviceClient): Promise<PullResponse['changes']> {
   const all: PullResponse['changes'] = [];
@@ -64,6 +71,7 @@ describe.each(testDbKinds())('personal data on a till with nobody signed in, on 
             claimId: claims[1]!.id,
             couponId: coupons.everywhere,
             staffId: staff.associateA.id,
+            signInId: testSignInId(a1.deviceId, staff.associateA.id),
             scannedCode: claims[1]!.code,
           },
           deviceTime: '2026-03-01T03:00:00.000Z',

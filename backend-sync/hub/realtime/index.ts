@@ -9,6 +9,7 @@ import type { Server, Socket } from 'socket.io';
 import { SyncEvent, type AckError } from '../../protocol';
 import type { Clock } from '../../domain/clock';
 import { AppError, ErrorCode, isAppError } from '../../domain/errors';
+import { readEpoch } from '../db/epoch';
 import { deviceAuthMiddleware } from './auth';
 import { deviceOf, type DeviceContext } from './device';
 import { pingDevice } from './deviceClock';
@@ -78,6 +79,10 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
         const opened = await openSession({ ...deps, pinGuard }, device, socket, request);
         return { ...opened, hubTime: deps.clock.now().toISOString() };
       }),
+    );
+
+    socket.on(SyncEvent.epoch, (_request: unknown, ack: unknown) =>
+      answer(ack, log, () => readEpoch(deps.db)),
     );
 
     socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>

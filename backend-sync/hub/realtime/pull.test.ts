@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SyncEvent, type Change, type PullResponse } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import { uuidV7 } from '../../domain/clock';
-import { connectFixtureDevice, nextEvent, request, startTestHub, type TestHub } from './testing';
+import {
+  connectFixtureDevice,
+  nextEvent,
+  request,
+  startTestHub,
+  testSignInId,
+  type TestHub,
+} from './testing';
 import type { Socket } from 'socket.io-client';
 import { recordChange } from '../db/changes';
 import { toBrandRow } from '../db/rows';
@@ -143,6 +150,7 @@ describe.each(testDbKinds())('sync:pull on %s', (kind) => {
         claimId: claim.id,
         couponId: claim.couponId,
         staffId: f.staff.associateB.id,
+        signInId: testSignInId(b.deviceId, f.staff.associateB.id),
         scannedCode: claim.code,
       },
       deviceTime: '2026-03-01T06:00:00.000Z',

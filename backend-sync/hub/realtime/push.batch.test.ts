@@ -10,6 +10,7 @@ import { openTestDb, testDbKinds, type TestDb } from '../testing/databases';
 import { FIXTURE_TIME, seedFixture, type Fixture } from '../testing/fixtures';
 import type { DeviceContext } from './device';
 import { pushMutations, type PushDeps } from './push';
+import { recordTestSignIns, testSignInId } from './testing';
 
 const signIn = (staffId: string, id = uuidV7()) => ({
   id,
@@ -31,7 +32,14 @@ async function setUp(kind: TestDb['kind']) {
     logger: pino({ level: 'silent' }),
     faults: (point) => faults.push(point),
   };
-  const device: DeviceContext = { id: f.devices.a1.id, brandId: f.brandId, branchId: f.branchA, name: 'A1' };
+  const device: DeviceContext = {
+    id: f.devices.a1.id,
+    brandId: f.brandId,
+    branchId: f.branchA,
+    name: 'A1',
+    lineage: [f.devices.a1.id],
+  };
+  await recordTestSignIns(t.db, device.id);
   const redeem = (i: number) => {
     const claim = f.claims.everywhere[i]!;
     return {
@@ -41,6 +49,7 @@ async function setUp(kind: TestDb['kind']) {
         claimId: claim.id,
         couponId: claim.couponId,
         staffId: f.staff.associateA.id,
+        signInId: testSignInId(device.id, f.staff.associateA.id),
         scannedCode: claim.code,
       },
       deviceTime: '2026-03-01T05:00:00.000Z',
@@ -176,7 +185,12 @@ describe.each(testDbKinds())('mutations of one claim within one push on %s', (ki
     const resolve = {
       id: uuidV7(),
       kind: 'conflict.resolve',
-      payload: { redemptionId: late.id, staffId: s.f.staff.managerA.id, decision: 'acknowledge' },
+      payload: {
+        redemptionId: late.id,
+        staffId: s.f.staff.managerA.id,
+        signInId: testSignInId(s.device.id, s.f.staff.managerA.id),
+        decision: 'acknowledge',
+      },
       deviceTime: '2026-03-01T08:00:00.000Z',
     };
     const { response } = await pushMutations(s.deps, s.device, { mutations: [other, early, later, resolve] });

@@ -3,6 +3,7 @@ import { uuidV7 } from '../../domain/clock';
 import { SyncEvent, type PullResponse, type PushResponse } from '../../protocol';
 import { testDbKinds } from '../testing/databases';
 import type { FixtureClaim } from '../testing/fixtures';
+import { underSignIn } from './mutations/testing';
 import {
   connectFixtureDevice,
   nextEvent,
@@ -13,7 +14,7 @@ import {
 } from './testing';
 
 const push = (d: DeviceClient, mutations: unknown[]) =>
-  request<PushResponse>(d.socket, SyncEvent.push, { mutations });
+  request<PushResponse>(d.socket, SyncEvent.push, { mutations: mutations.map((m) => underSignIn(d, m)) });
 
 const signIn = (staffId: string, id = uuidV7()) => ({
   id,

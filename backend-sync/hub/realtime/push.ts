@@ -11,6 +11,8 @@
  * answered `duplicate` with the stored answers.
  *
  * - Already stored ids (a retry) are answered from one read at the start of the push.
+ * - Who made each new mutation is checked before it applies (mutations/actor.ts): the person of
+ *   the sign-in it names, allowed to make its kind; a refusal is stored like any rejection.
  * - A rejected mutation (or one whose applier throws an AppError) rolls back only its savepoint;
  *   its row is then stored with the rejection, so a retry gets the same answer and it never
  *   blocks the mutations behind it.
@@ -39,6 +41,7 @@ import { isUniqueViolation } from './dbErrors';
 import type { DeviceContext } from './device';
 import { DeviceClockBounds } from './deviceClock';
 import { appliers, isKnownKind, prefetchers } from './mutations/appliers';
+import { checkActor } from './mutations/actor';
 import { PushState } from './mutations/pushState';
 import type { ApplyContext, ApplyResult, FlushFirst, Prefetcher } from './mutations/types';
 
@@ -211,6 +214,8 @@ const applierOf = (mutation: Mutation) =>
 async function applyOne(ctx: ApplyContext, item: NewItem): Promise<Applied> {
   if (item.rejection)
     return { result: await storeRejection(ctx, item.stored, item.rejection), changed: false };
+  const refusal = await checkActor(ctx, item.mutation);
+  if (refusal) return { result: await storeRejection(ctx, item.stored, refusal), changed: false };
   return applyInSavepoint(ctx, item);
 }
 
@@ -316,7 +321,7 @@ async function storedAnswers(
   for (const row of rows) {
     answers.set(
       row.id,
-      row.device_id !== device.id
+      !device.lineage.includes(row.device_id)
         ? {
             id: row.id,
             status: 'rejected',

@@ -7,6 +7,9 @@
  *
  * A sales associate's session reads 'staff:<own id>'; a sales manager's also 'team:<branch>'.
  * Other roles read no list. Staff of another branch cannot open a session on this device.
+ *
+ * A PIN sent with the console's sign-in id also proves that sign-in (sign_ins, migration 045), so
+ * the mutations made under it, offline too, are attributed on the hub's word (mutations/actor.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -78,6 +81,7 @@ export async function openSession(
     }
     await deps.pinGuard.succeeded(deps.db, String(staff.id));
     staffId = String(staff.id);
+    if (request.signInId) await provenSignIn(deps, device, socket, request.signInId, staffId, now);
     token = randomBytes(32).toString('base64url');
     expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
     await deps.db('staff_sessions').insert({
@@ -115,6 +119,36 @@ export async function closeSession(deps: { db: Knex }, device: DeviceContext, so
   setSession(socket, null);
   await deps.db('staff_sessions').where({ device_id: device.id }).delete();
   return null;
+}
+
+/**
+ * The console sign-in this PIN belongs to is now proven at the hub (`hub_pin`): recorded, or
+ * upgraded when its staff.signin arrived first. One recorded for another device or person is
+ * refused.
+ */
+async function provenSignIn(
+  deps: { db: Knex },
+  device: DeviceContext,
+  socket: Socket,
+  id: string,
+  staffId: string,
+  now: Date,
+): Promise<void> {
+  const known = (await deps.db('sign_ins').where({ id }).first()) as Row | undefined;
+  if (known && (!device.lineage.includes(String(known.device_id)) || known.staff_id !== staffId))
+    throw refuse(socket);
+  if (known) {
+    await deps.db('sign_ins').where({ id }).update({ proof: 'hub_pin' });
+    return;
+  }
+  await deps.db('sign_ins').insert({
+    id,
+    device_id: device.id,
+    staff_id: staffId,
+    proof: 'hub_pin',
+    signed_in_at: null,
+    recorded_at: now.toISOString(),
+  });
 }
 
 /** Active staff of the device's brand who may sign in on it (its branch, or brand-wide roles). */

@@ -3,6 +3,7 @@
  * real socket.io clients. Used by the hub's own tests; console-core's integration tests may use
  * it too.
  */
+import type { Knex } from 'knex';
 import { io as connect, type Socket } from 'socket.io-client';
 import { manualClock } from '../../domain/clock';
 import { PROTOCOL_VERSION, type ConnectRefusal } from '../../protocol';
@@ -58,14 +59,41 @@ export interface DeviceClient {
   token: string;
 }
 
-/** Gives the fixture device a token (no HTTP) and connects it. */
+/** The sign-in a test mutation of `staffId` names on a fixture device (see connectFixtureDevice). */
+export const testSignInId = (deviceId: string, staffId: string): string => `test:${deviceId}:${staffId}`;
+
+/**
+ * Gives the fixture device a token (no HTTP) and connects it. Every staff member of the brand is
+ * recorded as signed in on it (testSignInId), as a session:open with their PIN would, so tests
+ * push mutations under a sign-in the hub knows.
+ */
 export async function connectFixtureDevice(
   h: Pick<TestHub, 't' | 'hub'>,
   deviceId: string,
 ): Promise<DeviceClient> {
   const token = await giveDeviceToken(h.t.db, deviceId);
+  await recordTestSignIns(h.t.db, deviceId);
   const socket = await connectDevice(h, { deviceId, deviceToken: token, protocolVersion: PROTOCOL_VERSION });
   return { socket, deviceId, token };
+}
+
+/** Records every staff member of the device's brand as signed in on it (again after adding staff). */
+export async function recordTestSignIns(db: Knex, deviceId: string): Promise<void> {
+  const device = (await db('devices').where({ id: deviceId }).first('brand_id')) as { brand_id: string };
+  const staff = (await db('staff').where({ brand_id: device.brand_id }).select('id')) as { id: string }[];
+  await db('sign_ins')
+    .insert(
+      staff.map((s) => ({
+        id: testSignInId(deviceId, s.id),
+        device_id: deviceId,
+        staff_id: s.id,
+        proof: 'hub_pin',
+        signed_in_at: FIXTURE_TIME,
+        recorded_at: FIXTURE_TIME,
+      })),
+    )
+    .onConflict('id')
+    .ignore();
 }
 
 /**

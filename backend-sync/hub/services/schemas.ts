@@ -222,6 +222,11 @@ export const CreateDeviceInput = z.strictObject({
 });
 export type CreateDeviceInput = z.input<typeof CreateDeviceInput>;
 
+/** A new pairing code for a device whose till lost its credentials (devices/reenroll.ts). */
+export const ReenrollDeviceInput = z.strictObject({
+  pairingValidDays: z.number().int().min(1).max(90).default(7),
+});
+
 const nullableDate = isoDateTime.nullable().optional();
 
 export const CreateCouponInput = z
@@ -378,6 +383,8 @@ export const DeviceView = z.object({
   queuedMutations: z.number().int().nullable(),
   statusAt: isoDateTime.nullable(),
   createdAt: isoDateTime,
+  /** Re-enrolled: the device whose lost credentials this one replaces (its queue is accepted). */
+  replacesDeviceId: z.string().nullable(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 

@@ -10,7 +10,7 @@ import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
 import { callingCodeOf, formatPhone, phoneProblem, toE164 } from '../../../backend-sync/domain/phone';
 import { Role } from '../../../backend-sync/protocol';
-import type { CustomerAddRequest, SessionStaff } from '../consoleApi/contract';
+import type { CustomerAddRequest, SignedInStaff } from '../consoleApi/contract';
 import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox/outbox';
 import { writeTransaction } from '../store/transaction';
 
@@ -21,7 +21,7 @@ const RECENT = 20;
 
 export async function addByPhone(
   deps: { db: Knex; clock: Clock; ids: IdGenerator },
-  staff: SessionStaff,
+  staff: SignedInStaff,
   input: { phone: string; name?: string | undefined; takeOver: boolean },
   phoneRegion: string,
 ): Promise<CustomerAddRequest> {
@@ -36,13 +36,18 @@ export async function addByPhone(
   }
   const name = input.name?.trim() || null;
   const mutation = await writeTransaction(deps.db, (trx) =>
-    enqueue(trx, 'customer.add', { staffId: staff.id, phone, name, takeOver: input.takeOver }, deps),
+    enqueue(
+      trx,
+      'customer.add',
+      { staffId: staff.id, signInId: staff.signInId, phone, name, takeOver: input.takeOver },
+      deps,
+    ),
   );
   return toRequest({ mutation, status: 'queued', outcome: null, createdAt: mutation.deviceTime });
 }
 
 /** The staff member's recent requests, newest first; for each number only its latest request. */
-export async function addRequests(db: Knex, staff: SessionStaff): Promise<CustomerAddRequest[]> {
+export async function addRequests(db: Knex, staff: SignedInStaff): Promise<CustomerAddRequest[]> {
   const entries = await readRecentOfKind(db, 'customer.add', staff.id, RECENT * 2);
   const seen = new Set<string>();
   const requests: CustomerAddRequest[] = [];

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError } from '../../../backend-sync/domain/errors';
 import { BroadcastRow } from '../../../backend-sync/protocol';
-import type { BroadcastMessage, BroadcastView, SessionStaff } from '../consoleApi/contract';
+import type { BroadcastMessage, BroadcastView, SignedInStaff } from '../consoleApi/contract';
 import { enqueue, readRecentOfKind, type OutboxEntry } from '../outbox/outbox';
 import { writeTransaction } from '../store/transaction';
 import type { BrandCustomerSettings } from './brand';
@@ -20,7 +20,7 @@ const RECENT = 20;
 
 export async function sendBroadcast(
   deps: { db: Knex; clock: Clock; ids: IdGenerator },
-  staff: SessionStaff,
+  staff: SignedInStaff,
   message: BroadcastMessage,
   brand: BrandCustomerSettings,
 ): Promise<BroadcastView> {
@@ -32,7 +32,13 @@ export async function sendBroadcast(
   }
   let payload;
   if (message.channel === 'line') {
-    payload = { staffId: staff.id, channel: 'line' as const, text: message.text, template: null };
+    payload = {
+      staffId: staff.id,
+      signInId: staff.signInId,
+      channel: 'line' as const,
+      text: message.text,
+      template: null,
+    };
   } else {
     const approved = brand.channels?.whatsapp?.templates ?? [];
     if (!approved.some((t) => t.name === message.templateName && t.language === message.language)) {
@@ -42,6 +48,7 @@ export async function sendBroadcast(
     }
     payload = {
       staffId: staff.id,
+      signInId: staff.signInId,
       channel: 'whatsapp' as const,
       text: message.text ?? null,
       template: { name: message.templateName, language: message.language },
@@ -51,7 +58,7 @@ export async function sendBroadcast(
   return toView({ mutation, status: 'queued', outcome: null, createdAt: mutation.deviceTime }, null);
 }
 
-export async function recentBroadcasts(db: Knex, staff: SessionStaff): Promise<BroadcastView[]> {
+export async function recentBroadcasts(db: Knex, staff: SignedInStaff): Promise<BroadcastView[]> {
   const entries = await readRecentOfKind(db, 'broadcast.send', staff.id, RECENT);
   const ids = entries.map((e) => e.mutation.id);
   const rows = (await db('broadcasts').whereIn('id', ids).select('id', 'data')) as {

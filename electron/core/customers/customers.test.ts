@@ -15,7 +15,7 @@ import type {
   PullStream,
   StaffRow,
 } from '../../../backend-sync/protocol';
-import { consoleApi, type CustomerQuery, type SessionStaff } from '../consoleApi/contract';
+import { consoleApi, type CustomerQuery, type SignedInStaff } from '../consoleApi/contract';
 import { markAnswers, readAll } from '../outbox/outbox';
 import { openConsoleDb } from '../store/db';
 import { applyChanges } from '../store/mirrors';
@@ -23,13 +23,14 @@ import { writeTransaction } from '../store/transaction';
 import { tempDir } from '../../testing/temp';
 import { createCustomers } from './handlers';
 
-const staff: SessionStaff = {
+const staff: SignedInStaff = {
   id: 'staff-s001',
   staffCode: 'S001',
   displayName: '林小美',
   role: 'sales_associate',
   branchId: 'branch-a',
   signedInAt: '2026-03-10T04:00:00.000Z',
+  signInId: 'signin-s001',
 };
 
 const brand = (over: Partial<BrandRow> = {}): BrandRow => ({
@@ -57,7 +58,7 @@ const customer = (id: string, over: Partial<CustomerRow> = {}): CustomerRow => (
 
 let db: Knex;
 let remove: () => void;
-let signedIn: SessionStaff | null;
+let signedIn: SignedInStaff | null;
 const clock = manualClock('2026-03-10T04:00:00.000Z');
 let queuedCount = 0;
 const api = () =>
@@ -92,14 +93,15 @@ afterEach(async () => {
   remove();
 });
 
-const manager: SessionStaff = {
+const manager: SignedInStaff = {
   ...staff,
   id: 'staff-m001',
   staffCode: 'M001',
   displayName: '黃俊傑',
   role: 'sales_manager',
+  signInId: 'signin-m001',
 };
-const staffRow = (s: SessionStaff): StaffRow => ({
+const staffRow = (s: SignedInStaff): StaffRow => ({
   id: s.id,
   brandId: 'brand-1',
   branchId: s.branchId,

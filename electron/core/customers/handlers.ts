@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { callingCodeOf } from '../../../backend-sync/domain/phone';
-import type { ConsoleHandlers, SessionStaff } from '../consoleApi/contract';
+import type { ConsoleHandlers, SignedInStaff } from '../consoleApi/contract';
 import { getMeta } from '../store/meta';
 import { addByPhone, addRequests } from './add';
 import { brandCustomerSettings } from './brand';
@@ -33,7 +33,7 @@ export interface CustomersDeps {
   db: Knex;
   clock: Clock;
   ids: IdGenerator;
-  currentStaff: () => SessionStaff | null;
+  currentStaff: () => SignedInStaff | null;
   /** After a request was queued (the sync engine pushes it). */
   outboxChanged: () => void;
   /** Tell the screen something it shows changed. */

@@ -6,21 +6,21 @@
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { canSeeTeamList, hasOwnCustomerList } from '../../../backend-sync/domain/roles';
 import type { PullStream } from '../../../backend-sync/protocol';
-import type { CustomerList, SessionStaff } from '../consoleApi/contract';
+import type { CustomerList, SignedInStaff } from '../consoleApi/contract';
 
-export function listsOf(staff: SessionStaff): CustomerList[] {
+export function listsOf(staff: SignedInStaff): CustomerList[] {
   if (canSeeTeamList(staff.role) && staff.branchId) return ['mine', 'team'];
   if (hasOwnCustomerList(staff.role)) return ['mine'];
   return [];
 }
 
-export function requireSignedIn(staff: SessionStaff | null): SessionStaff {
+export function requireSignedIn(staff: SignedInStaff | null): SignedInStaff {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to see customers.');
   return staff;
 }
 
 /** The stream holding `list` for this staff member; FORBIDDEN when the role has no such list. */
-export function streamOf(staff: SessionStaff, list: CustomerList): PullStream {
+export function streamOf(staff: SignedInStaff, list: CustomerList): PullStream {
   if (!listsOf(staff).includes(list)) {
     throw new AppError(ErrorCode.FORBIDDEN, `The ${list} list is not open to this role.`, { list });
   }

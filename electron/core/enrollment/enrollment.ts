@@ -8,6 +8,10 @@
  * `leave` forgets the credentials and the pull cursors but keeps the outbox and the brand it
  * belongs to, so the next `enroll` (same brand only while anything waits unsent) pushes what was
  * queued, exactly once (mutation ids are the hub's idempotency keys).
+ *
+ * A device whose sealed token cannot be opened counts as not enrolled: it enrolls again with the
+ * pairing code an administrator issued by "re-enroll" (a new device the hub links to the old one,
+ * devices/reenroll.ts), keeping its outbox, whose mutations and sign-ins the hub then accepts.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../../backend-sync/domain/clock';
@@ -64,9 +68,11 @@ export function createEnrollment(deps: EnrollmentDeps) {
 
   async function info(): Promise<EnrollmentInfo> {
     const meta = await getAllMeta(deps.db);
-    const enrolled = Boolean(meta.deviceId && meta.sealedDeviceToken);
+    const credentialsUnreadable = Boolean(meta.sealedDeviceToken) && !opens(meta.sealedDeviceToken!);
+    const enrolled = Boolean(meta.deviceId && meta.sealedDeviceToken) && !credentialsUnreadable;
     return {
       enrolled,
+      credentialsUnreadable,
       hubUrl: meta.hubUrl ?? null,
       deviceId: meta.deviceId ?? null,
       deviceName: meta.deviceName ?? null,
@@ -76,6 +82,15 @@ export function createEnrollment(deps: EnrollmentDeps) {
       suggestedHubUrl: enrolled ? deps.suggestedHubUrl : (meta.hubUrl ?? deps.suggestedHubUrl),
       ...(await brandDisplay(meta.brandTimeZone)),
     };
+  }
+
+  function opens(sealed: string): boolean {
+    try {
+      deps.secretStore.open(sealed);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The stored credentials, opened; null when this device has not been enrolled. */

@@ -244,6 +244,34 @@ function stripId(result: MutationOutcome & { id: string }): MutationOutcome {
   return outcome as MutationOutcome;
 }
 
+/**
+ * A restored hub lost what it had answered after its backup (sync/epoch.ts): the entries it
+ * applied (or decided as a conflict) since `since` are queued again, with the sign-ins they were
+ * made under however old, and the answered-through cursor moves back before the oldest. Returns
+ * how many were queued again.
+ */
+export async function requeueDelivered(trx: Trx, since: Date): Promise<number> {
+  const at = since.toISOString();
+  const delivered = `status IN ('synced', 'conflict') AND answered_at >= ?`;
+  const again = trx('outbox')
+    .whereRaw(delivered, [at])
+    .orWhereRaw(
+      `status = 'synced' AND kind = 'staff.signin' AND id IN
+         (SELECT json_extract(payload, '$.signInId') FROM outbox WHERE ${delivered})`,
+      [at],
+    );
+  const oldest = (await again.clone().min({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+  if (oldest?.seq == null) return 0;
+  // The cursor moves back first: an entry is queued again only behind it (migration 015).
+  const through = await trx('meta').where({ key: 'outboxAnsweredThrough' }).first('value');
+  const cursor = Math.min(Number(through?.value ?? 0), oldest.seq - 1);
+  await trx('meta')
+    .insert({ key: 'outboxAnsweredThrough', value: String(cursor) })
+    .onConflict('key')
+    .merge();
+  return again.update({ status: 'queued', outcome: null, answered_at: null });
+}
+
 /** A staff member's latest mutations of one kind, newest first (their requests and answers). */
 export async function readRecentOfKind(
   db: Db,

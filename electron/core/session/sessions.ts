@@ -12,9 +12,9 @@
 import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
-import { hashSecret, verifySecret } from '../../../backend-sync/domain/secrets';
+import { hashSecret, signInProof, verifySecret } from '../../../backend-sync/domain/secrets';
 import { StaffRow } from '../../../backend-sync/protocol';
-import type { SessionStaff } from '../consoleApi/contract';
+import type { SignedInStaff } from '../consoleApi/contract';
 import { enqueue } from '../outbox/outbox';
 import type { HubProof } from './hubProof';
 import { getMeta } from '../store/meta';
@@ -29,7 +29,7 @@ export interface SessionDeps {
   clock: Clock;
   ids: IdGenerator;
   /** Called after the sign-in (and its outbox mutation) committed, and after sign-out. */
-  onChanged: (session: SessionStaff | null) => void;
+  onChanged: (session: SignedInStaff | null) => void;
   onOutboxChanged: () => void;
   /** Told of every sign-in (with the PIN) and sign-out, to open the session at the hub. */
   hubProof?: HubProof;
@@ -40,7 +40,7 @@ let dummyHash: string | null = null;
 const dummyPinHash = (): string => (dummyHash ??= hashSecret('no-such-staff'));
 
 export function createSessions(deps: SessionDeps) {
-  let current: SessionStaff | null = null;
+  let current: SignedInStaff | null = null;
 
   async function findEligibleStaff(key: string, brandId: string, branchId: string): Promise<StaffRow | null> {
     const rows = (await deps.db('staff').where({ staff_code_key: key, active: 1 }).select('data')) as {
@@ -84,7 +84,7 @@ export function createSessions(deps: SessionDeps) {
     });
   }
 
-  async function signIn(input: { staffCode: string; pin: string }): Promise<SessionStaff> {
+  async function signIn(input: { staffCode: string; pin: string }): Promise<SignedInStaff> {
     const brandId = await getMeta(deps.db, 'brandId');
     const branchId = await getMeta(deps.db, 'branchId');
     if (!brandId || !branchId)
@@ -106,13 +106,15 @@ export function createSessions(deps: SessionDeps) {
     if (!staff || !pinMatches) throw await recordFailure(key);
 
     const signedInAt = deps.clock.now().toISOString();
+    // The sign-in's id is its staff.signin mutation's: every mutation made under it names it.
+    const signInId = deps.ids();
     await writeTransaction(deps.db, async (trx) => {
       await trx('signin_attempts').where({ staff_code_key: key }).delete();
       const mutation = await enqueue(
         trx,
         'staff.signin',
-        { staffId: staff.id, signedInAt },
-        { clock: deps.clock, ids: deps.ids },
+        { staffId: staff.id, signedInAt, pinProof: signInProof(staff.pinHash, signInId, staff.id) },
+        { clock: deps.clock, ids: () => signInId },
       );
       await trx('signins').insert({
         id: deps.ids(),
@@ -122,7 +124,7 @@ export function createSessions(deps: SessionDeps) {
         mutation_id: mutation.id,
       });
     });
-    deps.hubProof?.signedIn(staff.id, input.pin);
+    deps.hubProof?.signedIn(staff.id, input.pin, signInId);
     current = {
       id: staff.id,
       staffCode: staff.staffCode,
@@ -130,6 +132,7 @@ export function createSessions(deps: SessionDeps) {
       role: staff.role,
       branchId: staff.branchId,
       signedInAt,
+      signInId,
     };
     deps.onOutboxChanged();
     deps.onChanged(current);
@@ -144,7 +147,7 @@ export function createSessions(deps: SessionDeps) {
     return null;
   }
 
-  return { signIn, signOut, current: (): SessionStaff | null => current };
+  return { signIn, signOut, current: (): SignedInStaff | null => current };
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

@@ -11,6 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import { createWriteLock, StoreClient, type StoreConfig } from './client';
 import { consoleMigrationSource } from './migrations';
+import { schemaState, takeBackup } from './backups';
 
 export const DB_FILE_NAME = 'console.sqlite';
 export const BUSY_TIMEOUT_MS = 5000;
@@ -37,6 +38,13 @@ export class StorePragmaError extends Error {
 export async function openConsoleDb(options: ConsoleDbOptions): Promise<Knex> {
   mkdirSync(options.dataDir, { recursive: true });
   const filename = path.join(options.dataDir, DB_FILE_NAME);
+  // Refuses a database of a newer app; a database with migrations due is backed up first.
+  const { pending } = schemaState(
+    filename,
+    await consoleMigrationSource.getMigrations([]),
+    options.nativeBinding,
+  );
+  if (pending) await takeBackup(filename, 'pre-migration', new Date(), options.nativeBinding);
   const conn = new Database(filename, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     applyPragmas(conn);

@@ -20,6 +20,8 @@ export type MetaKey =
   | 'firstSyncDone'
   | 'lastSyncAt'
   | 'offlineSince'
+  /** The hub database id and restore generation last met (`<id>:<generation>`, sync/epoch.ts). */
+  | 'hubEpoch'
   /** Every outbox entry with seq at or below this has the hub's answer (outbox/outbox.ts). */
   | 'outboxAnsweredThrough'
   | 'locale'

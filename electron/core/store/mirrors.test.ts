@@ -76,7 +76,13 @@ describe('mirrors', () => {
       const m = await enqueue(
         trx,
         'redemption.create',
-        { claimId: 'claim-1', couponId: 'coupon-1', staffId: 'staff-1', scannedCode: 'ABC123' },
+        {
+          claimId: 'claim-1',
+          couponId: 'coupon-1',
+          staffId: 'staff-1',
+          signInId: 'signin-1',
+          scannedCode: 'ABC123',
+        },
         { clock, ids: uuidV7, subject: 'claim:claim-1' },
       );
       return m.id;
@@ -141,7 +147,7 @@ describe('mirrors', () => {
           const m = await enqueue(
             trx,
             'redemption.create',
-            { claimId: id, couponId: 'coupon-1', staffId: 'staff-1', scannedCode: 'x' },
+            { claimId: id, couponId: 'coupon-1', staffId: 'staff-1', signInId: 'signin-1', scannedCode: 'x' },
             { clock, ids: uuidV7, subject: `claim:${id}` },
           );
           return m.id;

@@ -13,6 +13,8 @@
  * - Time: every ack that carries the hub's time is a round-trip sample for the console's clock
  *   (time/hubClock.ts), and each push round starts with a `sync:ping`, so the hub knows this
  *   device's clock offset before it bounds the pushed mutations' times (docs/protocol.md, "Time").
+ * - On connect, first of all: the hub's epoch (sync/epoch.ts), so a restored hub is noticed before
+ *   anything is pushed or pulled against it.
  * - Staff session: on connect and whenever the signed-in staff changes, the engine opens the
  *   session at the hub (`session:open` with the sign-in's proof, see session/hubProof.ts) and then
  *   also pulls the lists that session may read (its streams); on sign-out it closes it.
@@ -39,6 +41,7 @@ import type { DeviceCredentials } from '../enrollment/enrollment';
 import { countByStatus } from '../outbox/outbox';
 import { getMeta } from '../store/meta';
 import type { HubClock } from '../time/hubClock';
+import { checkHubEpoch } from './epoch';
 import { PULL_PAGE_SIZE, PULL_TRANSACTION_MS, pullAll, pushAll } from './exchange';
 import type { Faults } from './faults';
 import type { SyncHooks } from './hooks';
@@ -132,6 +135,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let wantPull = false;
   let wantPush = false;
   let wantSession = false;
+  /** Asked on every connect, before anything else: has the hub been restored or replaced? */
+  let wantEpoch = false;
+  let epochChecked = false;
   /** The list streams the hub opened for the signed-in staff on this connection. */
   let sessionStreams: PullStream[] = [];
   let sessionOpen = false;
@@ -201,18 +207,24 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       round = runRounds().finally(() => {
         round = null;
         // A request that arrived after the loop's last check starts a new loop.
-        if ((wantPull || wantPush || wantSession) && socket?.connected && !stopped) void kick(false, false);
+        if ((wantEpoch || wantPull || wantPush || wantSession) && socket?.connected && !stopped)
+          void kick(false, false);
       });
     }
     return round;
   }
 
   async function runRounds(): Promise<void> {
-    while (socket?.connected && !stopped && (wantPull || wantPush || wantSession)) {
+    while (socket?.connected && !stopped && (wantEpoch || wantPull || wantPush || wantSession)) {
       try {
         // Push before pull: the hub then answers our queued mutations before we take its view of
         // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
-        if (wantSession) {
+        if (wantEpoch) {
+          wantEpoch = false;
+          const met = await checkHubEpoch(exchangeDeps());
+          epochChecked = true;
+          if (met.resynced) log.warn(met, 'the hub was restored or replaced: pulling again, pushing again');
+        } else if (wantSession) {
           wantSession = false;
           await syncSession();
         } else if (wantPush) {
@@ -242,6 +254,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // Whatever failed is asked for again after a pause (or at the next connect).
         wantPull = true;
         wantPush = true;
+        if (!epochChecked) wantEpoch = true;
         if (!sessionOpen && deps.staffSession?.proof()) wantSession = true;
         if (socket?.connected) schedule(() => void kick(true, true), tuning.roundRetryMs);
         return;
@@ -362,6 +375,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       pingAnswered = true;
       sessionStreams = [];
       wantSession = !!deps.staffSession?.proof();
+      wantEpoch = true;
+      epochChecked = false;
       void kick(true, true);
     });
 

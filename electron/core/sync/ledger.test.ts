@@ -35,7 +35,7 @@ describe('sync ledger', () => {
           await enqueue(
             trx,
             'redemption.create',
-            { claimId: 'c', couponId: 'k', staffId: 's', scannedCode },
+            { claimId: 'c', couponId: 'k', staffId: 's', signInId: 'i', scannedCode },
             opts,
           )
         ).id,
@@ -56,7 +56,7 @@ describe('sync ledger', () => {
           await enqueue(
             trx,
             'customer.add',
-            { staffId: 's', phone: '+85291234567', name: null, takeOver: false },
+            { staffId: 's', signInId: 'i', phone: '+85291234567', name: null, takeOver: false },
             opts,
           )
         ).id,

@@ -126,6 +126,7 @@ describe('sync states and "needs attention"', () => {
     expect(JSON.parse(queued[0]!.payload)).toEqual({
       redemptionId: lost.id,
       staffId: 'staff-mgr',
+      signInId: 'signin-staff-mgr',
       decision: 'acknowledge',
     });
     await expect(

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
 import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { canResolveConflicts } from '../../../backend-sync/domain/roles';
-import type { RedemptionView, SessionStaff } from '../consoleApi/contract';
+import type { RedemptionView, SignedInStaff } from '../consoleApi/contract';
 import { enqueue } from '../outbox/outbox';
 import { writeTransaction } from '../store/transaction';
 import { cachedIdentity, requireIdentity } from './cache';
@@ -66,7 +66,7 @@ export interface ResolveDeps {
 
 export async function resolveConflict(
   deps: ResolveDeps,
-  staff: SessionStaff | null,
+  staff: SignedInStaff | null,
   input: { redemptionId: string; decision: 'acknowledge' | 'void' },
 ): Promise<RedemptionView> {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to resolve conflicts.');
@@ -95,7 +95,12 @@ export async function resolveConflict(
     await enqueue(
       trx,
       'conflict.resolve',
-      { redemptionId: input.redemptionId, staffId: staff.id, decision: input.decision },
+      {
+        redemptionId: input.redemptionId,
+        staffId: staff.id,
+        signInId: staff.signInId,
+        decision: input.decision,
+      },
       { clock: deps.clock, ids: deps.ids, subject: `redemption:${input.redemptionId}` },
     );
     await trx('till_redemptions')

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../../../backend-sync/domain/clock';
-import type { ConsoleEventPayload, ConsoleHandlers, SessionStaff, Settings } from '../consoleApi/contract';
+import type { ConsoleEventPayload, ConsoleHandlers, SignedInStaff, Settings } from '../consoleApi/contract';
 import type { Faults } from '../sync/faults';
 import type { SyncHooks } from '../sync/hooks';
 import { attentionCount, attentionList, resolveConflict } from './attention';
@@ -28,7 +28,7 @@ export interface TillDeps {
   ids: IdGenerator;
   logger: Logger;
   faults: Faults;
-  currentStaff: () => SessionStaff | null;
+  currentStaff: () => SignedInStaff | null;
   settings: () => Promise<Settings>;
   /** After a commit that queued mutations (nudges the sync engine). */
   outboxChanged: () => void;

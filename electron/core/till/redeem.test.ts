@@ -68,6 +68,7 @@ describe('till.redeem', () => {
           claimId: 'cl-fixed',
           couponId: 'c-fixed',
           staffId: 'staff-asc',
+          signInId: 'signin-staff-asc',
           scannedCode: 'FX0001',
         }),
       },
@@ -185,6 +186,7 @@ describe('till.redeem', () => {
     expect(JSON.parse(queued[0]!.payload)).toEqual({
       couponId: 'c-verify',
       staffId: 'staff-asc',
+      signInId: 'signin-staff-asc',
       scannedCode: 'VF0001',
     });
     expect(JSON.stringify(await f.db('outbox').select())).not.toContain('9753');

@@ -12,7 +12,7 @@ import { AppError, ErrorCode } from '../../../backend-sync/domain/errors';
 import { verifySecret } from '../../../backend-sync/domain/secrets';
 import { judgeClaim } from '../../../backend-sync/domain/verdict';
 import type { ClaimRow, CouponRow } from '../../../backend-sync/protocol';
-import type { RedemptionView, SessionStaff } from '../consoleApi/contract';
+import type { RedemptionView, SignedInStaff } from '../consoleApi/contract';
 import { enqueueOn } from '../outbox/outbox';
 import type { Faults } from '../sync/faults';
 import { writeTransactionSync } from '../store/transaction';
@@ -48,7 +48,7 @@ type Outcome = { kind: 'redeemed'; view: RedemptionView } | { kind: 'refused'; e
  */
 export async function redeemClaim(
   deps: RedeemDeps,
-  staff: SessionStaff,
+  staff: SignedInStaff,
   input: RedeemInput,
 ): Promise<RedemptionView> {
   if (deps.timeUntrusted?.()) {
@@ -87,7 +87,13 @@ export async function redeemClaim(
     const mutation = enqueueOn(
       conn,
       'redemption.create',
-      { claimId: claim.id, couponId: coupon.id, staffId: staff.id, scannedCode: input.scannedCode },
+      {
+        claimId: claim.id,
+        couponId: coupon.id,
+        staffId: staff.id,
+        signInId: staff.signInId,
+        scannedCode: input.scannedCode,
+      },
       // The redemption's time and the mutation's device time are the same instant.
       { clock: { now: () => now }, ids: deps.ids, subject: `claim:${claim.id}` },
     );
@@ -150,7 +156,7 @@ function checkVerificationCode(
   ctx: {
     coupon: CouponRow;
     claim: ClaimRow;
-    staff: SessionStaff;
+    staff: SignedInStaff;
     rules: TillRules;
     now: Date;
     input: RedeemInput;
@@ -181,7 +187,12 @@ function checkVerificationCode(
   const mutation = enqueueOn(
     conn,
     'verification.failure',
-    { couponId: coupon.id, staffId: ctx.staff.id, scannedCode: ctx.input.scannedCode },
+    {
+      couponId: coupon.id,
+      staffId: ctx.staff.id,
+      signInId: ctx.staff.signInId,
+      scannedCode: ctx.input.scannedCode,
+    },
     { clock: { now: () => now }, ids: deps.ids, subject: null },
   );
   sql.insertVerificationFailure({
@@ -206,7 +217,7 @@ const lockedError = (retryAt: string): AppError =>
     { retryAt },
   );
 
-export const requireStaff = (staff: SessionStaff | null): SessionStaff => {
+export const requireStaff = (staff: SignedInStaff | null): SignedInStaff => {
   if (!staff) throw new AppError(ErrorCode.NOT_SIGNED_IN, 'Sign in to redeem coupons.');
   return staff;
 };

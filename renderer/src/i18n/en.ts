@@ -28,6 +28,8 @@ const en: Messages = {
     deviceName: 'Device name',
     deviceNamePlaceholder: 'e.g. Counter 1',
     defaultDeviceName: 'Counter',
+    credentialsUnreadable:
+      'This device\'s enrollment credentials cannot be opened (the system key store or key file changed), so it cannot sync. Ask an administrator to press "Re-enroll" for this device under Devices in the back office and type the new pairing code below; the {queued} change(s) not yet sent are kept and sent after enrolling.',
     submit: 'Enroll device',
     submitting: 'Enrolling…',
     missingFields: 'Please fill in the hub URL, pairing code and device name.',

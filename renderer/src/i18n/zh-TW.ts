@@ -26,6 +26,8 @@ const zhTW = {
     deviceName: '裝置名稱',
     deviceNamePlaceholder: '例如 櫃台 1',
     defaultDeviceName: '櫃台',
+    credentialsUnreadable:
+      '此裝置的註冊憑證無法開啟（作業系統金鑰或金鑰檔已變更），無法同步。請管理員在後台「裝置」為此裝置按「重新註冊」取得新的配對碼，在下方輸入即可；尚未上傳的 {queued} 筆資料會保留並在註冊後上傳。',
     submit: '註冊裝置',
     submitting: '註冊中…',
     missingFields: '請填寫伺服器網址、配對碼與裝置名稱。',

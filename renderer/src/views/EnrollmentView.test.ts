@@ -60,6 +60,7 @@ function render(firstSync: SyncStatus['firstSync'], lastSyncAt: string | null = 
     suggestedHubUrl: null,
     timeZone: 'Asia/Taipei',
     englishLocale: 'en-HK',
+    credentialsUnreadable: false,
   };
   const sync = useSyncStore();
   sync.status = {

@@ -106,6 +106,14 @@ const en: Messages = {
     cardHint: 'Customers scan it and send the message to be bound.',
     noChannel: 'The brand has not set up this channel.',
   },
+  reenroll: {
+    action: 'Re-enroll',
+    title: 'Re-enroll {name}',
+    explain:
+      'For a till that lost its credentials (it says so on its screen): a new pairing code for the same branch and name. This device is revoked; what its till still has to send is accepted once it enrolls with the new code.',
+    confirm: 'Issue a new pairing code',
+    replaces: 'Replaces',
+  },
   devices: {
     title: 'Devices',
     add: 'Issue a pairing code',

@@ -103,6 +103,14 @@ const zhTW = {
     cardHint: '顧客掃描後傳送訊息即完成綁定。',
     noChannel: '品牌尚未設定此頻道。',
   },
+  reenroll: {
+    action: '重新註冊',
+    title: '重新註冊 {name}',
+    explain:
+      '用於註冊憑證遺失的收銀機（畫面上會顯示）：為同一分店、同一名稱發放新的配對碼。此裝置會被停用；收銀機以新配對碼註冊後，尚未上傳的資料仍會被接受。',
+    confirm: '發放新的配對碼',
+    replaces: '取代',
+  },
   devices: {
     title: '裝置',
     add: '發放配對碼',

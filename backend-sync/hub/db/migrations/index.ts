@@ -17,6 +17,9 @@ import * as m021 from './021_update_settings';
 import * as m022 from './022_english_locale';
 import * as m030 from './030_back_office';
 import * as m040 from './040_device_time';
+import * as m045 from './045_sign_ins';
+import * as m046 from './046_hub_epoch';
+import * as m047 from './047_device_replaces';
 import * as m050 from './050_changes_entity_index';
 import * as m051 from './051_staff_pin_check';
 import * as m055 from './055_changes_commit_order';
@@ -37,6 +40,9 @@ const migrations: Record<string, Knex.Migration> = {
   '022_english_locale': m022,
   '030_back_office': m030,
   '040_device_time': m040,
+  '045_sign_ins': m045,
+  '046_hub_epoch': m046,
+  '047_device_replaces': m047,
   '050_changes_entity_index': m050,
   '051_staff_pin_check': m051,
   '055_changes_commit_order': m055,

@@ -5,6 +5,7 @@
  *   PATCH /staff/:staffId                  name, role, branch, active (false = deactivated)
  *   POST  /staff/:staffId/pin              set a new PIN (write-only)
  *   POST  /devices/:deviceId/revoke        the hub refuses the device from its next request on
+ *   POST  /devices/:deviceId/reenroll      a new device and pairing code replacing one whose till lost its credentials
  * Staff and branch writes re-record the replicated row, so consoles learn of them on their next
  * pull (a deactivated person's PIN stops working there, also offline).
  */
@@ -13,11 +14,14 @@ import { EVERY_ROLE, ADMIN_ONLY, MANAGERS } from '../../accounts/roles';
 import { getBrand } from '../../brands/brands';
 import { updateBranch } from '../../brands/branches';
 import { revokeDevice, toDeviceView } from '../../devices/devices';
+import { reenrollDevice } from '../../devices/reenroll';
 import { resetStaffPin, toStaffView, updateStaff } from '../../staff/staff';
 import {
   BranchView,
   BrandView,
+  CreatedDeviceView,
   DeviceView,
+  ReenrollDeviceInput,
   ResetPinInput,
   StaffView,
   UpdateBranchInput,
@@ -117,5 +121,26 @@ export const editRoutes: readonly AdminRoute[] = [
     errors: [404],
     before: async (ctx) => toDeviceView(await rowOf(ctx, 'devices', 'deviceId'), ctx.catalog.clock.now()),
     run: async (ctx) => ({ result: await revokeDevice(ctx.db, ctx.catalog, p(ctx, 'deviceId')) }),
+  },
+  {
+    method: 'POST',
+    path: '/devices/:deviceId/reenroll',
+    operationId: 'reenrollDevice',
+    roles: ADMIN_ONLY,
+    entity: 'device',
+    summary:
+      'Re-enroll a device whose till lost its credentials: a new device and one-time pairing code replacing it (the old one is revoked; what its till queued is accepted under the new one)',
+    tag: 'devices',
+    body: ReenrollDeviceInput,
+    status: 201,
+    response: CreatedDeviceView,
+    errors: [400, 404, 409],
+    before: async (ctx) => toDeviceView(await rowOf(ctx, 'devices', 'deviceId'), ctx.catalog.clock.now()),
+    run: async (ctx) => {
+      const old = await rowOf(ctx, 'devices', 'deviceId');
+      return {
+        result: await reenrollDevice(ctx.db, ctx.catalog, String(old.brand_id), p(ctx, 'deviceId'), ctx.body),
+      };
+    },
   },
 ];

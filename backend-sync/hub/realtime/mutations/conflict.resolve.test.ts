@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDbKinds } from '../../testing/databases';
 import { insertBranch, insertStaff } from '../../testing/fixtures';
-import { connectFixtureDevice, startTestHub, type DeviceClient, type TestHub } from '../testing';
+import {
+  connectFixtureDevice,
+  recordTestSignIns,
+  startTestHub,
+  type DeviceClient,
+  type TestHub,
+} from '../testing';
 import { pullAll, push, redeem, redemptionsIn, resolve } from './testing';
 
 describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
@@ -108,6 +114,7 @@ describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
       pin: '9999',
       active: false,
     });
+    await recordTestSignIns(h.t.db, a1.deviceId);
     const { results } = await push(a1, [
       resolve(loser.id, managerC.id, 'void'), // a sales manager of an uninvolved branch
       resolve(loser.id, 'staff-sup-gone', 'void'), // inactive
@@ -116,9 +123,9 @@ describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
       resolve('no-such-redemption', f.staff.managerA.id, 'acknowledge'),
     ]);
     expect(results.map((r) => ('code' in r ? r.code : r.status))).toEqual([
-      'FORBIDDEN',
-      'FORBIDDEN',
-      'FORBIDDEN',
+      'STAFF_NOT_IN_BRANCH', // cannot even sign in on a device of branch A
+      'STAFF_INACTIVE',
+      'SIGNIN_UNKNOWN', // no such staff member, so no sign-in of theirs
       'REDEMPTION_NOT_IN_CONFLICT',
       'REDEMPTION_NOT_FOUND',
     ]);
@@ -136,6 +143,7 @@ describe.each(testDbKinds())('conflict.resolve on %s', (kind) => {
       staffCode: 'B100',
       pin: '2100',
     });
+    await recordTestSignIns(h.t.db, b1.deviceId);
     expect((await push(b1, [resolve(loser.id, managerB.id, 'acknowledge')])).results[0]!.status).toBe(
       'applied',
     );

@@ -8,10 +8,21 @@ import {
   type RedemptionRow,
 } from '../../../protocol';
 import type { FixtureClaim } from '../../testing/fixtures';
-import { request, type DeviceClient } from '../testing';
+import { request, testSignInId, type DeviceClient } from '../testing';
 
+/**
+ * Pushes as the device's console would, each mutation under the sign-in of the staff member its
+ * payload names (testSignInId) unless it names a sign-in itself.
+ */
 export const push = (d: DeviceClient, mutations: unknown[]) =>
-  request<PushResponse>(d.socket, SyncEvent.push, { mutations });
+  request<PushResponse>(d.socket, SyncEvent.push, { mutations: mutations.map((m) => underSignIn(d, m)) });
+
+export function underSignIn(d: Pick<DeviceClient, 'deviceId'>, mutation: unknown): unknown {
+  const m = mutation as { kind?: unknown; payload?: { staffId?: unknown; signInId?: unknown } };
+  if (m.kind === 'staff.signin' || typeof m.payload?.staffId !== 'string' || 'signInId' in m.payload)
+    return mutation;
+  return { ...m, payload: { ...m.payload, signInId: testSignInId(d.deviceId, m.payload.staffId) } };
+}
 
 export const redeem = (claim: FixtureClaim, staffId: string, deviceTime: string, id = uuidV7()) => ({
   id,

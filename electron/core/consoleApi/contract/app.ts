@@ -20,6 +20,11 @@ export const EnrollmentInfo = z.object({
   timeZone: z.string().nullable(),
   /** The brand's locale for dates on English screens (en-HK, en-US, …); null until its row arrives. */
   englishLocale: z.string().nullable(),
+  /**
+   * The stored device token cannot be opened (OS key store changed, key file lost): the console
+   * is not enrolled for syncing, and enrolls again with a new pairing code, keeping its outbox.
+   */
+  credentialsUnreadable: z.boolean(),
 });
 export type EnrollmentInfo = z.infer<typeof EnrollmentInfo>;
 

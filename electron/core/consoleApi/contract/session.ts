@@ -15,3 +15,9 @@ export const SessionStaff = z.object({
   signedInAt: isoDateTime,
 });
 export type SessionStaff = z.infer<typeof SessionStaff>;
+
+/**
+ * Inside the core, also the sign-in (its `staff.signin` mutation id), which every mutation made
+ * under it names so the hub can tell who made it. Not part of any answer to the renderer.
+ */
+export type SignedInStaff = SessionStaff & { signInId: string };

@@ -9,6 +9,7 @@ import * as m003 from './003_customer_lists';
 import * as m004 from './004_customer_search';
 import * as m005 from './005_lean_till_redemptions';
 import * as m006 from './006_lean_outbox';
+import * as m015 from './015_outbox_requeue';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_customer_search': m004,
   '005_lean_till_redemptions': m005,
   '006_lean_outbox': m006,
+  '015_outbox_requeue': m015,
 };
 
 export const consoleMigrationSource: Knex.MigrationSource<string> = {
