@@ -13,7 +13,13 @@ import { recordChange } from './changes';
 
 const NODES = 4;
 const IN_FLIGHT_PER_NODE = 4;
-const device = { id: 'dev-race', brandId: 'brand-race', branchId: 'branch-race', name: 'Race till' };
+const device = {
+  id: 'dev-race',
+  brandId: 'brand-race',
+  branchId: 'branch-race',
+  name: 'Race till',
+  lineage: ['dev-race'],
+};
 
 describe.each(testDbKinds())('change log under concurrent writers on %s', (kind) => {
   let t: TestDb | undefined;

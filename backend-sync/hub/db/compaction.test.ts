@@ -10,7 +10,7 @@ import { openTestDb, testDbKinds, type TestDb } from '../testing/databases';
 import { recordChange, type ChangeInput } from './changes';
 import { compactChanges } from './compaction';
 
-const device = { id: 'dev-c', brandId: 'brand-c', branchId: 'branch-1', name: 'Till' };
+const device = { id: 'dev-c', brandId: 'brand-c', branchId: 'branch-1', name: 'Till', lineage: ['dev-c'] };
 const DAY = 24 * 60 * 60_000;
 
 type State = Map<string, unknown>;

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { ReenrollDeviceInput, type CreatedDeviceView } from '../services/schemas';
-import { alreadyExists, inTransaction, notFound, parseInput, type CatalogDeps } from '../services/common';
+import { alreadyExists, inTransaction, notFound, parseInput, type ServiceDeps } from '../services/common';
 import { createDevice } from './devices';
 
 /** A chain of replacements is followed this far at most (it is one link in practice). */
@@ -16,7 +16,7 @@ const MAX_LINEAGE = 20;
 
 export async function reenrollDevice(
   db: Knex,
-  deps: CatalogDeps,
+  deps: ServiceDeps,
   brandId: string,
   deviceId: string,
   input: unknown,
