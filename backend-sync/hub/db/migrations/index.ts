@@ -20,6 +20,7 @@ import * as m040 from './040_device_time';
 import * as m045 from './045_sign_ins';
 import * as m046 from './046_hub_epoch';
 import * as m047 from './047_device_replaces';
+import * as m048 from './048_sign_ins_from_history';
 import * as m050 from './050_changes_entity_index';
 import * as m051 from './051_staff_pin_check';
 import * as m055 from './055_changes_commit_order';
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '045_sign_ins': m045,
   '046_hub_epoch': m046,
   '047_device_replaces': m047,
+  '048_sign_ins_from_history': m048,
   '050_changes_entity_index': m050,
   '051_staff_pin_check': m051,
   '055_changes_commit_order': m055,

@@ -9,6 +9,14 @@ import { consoleMigrationSource } from '.';
  * Migration 006 rebuilds the outbox and the two tables that point at it: what a console
  * installed before it keeps must come through whole, references included.
  */
+async function completedMigrations(db: Knex): Promise<string[]> {
+  const [completed] = (await db.migrate.list({ migrationSource: consoleMigrationSource })) as [
+    { name: string }[],
+    unknown,
+  ];
+  return completed.map((m) => m.name);
+}
+
 describe('migration 006 (lean outbox)', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -100,7 +108,10 @@ describe('migration 006 (lean outbox)', () => {
     const db = await storeAt005();
     const before = await db('outbox').orderBy('seq');
     await db.migrate.latest({ migrationSource: consoleMigrationSource });
-    await db.migrate.down({ migrationSource: consoleMigrationSource }); // 015, which replaced a trigger of 006
+    // Down through the later ones (015 replaced a trigger of 006), then 006 itself.
+    while ((await completedMigrations(db)).at(-1) !== '006_lean_outbox') {
+      await db.migrate.down({ migrationSource: consoleMigrationSource });
+    }
     await db.migrate.down({ migrationSource: consoleMigrationSource });
     expect(await db('outbox').orderBy('seq')).toEqual(before);
     expect(await db('meta').where({ key: 'outboxAnsweredThrough' })).toEqual([]);

@@ -10,6 +10,7 @@ import * as m004 from './004_customer_search';
 import * as m005 from './005_lean_till_redemptions';
 import * as m006 from './006_lean_outbox';
 import * as m015 from './015_outbox_requeue';
+import * as m016 from './016_outbox_sign_in_ids';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_lean_till_redemptions': m005,
   '006_lean_outbox': m006,
   '015_outbox_requeue': m015,
+  '016_outbox_sign_in_ids': m016,
 };
 
 export const consoleMigrationSource: Knex.MigrationSource<string> = {
