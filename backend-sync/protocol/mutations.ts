@@ -10,9 +10,11 @@ import { Channel } from './entities';
 /**
  * The console sign-in a mutation was made under: the id of that sign-in's `staff.signin`
  * mutation. The hub takes the person from the sign-in it recorded, never from the payload's
- * `staffId` alone (docs/protocol.md "Who made a mutation").
+ * `staffId` alone (docs/protocol.md "Who made a mutation"). Optional on the wire only for
+ * consoles older than the field, whose mutations the hub attributes to that person's latest
+ * sign-in on the device; this console always sends it.
  */
-const signInId = z.string().min(1).max(100);
+const signInId = z.string().min(1).max(100).optional();
 
 export const RedeemPayload = z.object({
   claimId: z.string(),

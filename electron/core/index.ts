@@ -99,7 +99,7 @@ export async function createConsoleCore(options: ConsoleCoreOptions): Promise<Co
   });
   // A verified copy a day (store/backups.ts); checked hourly so a till left running takes it too.
   const backupDaily = () =>
-    dailyBackup(path.join(options.dataDir, DB_FILE_NAME), clock.now(), options.nativeBinding).catch(
+    dailyBackup(path.join(options.dataDir, DB_FILE_NAME), new Date(), options.nativeBinding).catch(
       (err: unknown) => logger.error({ err }, 'daily backup failed'),
     );
   const backupTimer = setInterval(() => void backupDaily(), 3_600_000);

@@ -49,16 +49,22 @@ export class DeviceClockBounds {
     );
   }
 
-  /** The mutation's bounded time; the next one may not be earlier. */
+  /** The mutation's bounded time. It becomes the floor for the next ones only once `accept`ed. */
   bound(deviceTime: string, receivedAt: Date): BoundedTime {
-    const bounded = boundDeviceTime(Date.parse(deviceTime), {
+    return boundDeviceTime(Date.parse(deviceTime), {
       receivedAtMs: receivedAt.getTime(),
       offsetMs: this.offsetMs,
       previousMs: this.previousMs,
     });
+  }
+
+  /**
+   * The mutation was taken (applied or a conflict): the device's next ones may not be earlier. A
+   * refused one (a forged person, an unknown sign-in) never moves the floor of the real ones.
+   */
+  accept(bounded: BoundedTime): void {
     this.previousMs = bounded.correctedMs;
     this.changed = true;
-    return bounded;
   }
 
   /** Stores the last corrected time, in the push's transaction. */

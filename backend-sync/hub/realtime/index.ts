@@ -82,7 +82,10 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): Realtime {
     );
 
     socket.on(SyncEvent.epoch, (_request: unknown, ack: unknown) =>
-      answer(ack, log, () => readEpoch(deps.db)),
+      answer(ack, log, async () => {
+        await ensureStillAllowed(deps, device, socket, lastSeen);
+        return readEpoch(deps.db);
+      }),
     );
 
     socket.on(SyncEvent.sessionClose, (_request: unknown, ack: unknown) =>

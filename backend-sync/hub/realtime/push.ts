@@ -132,6 +132,7 @@ export async function pushMutations(
           ? clockBounds.bound(item.mutation.deviceTime, deps.clock.now())
           : undefined;
         const one = await applyOne(time ? { ...ctx, time } : ctx, item);
+        if (time && one.result.status !== 'rejected') clockBounds.accept(time);
         result = one.result;
         changed ||= one.changed;
         if (one.changed && item.mutation && !BUFFERED_KINDS.has(item.mutation.kind)) unbuffered = true;

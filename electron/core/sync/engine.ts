@@ -183,6 +183,23 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
+  /**
+   * The hub's epoch (sync/epoch.ts). A hub older than the event never answers it: like the ping,
+   * the check is skipped on this connection rather than stopping every push and pull.
+   */
+  async function checkEpoch(): Promise<void> {
+    try {
+      const met = await checkHubEpoch({
+        ...exchangeDeps(),
+        request: (event, payload) => request(event, payload, tuning.connectTimeoutMs),
+      });
+      if (met.resynced) log.warn(met, 'the hub was restored or replaced: pulling again, pushing again');
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      log.warn({ err }, 'the hub did not answer sync:epoch; syncing without the check on this connection');
+    }
+  }
+
   const exchangeDeps = () => ({
     db: deps.db,
     clock: deps.clock,
@@ -221,9 +238,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // the rows they touch, which keeps the window for the outbox rule (store/mirrors.ts) short.
         if (wantEpoch) {
           wantEpoch = false;
-          const met = await checkHubEpoch(exchangeDeps());
+          await checkEpoch();
           epochChecked = true;
-          if (met.resynced) log.warn(met, 'the hub was restored or replaced: pulling again, pushing again');
         } else if (wantSession) {
           wantSession = false;
           await syncSession();

@@ -1,9 +1,10 @@
 /**
  * Meeting a restored or replaced hub. On every connect, before pushing or pulling, the console
  * asks the hub's epoch (sync:epoch: database id, restore generation, change-log horizon). When the
- * id or generation differs from the one it stored, or its cursor is above the hub's horizon, the
- * hub has lost changes this console had: it pulls everything again (cursors to 0) and puts the
- * mutations the hub answered within the re-push window back in the queue, in their order. The
+ * generation differs from the one it stored, or its cursor is above the hub's horizon, the hub
+ * has lost changes this console had: it pulls everything again (cursors to 0) and puts the
+ * mutations the hub answered within the re-push window back in the queue, in their order. A
+ * different database id (enrolled to another hub) only pulls everything again. The
  * hub answers those it still has `duplicate` and applies the others once (mutation ids are its
  * idempotency keys), so exactly-once holds.
  */
@@ -25,6 +26,9 @@ export interface EpochCheck {
   requeued: number;
 }
 
+/** The database id of a stored `<id>:<generation>` stamp. */
+const epochIdOf = (stamp: string): string => stamp.slice(0, stamp.lastIndexOf(':'));
+
 export async function checkHubEpoch(deps: { db: Knex; clock: Clock; request: Request }): Promise<EpochCheck> {
   const parsed = HubEpoch.safeParse(await deps.request(SyncEvent.epoch, {}));
   if (!parsed.success)
@@ -36,13 +40,18 @@ export async function checkHubEpoch(deps: { db: Knex; clock: Clock; request: Req
     const streamRow = (await trx('stream_cursors').max({ m: 'cursor' }).first()) as
       { m: number | null } | undefined;
     const cursor = Math.max(Number(meta.cursor ?? 0), Number(streamRow?.m ?? 0));
-    const replaced = meta.hubEpoch != null && meta.hubEpoch !== stamp;
-    if (!replaced && cursor <= epoch.horizon) {
-      if (meta.hubEpoch == null) await setMeta(trx, { hubEpoch: stamp });
+    const known = meta.hubEpoch ?? null;
+    // Another hub database altogether (the device left and enrolled elsewhere): its log starts
+    // afresh, but what the old one answered is not this one's to take again.
+    const otherHub = known !== null && epochIdOf(known) !== epoch.id;
+    const restored = known !== null && !otherHub && known !== stamp;
+    if (!otherHub && !restored && cursor <= epoch.horizon) {
+      if (known === null) await setMeta(trx, { hubEpoch: stamp });
       return { resynced: false, requeued: 0 };
     }
     await setMeta(trx, { hubEpoch: stamp, cursor: '0', firstSyncDone: null });
     await trx('stream_cursors').delete();
+    if (otherHub) return { resynced: true, requeued: 0 };
     const since = new Date(deps.clock.now().getTime() - REPUSH_WINDOW_MS);
     return { resynced: true, requeued: await requeueDelivered(trx, since) };
   });

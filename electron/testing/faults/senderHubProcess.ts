@@ -38,6 +38,9 @@ async function main(plan: SenderHubPlan): Promise<void> {
     whatsappApiBaseUrl: plan.emulatorUrl,
     whatsappStatusWaitMs: plan.whatsappStatusWaitMs,
     outboundRetry: { baseDelayMs: 50, maxDelayMs: 500 },
+    // One node: an attempt left 'sending' belongs to the process just killed, so it is settled at
+    // once. The lease (60 s by default on PostgreSQL) waits out another node that may be alive.
+    outboundLeaseMs: 0,
     faults: (point) => {
       if (!plan.kill || point !== plan.kill.point || ++hits !== plan.kill.hit) return;
       say(`KILLING ${point} ${hits}`);

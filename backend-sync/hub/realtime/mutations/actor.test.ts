@@ -104,6 +104,30 @@ describe.each(testDbKinds())('who made a mutation, on %s', (kind) => {
     },
   );
 
+  it("attributes a console's mutation without signInId (older than the field) to that person's sign-in on the device", async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const a1 = await connectFixtureDevice(h, f.devices.a1.id);
+    const [first, second] = [f.claims.onlyA[0]!, f.claims.onlyA[1]!];
+    const olderConsole = (claim: typeof first, staffId: string) => ({
+      id: uuidV7(),
+      kind: 'redemption.create' as const,
+      payload: { claimId: claim.id, couponId: claim.couponId, staffId, scannedCode: claim.code },
+      deviceTime: '2026-03-01T03:00:00.000Z',
+    });
+    const ok = olderConsole(first, f.staff.associateA.id);
+    expect((await push(a1, [ok])).results[0]).toMatchObject({ status: 'applied' });
+    // Nobody of that name ever signed in on this device: still refused.
+    await h.t.db('sign_ins').where({ staff_id: f.staff.managerA.id }).delete();
+    expect((await push(a1, [olderConsole(second, f.staff.managerA.id)])).results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'SIGNIN_UNKNOWN',
+    });
+    expect(await h.t.db('redemptions').where({ claim_id: first.id }).select('staff_id')).toEqual([
+      { staff_id: f.staff.associateA.id },
+    ]);
+  });
+
   it('checks every kind against every role', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;

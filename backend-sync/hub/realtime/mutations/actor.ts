@@ -24,11 +24,27 @@ export const signInOf = (ctx: ApplyContext, id: string): Promise<Row | undefined
     ctx.trx('sign_ins').where({ id }).whereIn('device_id', ctx.device.lineage).first(),
   );
 
+/**
+ * A console older than `signInId` named only the person: its mutation was made under that
+ * person's latest sign-in on this device (the till acts only for whoever is signed in), so it is
+ * attributed to it — and still refused when the hub knows no sign-in of theirs here.
+ */
+const latestSignInOf = (ctx: ApplyContext, staffId: string): Promise<Row | undefined> =>
+  ctx.push.lookup(`latestSignIn:${staffId}`, () =>
+    ctx
+      .trx('sign_ins')
+      .where({ staff_id: staffId })
+      .whereIn('device_id', ctx.device.lineage)
+      .orderBy('recorded_at', 'desc')
+      .first(),
+  );
+
 /** null when the mutation's person may make it; else the rejection to store and answer. */
 export async function checkActor(ctx: ApplyContext, mutation: Mutation): Promise<MutationOutcome | null> {
   const { staffId } = mutation.payload;
   if (mutation.kind !== 'staff.signin') {
-    const signIn = await signInOf(ctx, mutation.payload.signInId);
+    const { signInId } = mutation.payload;
+    const signIn = signInId ? await signInOf(ctx, signInId) : await latestSignInOf(ctx, staffId);
     if (!signIn) return refuse(SIGNIN_UNKNOWN, 'The hub has no record of the sign-in this was made under.');
     if (signIn.staff_id !== staffId) {
       return refuse(STAFF_MISMATCH, 'The mutation names someone other than the signed-in staff member.');
