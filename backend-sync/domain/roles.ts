@@ -20,7 +20,7 @@ export const canManageDevice = (role: Role): boolean =>
   role === 'sales_manager' || role === 'supervisor' || role === 'admin';
 
 /**
- * Who may make each mutation kind (SPEC §1), checked by the hub for every mutation against the
+ * Who may make each mutation kind (the product's roles), checked by the hub for every mutation against the
  * person of the sign-in it was made under. Anyone signed in may redeem (and so mistype a
  * verification code); customer lists and broadcasts are the sales roles'.
  */

@@ -49,7 +49,7 @@ const KINDS: MutationKind[] = [
   'broadcast.send',
 ];
 
-/** SPEC §1, written out here rather than read from the code under test. */
+/** The product's roles table, written out here rather than read from the code under test. */
 const MAY: Record<MutationKind, Role[]> = {
   'staff.signin': [...ROLES],
   'redemption.create': [...ROLES],
