@@ -51,6 +51,14 @@ export const EnrollRequest = z.object({
    * is used up. Older hubs ignore it (the console then checks the answer's brand itself).
    */
   onlyBrandId: z.string().min(1).max(100).optional(),
+  /**
+   * The device this console was before it left, proved by its token: a console that left with
+   * changes unsent sends it, so the new device takes the old one's sign-ins and mutation ids (its
+   * lineage, as after a re-enroll) and the queued changes are not refused. Older hubs ignore it.
+   */
+  previousDevice: z
+    .object({ deviceId: z.string().min(1).max(100), deviceToken: z.string().min(1).max(200) })
+    .optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 

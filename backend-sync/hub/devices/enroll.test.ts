@@ -139,6 +139,29 @@ describe.each(testDbKinds())('device enrollment on %s', (kind) => {
     expect(JSON.parse(String(latest.data))).toMatchObject({ name: '櫃台 1' });
   });
 
+  it('links a device to the one the console left when its token proves it, and not otherwise', async () => {
+    h = await startTestHub(kind);
+    const f = h.fixture;
+    const first = EnrollResponse.parse((await enroll(request(f.devices.a1.pairingCode))).body);
+    // A wrong token links nothing (the enrollment itself still works).
+    const forged = await enroll({
+      ...request(f.devices.b1.pairingCode),
+      previousDevice: { deviceId: first.deviceId, deviceToken: 'not-the-token' },
+    });
+    expect(forged.status).toBe(200);
+    // The console that left a1 enrolls as a2, proving a1.
+    const second = await enroll({
+      ...request(f.devices.a2.pairingCode),
+      previousDevice: { deviceId: first.deviceId, deviceToken: first.deviceToken },
+    });
+    expect(second.status).toBe(200);
+    const rows = await h.t.db('devices').whereIn('id', [f.devices.a1.id, f.devices.a2.id, f.devices.b1.id]);
+    const byId = new Map(rows.map((r: Record<string, unknown>) => [r.id, r]));
+    expect(byId.get(f.devices.a2.id)?.replaces_device_id).toBe(f.devices.a1.id);
+    expect(Boolean(byId.get(f.devices.a1.id)?.revoked)).toBe(true);
+    expect(byId.get(f.devices.b1.id)?.replaces_device_id ?? null).toBeNull();
+  });
+
   it('announces each device of the brand once when 20 tills enroll at once', async () => {
     h = await startTestHub(kind);
     const f = h.fixture;

@@ -45,6 +45,25 @@ export const newDeviceToken = (): string => randomBytes(32).toString('base64url'
 export const isSupportedProtocolVersion = (v: number): boolean =>
   v >= MIN_SUPPORTED_PROTOCOL_VERSION && v <= PROTOCOL_VERSION;
 
+/**
+ * The device a console was before it left (EnrollRequest.previousDevice), when its token proves
+ * it and it is of the same brand: the new device replaces it (migration 047), so what the console
+ * queued under it is taken (DeviceContext.lineage). Anything else is ignored: the enrollment
+ * itself does not depend on it.
+ */
+async function provenPreviousDevice(
+  trx: Knex.Transaction,
+  previous: EnrollRequest['previousDevice'],
+  brandId: string,
+  newDeviceId: string,
+): Promise<string | null> {
+  if (!previous || previous.deviceId === newDeviceId) return null;
+  const row = (await trx('devices').where({ id: previous.deviceId, brand_id: brandId }).first()) as
+    Record<string, unknown> | undefined;
+  if (!row || !deviceTokenMatches(previous.deviceToken, row.token_hash as string | null)) return null;
+  return String(row.id);
+}
+
 export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest): Promise<EnrollResponse> {
   if (!isSupportedProtocolVersion(input.protocolVersion)) {
     throw new AppError(
@@ -93,6 +112,13 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
       );
     }
     await announcingAlone(trx, String(row.brand_id));
+    const replaces = await provenPreviousDevice(
+      trx,
+      input.previousDevice,
+      String(row.brand_id),
+      String(row.id),
+    );
+    if (replaces) await trx('devices').where({ id: replaces }).update({ revoked: true, pairing_code: null });
     const updated = await trx('devices')
       .where({ id: row.id, pairing_code: pairingCode })
       .update({
@@ -102,6 +128,7 @@ export async function enrollDevice(db: Knex, clock: Clock, input: EnrollRequest)
         name: input.deviceName,
         enrolled_at: now.toISOString(),
         last_seen_at: now.toISOString(),
+        ...(replaces ? { replaces_device_id: replaces } : {}),
       });
     if (updated !== 1)
       throw new AppError(ErrorCode.PAIRING_CODE_USED, 'This pairing code has already been used.');

@@ -116,11 +116,13 @@ export function createEnrollment(deps: EnrollmentDeps) {
     try {
       const hubUrl = normaliseHubUrl(input.hubUrl);
       const held = await unsentOfBrand();
+      const previousDevice = held ? await leftDevice() : null;
       const answer = await requestEnrollment({
         hubUrl,
         pairingCode: input.pairingCode,
         deviceName: input.deviceName,
         ...(held ? { onlyBrandId: held.brandId } : {}),
+        ...(previousDevice ? { previousDevice } : {}),
         ...(deps.enrollTimeoutMs ? { timeoutMs: deps.enrollTimeoutMs } : {}),
       }).catch((err: unknown) => {
         throw held && err instanceof AppError && err.code === ErrorCode.ENROLL_OTHER_BRAND
@@ -140,6 +142,8 @@ export function createEnrollment(deps: EnrollmentDeps) {
           branchId: answer.branch.id,
           branchName: answer.branch.name,
           sealedDeviceToken: deps.secretStore.seal(answer.deviceToken),
+          previousDeviceId: null,
+          previousSealedDeviceToken: null,
           enrolledAt: deps.clock.now().toISOString(),
           cursor: '0',
           firstSyncDone: null,
@@ -180,6 +184,20 @@ export function createEnrollment(deps: EnrollmentDeps) {
     );
   }
 
+  /** The device this console left, opened; null when none is kept or its token cannot be opened. */
+  async function leftDevice(): Promise<{ deviceId: string; deviceToken: string } | null> {
+    const meta = await getAllMeta(deps.db);
+    if (!meta.previousDeviceId || !meta.previousSealedDeviceToken) return null;
+    try {
+      return {
+        deviceId: meta.previousDeviceId,
+        deviceToken: deps.secretStore.open(meta.previousSealedDeviceToken),
+      };
+    } catch {
+      return null;
+    }
+  }
+
   async function requireEnrolled(): Promise<DeviceCredentials> {
     const creds = await credentials();
     if (!creds) throw new AppError(ErrorCode.NOT_ENROLLED, 'This console is not enrolled yet.');
@@ -206,12 +224,18 @@ export function createEnrollment(deps: EnrollmentDeps) {
    * the till's history and the brand stay; the pull starts over from the new device's view.
    */
   async function leave(): Promise<void> {
-    await requireEnrolled().catch(async (err: unknown) => {
+    const readable = await requireEnrolled().catch(async (err: unknown) => {
       // Credentials that cannot be unsealed are exactly when leaving is needed.
       if (!(await getAllMeta(deps.db)).deviceId) throw err;
+      return null;
     });
+    const meta = await getAllMeta(deps.db);
     await writeTransaction(deps.db, async (trx) => {
       await setMeta(trx, {
+        // Kept so the next enrollment can prove it (EnrollRequest.previousDevice): what this
+        // device queued is then taken from the new one.
+        previousDeviceId: readable ? (meta.deviceId ?? null) : null,
+        previousSealedDeviceToken: readable ? (meta.sealedDeviceToken ?? null) : null,
         deviceId: null,
         sealedDeviceToken: null,
         enrolledAt: null,

@@ -25,6 +25,8 @@ export interface HubEnrollInput {
   deviceName: string;
   /** Refuse a pairing code of another brand (EnrollRequest.onlyBrandId). */
   onlyBrandId?: string;
+  /** The device this console left with changes unsent (EnrollRequest.previousDevice). */
+  previousDevice?: { deviceId: string; deviceToken: string };
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
 }
@@ -44,6 +46,7 @@ export async function requestEnrollment(input: HubEnrollInput): Promise<EnrollRe
     deviceName: input.deviceName.trim(),
     protocolVersion: PROTOCOL_VERSION,
     ...(input.onlyBrandId ? { onlyBrandId: input.onlyBrandId } : {}),
+    ...(input.previousDevice ? { previousDevice: input.previousDevice } : {}),
   };
   const url = normaliseHubUrl(input.hubUrl) + ENROLL_PATH;
   let response: Response;

@@ -13,6 +13,9 @@ export type MetaKey =
   | 'branchName'
   /** The device token, sealed by the SecretStore; never stored in plain. */
   | 'sealedDeviceToken'
+  /** The device this console left, kept while changes of it wait unsent (enrollment.ts leave). */
+  | 'previousDeviceId'
+  | 'previousSealedDeviceToken'
   | 'enrolledAt'
   /** Last change seq stored (pull cursor). */
   | 'cursor'
