@@ -6,9 +6,10 @@
  * - a USB HID POS scanner: the core's real HID POS reader on the `HidBackend` interface, with
  *   the fake USB of electron/testing/fakeUsb.ts behind it (plugged, unplugged, sending
  *   Scanned Data Reports as a Xenon 1900 does);
- * - the time: the core's clock runs 73 hours behind while the hub goes away, so the console
- *   records that it went offline three days ago, then runs true again (the browser's clock is
- *   never touched), and the till will not redeem (OFFLINE_TOO_LONG) until the hub is back.
+ * - the time: after the hub goes away, 73 hours pass for the core (its wall and monotonic clocks
+ *   move forward together, as time passing does) and for the browser (Playwright's page clock),
+ *   so the console has been offline three days, and the till will not redeem (OFFLINE_TOO_LONG)
+ *   until the hub is back.
  *
  * The hub is the demo hub as a child process, reached through a TCP proxy that can be cut.
  */
@@ -34,8 +35,8 @@ const screenshotDir = process.env.E2E_SCREENSHOTS
 describe('the till with a USB HID scanner, and offline too long', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omo-till-device-e2e-'));
   const usb = fakeUsb();
-  /** How far the console's clock is behind the real time. */
-  let clockBehindMs = 0;
+  /** How far the console's clocks (wall and monotonic) are ahead of the real time: time that "passed". */
+  let clockAheadMs = 0;
   let hub: HubProcess;
   let proxy: TcpProxy;
   let core: ConsoleCore;
@@ -66,8 +67,8 @@ describe('the till with a USB HID scanner, and offline too long', () => {
       suggestedHubUrl: proxy.url,
       // Time passing, not a clock someone moved: the wall and the monotonic clock move together.
       clock: {
-        now: () => new Date(Date.now() - clockBehindMs),
-        monotonicMs: () => performance.now() - clockBehindMs,
+        now: () => new Date(Date.now() + clockAheadMs),
+        monotonicMs: () => performance.now() + clockAheadMs,
       },
       hidBackend: usb.backend,
       logger: pino({ level: process.env.CONSOLE_TEST_LOG_LEVEL ?? 'silent' }),
@@ -75,6 +76,8 @@ describe('the till with a USB HID scanner, and offline too long', () => {
     // The renderer build from `npm run test:e2e` (it builds before the e2e files run).
     web = await startWebHost({ core, port: 0, staticDir: path.join(projectRoot, 'out', 'renderer') });
     ({ browser, page, pageErrors } = await openConsolePage({ viewport: { width: 1280, height: 860 } }));
+    // The browser's clock too, so that three days can pass for the status bar and the banner.
+    await page.clock.install();
   });
 
   afterAll(async () => {
@@ -139,11 +142,13 @@ describe('the till with a USB HID scanner, and offline too long', () => {
   });
 
   it('refuses to redeem after three days offline, in words, until the hub is back', async () => {
-    // The console loses the hub "73 hours ago" by its own clock, which then runs true again.
-    clockBehindMs = 73 * HOUR_MS;
+    // The console loses the hub, then 73 hours pass: the core's wall and monotonic clocks and the
+    // browser's clock all move forward together (a monotonic clock never runs back, so the hub-time
+    // estimate only sees time that passed after the hub went away).
     proxy.cut();
     await see(status().getByText('離線', { exact: true }), 30_000);
-    clockBehindMs = 0;
+    clockAheadMs = 73 * HOUR_MS;
+    await page.clock.fastForward(73 * HOUR_MS);
     await see(page.getByRole('alert').filter({ hasText: /離線中 — 已離線 3 天/ }));
     // Before any scan, the banner no longer says redemptions are kept for later.
     await see(page.getByRole('alert').filter({ hasText: '此裝置離線過久，恢復連線前無法兌換。' }));
